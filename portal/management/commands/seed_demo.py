@@ -1,0 +1,31 @@
+"""Build the demo portal: every app adds its own content, idempotently.
+
+Each app owns a `demo` module with a `seed(stdout)` function; running the command again updates
+the demo content in place and never duplicates it.
+"""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Order matters: pages before the products under them, products before the campaigns that
+# point at them, targeting before the community that reuses its segments.
+DEMO_MODULES = ["portal.demo", "products.demo", "targeting.demo", "community.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo content (idempotent)."
+
+    def handle(self, *args, **options):
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(self.stdout)
+            self.stdout.write(f"seeded {name}")
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -1,0 +1,2 @@
+app_name = "targeting_api"
+urlpatterns: list = []
