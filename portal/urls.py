@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
     path("api/v1/", include("targeting.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("search/", portal_views.search, name="search"),
     path("products/", include("products.urls")),
     path("community/", include("community.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("targeting.tracking.urls")),  # tracking: consent, cookies, my data
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.table_block",  # portal: the table block of page bodies (its editor assets)
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,9 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "targeting.middleware.VisitorMiddleware",  # targeting: request.visitor (after auth)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -158,6 +164,48 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Community: escalate complaints that passed their first-response or resolution time.
+CELERY_BEAT_SCHEDULE["community-escalate-overdue-complaints"] = {
+    "task": "community.tasks.escalate_overdue_complaints",
+    "schedule": 15 * 60,
+}
+
+# Tracking (targeting.tracking, docs/tracking.md): the event stream lives in Redis when there is
+# one; the raw event log is kept this many days once folded.
+TRACKING_REDIS_URL = env("TRACKING_REDIS_URL", default=REDIS_URL)
+TRACKING_STREAM_KEY = env("TRACKING_STREAM_KEY", default="portal:tracking:events")
+TRACKING_STALE_PENDING_MS = env.int("TRACKING_STALE_PENDING_MS", default=60_000)
+TRACKING_MAX_EVENT_AGE_DAYS = env.int("TRACKING_MAX_EVENT_AGE_DAYS", default=7)
+# Batches per minute: per browser visitor, per client address, per channel-system token.
+TRACKING_RATE_LIMIT_VISITOR = env.int("TRACKING_RATE_LIMIT_VISITOR", default=60)
+TRACKING_RATE_LIMIT_ADDRESS = env.int("TRACKING_RATE_LIMIT_ADDRESS", default=600)
+TRACKING_RATE_LIMIT_SYSTEM = env.int("TRACKING_RATE_LIMIT_SYSTEM", default=60_000)
+# Off: page views come from the beacon only (on: the server also counts Wagtail page views).
+TRACKING_SERVER_PAGEVIEWS = env.bool("TRACKING_SERVER_PAGEVIEWS", default=False)
+RAW_EVENT_RETENTION_DAYS = env.int("RAW_EVENT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["tracking-process-events"] = {
+    "task": "targeting.tracking.process_events",
+    "schedule": 5.0,
+    "options": {"expires": 5},
+}
+CELERY_BEAT_SCHEDULE["tracking-purge-raw-events"] = {
+    "task": "targeting.tracking.purge_raw_events",
+    "schedule": 24 * 3600,
+}
+
+# Customer accounts (django-allauth): customers sign up and in by username or email at
+# /accounts/; staff keep the Wagtail admin login at /admin/.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/community/"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Portal Bank"
@@ -184,6 +232,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Decisions, simulation, targeting administration and events.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # api: document /api/ only, in every environment (Wagtail's internal admin API breaks it).
+    "PREPROCESSING_HOOKS": ["portal.api_schema.only_public_api"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Targeting
@@ -197,6 +250,8 @@ except ImportError:  # pragma: no cover - the package is in requirements.txt
 GEOIP_PATH = env("GEOIP_PATH", default=_GEOLITE2_DEFAULT)
 # Proxies whose X-Forwarded-For is believed (CIDRs); the header is ignored from anyone else.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
+# targeting: False shows every slot's default content (personalisation off; benchmarks compare).
+TARGETING_ENABLED = env.bool("TARGETING_ENABLED", default=True)
 
 LOGGING = {
     "version": 1,

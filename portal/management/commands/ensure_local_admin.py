@@ -37,4 +37,6 @@ class Command(BaseCommand):
             )
             return
         base = settings.WAGTAILADMIN_BASE_URL
-        self.stdout.write(self.style.SUCCESS(f"Admin: {base}/admin/  user: {USERNAME}  password: {password}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin: {base}/admin/  user: {USERNAME}  password: {password}")
+        )
