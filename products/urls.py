@@ -1,2 +1,8 @@
+from django.urls import path
+
+from products import views
+
 app_name = "products"
-urlpatterns: list = []
+urlpatterns = [
+    path("compare/", views.compare, name="compare"),
+]

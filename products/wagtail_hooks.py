@@ -1,0 +1,108 @@
+"""The Applications menu in the Wagtail admin: customer service works product leads here."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from products.models import ProductApplication
+
+
+class ProductApplicationPermissionPolicy(ModelPermissionPolicy):
+    """Leads come only from customers' own submissions: nobody adds one in the admin.
+
+    Viewing, changing (the status) and deleting follow the usual Django permissions.
+    """
+
+    def user_has_permission(self, user, action: str) -> bool:
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action != "add"])
+
+
+register_permission_policy(
+    ProductApplication, ProductApplicationPermissionPolicy(ProductApplication)
+)
+
+
+class ProductApplicationViewSet(ModelViewSet):
+    """Leads for products: list, filter, search, export, inspect and update the status.
+
+    Only users with a permission on ProductApplication see the menu item and the views (the
+    groups "Customer service" and "Product managers" are created by migration 0002). Leads
+    come from customers only, so staff cannot add them and can change only the status.
+    """
+
+    model = ProductApplication
+    icon = "form"
+    menu_label = _("Product applications")
+    add_to_admin_menu = False
+    list_display = [
+        "reference",
+        "product_title",
+        "applicant_name",
+        "mobile_phone",
+        "city",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["product", "status", "created_at"]
+    search_fields = ["reference", "applicant_name", "mobile_phone", "city", "product_title"]
+    # The database backend would need the model indexed; plain ORM search is right for leads.
+    search_backend_name = None
+    list_export = [
+        "reference",
+        "product_title",
+        "applicant_name",
+        "mobile_phone",
+        "city",
+        "amount_requested",
+        "preferred_contact_time",
+        "consent_to_contact",
+        "status",
+        "created_at",
+        "visitor_id",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+    ]
+    export_filename = "product-applications"
+    form_fields = ["status"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "reference",
+        "product_title",
+        "applicant_name",
+        "mobile_phone",
+        "city",
+        "amount_requested",
+        "preferred_contact_time",
+        "consent_to_contact",
+        "status",
+        "created_at",
+        "user",
+        "visitor_id",
+        "source",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+    ]
+    copy_view_enabled = False
+
+
+class ApplicationsViewSetGroup(ModelViewSetGroup):
+    """The "Applications" admin menu; other kinds of customer requests can join it."""
+
+    menu_label = _("Applications")
+    menu_icon = "form"
+    menu_order = 250
+    items = (ProductApplicationViewSet("product_applications"),)
+
+
+@hooks.register("register_admin_viewset")
+def register_application_viewsets() -> ApplicationsViewSetGroup:
+    return ApplicationsViewSetGroup()

@@ -1,0 +1,150 @@
+"""Applying for a product: the form, its errors, the reference number and abuse limits."""
+
+from decimal import Decimal
+
+import pytest
+
+from products import applications
+from products.models import ProductApplication
+from tests.products.factories import ProductPageFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "applicant_name": "张伟",
+    "mobile_phone": "13800138000",
+    "city": "北京",
+    "amount_requested": "20000",
+    "preferred_contact_time": "morning",
+    "consent_to_contact": "on",
+}
+
+
+@pytest.fixture
+def product(personal_index):
+    return ProductPageFactory(
+        parent=personal_index, title="大额存单", minimum_amount=Decimal("10000")
+    )
+
+
+def apply_url(product) -> str:
+    return product.url + "apply/"
+
+
+def test_form_has_labels_csrf_and_a_hidden_honeypot(client, product):
+    response = client.get(apply_url(product))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<label for="id_mobile_phone">' in html
+    assert 'class="form-honeypot" aria-hidden="true"' in html
+
+
+def test_valid_application_is_saved_and_the_reference_shown(client, product):
+    # Given a customer who fills in the form correctly
+    # When they send it
+    response = client.post(apply_url(product), VALID)
+    # Then they are redirected (POST-redirect-GET) to a page showing their reference number
+    assert response.status_code == 302
+    assert response["Location"] == apply_url(product) + "done/"
+    application = ProductApplication.objects.get()
+    assert application.product == product
+    assert application.product_title == "大额存单"
+    assert application.mobile_phone == "13800138000"
+    assert application.amount_requested == Decimal("20000")
+    assert application.status == "new"
+    assert application.reference.startswith("AP")
+    assert len(application.reference) == 16
+    done = client.get(response["Location"])
+    assert application.reference in done.content.decode()
+
+
+def test_reference_page_without_an_application_goes_back_to_the_product(client, product):
+    response = client.get(apply_url(product) + "done/")
+    assert response.status_code == 302
+    assert response["Location"] == product.url
+
+
+def test_phone_with_spaces_and_country_code_is_accepted(client, product):
+    client.post(apply_url(product), {**VALID, "mobile_phone": "+86 138 0013 8000"})
+    assert ProductApplication.objects.get().mobile_phone == "13800138000"
+
+
+def test_campaign_parameters_are_kept_with_the_lead(client, product):
+    client.post(apply_url(product) + "?utm_source=baidu&utm_campaign=spring", VALID)
+    application = ProductApplication.objects.get()
+    assert (application.utm_source, application.utm_campaign) == ("baidu", "spring")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("mobile_phone", "12345678901", "mobile"),
+        ("mobile_phone", "1380013800", "mobile"),
+        ("consent_to_contact", "", "agree"),
+        ("amount_requested", "500", "minimum"),
+        ("applicant_name", "", "required"),
+    ],
+)
+def test_invalid_application_names_the_field_and_keeps_the_values(
+    client, product, field, value, expected
+):
+    # Given a form with one bad field
+    data = {**VALID, field: value}
+    if not value:
+        data.pop(field)
+    # When it is sent
+    response = client.post(apply_url(product), data)
+    html = response.content.decode()
+    # Then nothing is saved, the field's error is shown next to it and the rest is kept
+    assert response.status_code == 200
+    assert not ProductApplication.objects.exists()
+    assert f'id="id_{field}-errors"' in html
+    assert expected in html.lower() or "必" in html or "最低" in html or "手机" in html
+    assert 'value="北京"' in html
+    if field != "applicant_name":
+        assert 'value="张伟"' in html
+
+
+def test_error_messages_say_which_field_they_belong_to(client, product):
+    html = client.post(apply_url(product), {**VALID, "mobile_phone": "123"}).content.decode()
+    assert 'href="#id_mobile_phone"' in html  # the summary links to the field
+    assert 'value="123"' in html
+
+
+def test_honeypot_submissions_are_not_saved(client, product):
+    response = client.post(apply_url(product), {**VALID, "website": "http://spam.example"})
+    assert response.status_code == 200
+    assert not ProductApplication.objects.exists()
+
+
+def test_sixth_application_in_an_hour_gets_a_friendly_429(client, product, monkeypatch):
+    # Given an address that has already sent five applications this hour
+    for _ in range(applications.RATE_LIMIT):
+        assert client.post(apply_url(product), VALID).status_code == 302
+    # When it sends another
+    response = client.post(apply_url(product), VALID)
+    # Then it is refused with a page explaining why, and nothing more is saved
+    assert response.status_code == 429
+    assert "hotline" in response.content.decode() or "客服" in response.content.decode()
+    assert ProductApplication.objects.count() == applications.RATE_LIMIT
+
+
+def test_rate_limit_is_per_address(client, product):
+    for _ in range(applications.RATE_LIMIT):
+        client.post(apply_url(product), VALID, REMOTE_ADDR="10.0.0.1")
+    response = client.post(apply_url(product), VALID, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+
+
+def test_submit_application_records_a_conversion_once_committed(
+    product, monkeypatch, django_capture_on_commit_callbacks
+):
+    recorded = []
+    monkeypatch.setattr(applications, "record_conversion", recorded.append)
+    details = {key: value for key, value in VALID.items() if key != "amount_requested"}
+    details["consent_to_contact"] = True
+    with django_capture_on_commit_callbacks(execute=True):
+        application = applications.submit_application(product=product, details=details)
+    assert recorded == [application]
+    assert application.reference.startswith("AP")
