@@ -1,0 +1,314 @@
+"""The attribute registry of the rule language.
+
+Every attribute a rule may test is declared here with its type, its family (the part of the name
+before the dot, which is also the unit a provider computes at once), an English label for the admin
+rule editor and, where the values form a closed set, its ``choices``.
+
+Types and the operators that fit them:
+
+========  ====================================================================================
+type      operators
+========  ====================================================================================
+str       eq ne in not_in contains startswith matches exists
+int       eq ne in not_in gt gte lt lte between exists
+bool      eq ne exists
+date      eq ne gt gte lt lte between exists   (values are ISO strings ``YYYY-MM-DD``)
+list      contains in not_in exists              (a list of strings, e.g. products held)
+========  ====================================================================================
+
+On a ``list`` attribute, ``contains`` takes one string and is true when it is a member of the
+list; ``in`` takes a list and is true when *any* of its values is in the attribute (the lists
+intersect); ``not_in`` is true when *none* is. ``eq``/``ne`` are deliberately not offered on lists:
+comparing whole lists depends on order and duplicates, which no marketer means; write
+``contains`` (or ``all`` of several ``contains``) instead.
+
+``exists`` takes ``true`` or ``false`` and asks whether the value is known at all (an empty list
+of a known customer *is* known). Every other operator is false on a missing value; see
+``targeting.engine.rules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+AttrType = Literal["str", "int", "bool", "date", "list"]
+
+#: Operators by attribute type, in the order the admin editor should offer them.
+OPERATORS: Mapping[str, tuple[str, ...]] = {
+    "str": ("eq", "ne", "in", "not_in", "contains", "startswith", "matches", "exists"),
+    "int": ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between", "exists"),
+    "bool": ("eq", "ne", "exists"),
+    "date": ("eq", "ne", "gt", "gte", "lt", "lte", "between", "exists"),
+    "list": ("contains", "in", "not_in", "exists"),
+}
+
+#: Every operator name of the language.
+ALL_OPERATORS: frozenset[str] = frozenset(op for ops in OPERATORS.values() for op in ops)
+
+OPERATOR_LABELS: Mapping[str, str] = {
+    "eq": "is",
+    "ne": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "contains": "contains",
+    "startswith": "starts with",
+    "matches": "matches the regular expression",
+    "gt": "is greater than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+    "between": "is between (inclusive)",
+    "exists": "is known",
+}
+
+SOURCE_KINDS = ("direct", "search", "social", "internal", "referral", "campaign")
+SEARCH_ENGINES = (
+    "baidu",
+    "google",
+    "bing",
+    "sogou",
+    "so360",
+    "shenma",
+    "toutiao",
+    "yahoo",
+    "yandex",
+    "duckduckgo",
+)
+SOCIAL_NETWORKS = (
+    "weibo",
+    "wechat",
+    "qq",
+    "douyin",
+    "kuaishou",
+    "zhihu",
+    "xiaohongshu",
+    "bilibili",
+    "tieba",
+    "douban",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "instagram",
+    "youtube",
+    "reddit",
+)
+DEVICE_TYPES = ("mobile", "tablet", "desktop", "bot")
+IN_APP = ("wechat", "alipay", "none")
+GENDERS = ("male", "female", "other")
+INCOME_BANDS = ("low", "middle", "high", "very_high")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One attribute of the visitor context that rules can test."""
+
+    name: str
+    type: AttrType
+    label: str
+    description: str = ""
+    choices: tuple[str, ...] | tuple[int, ...] | None = None
+    #: For ``between`` on a cyclic attribute (hour, weekday) ``[high, low]`` wraps around.
+    cyclic: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.name.partition(".")[0]
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        return OPERATORS[self.type]
+
+
+def _a(
+    name: str,
+    type_: AttrType,
+    label: str,
+    description: str = "",
+    choices: tuple[str, ...] | tuple[int, ...] | None = None,
+    cyclic: bool = False,
+) -> Attribute:
+    return Attribute(name, type_, label, description, choices, cyclic)
+
+
+_ALL: tuple[Attribute, ...] = (
+    # source: where the visit came from (referrer and landing URL)
+    _a("source.kind", "str", "Traffic source", "How the visitor arrived.", SOURCE_KINDS),
+    _a("source.referrer_host", "str", "Referring host", "Host name of the referring page."),
+    _a(
+        "source.search_engine",
+        "str",
+        "Search engine",
+        "Search engine of the referrer.",
+        SEARCH_ENGINES,
+    ),
+    _a(
+        "source.social_network",
+        "str",
+        "Social network",
+        "Social network or messaging app of the referrer.",
+        SOCIAL_NETWORKS,
+    ),
+    _a(
+        "source.keyword",
+        "str",
+        "Search keyword",
+        "From the search engine's referrer, else utm_term or a paid-search parameter.",
+    ),
+    _a("source.utm_source", "str", "UTM source"),
+    _a("source.utm_medium", "str", "UTM medium"),
+    _a("source.utm_campaign", "str", "UTM campaign"),
+    _a("source.landing_path", "str", "Landing path", "Path of the page the visit started on."),
+    # geo: from the client address (behind trusted proxies) and the GeoIP file
+    _a("geo.country", "str", "Country", "ISO 3166-1 alpha-2 code, e.g. CN."),
+    _a("geo.region", "str", "Region", "ISO 3166-2 code, e.g. CN-SC (Sichuan)."),
+    _a("geo.city", "str", "City", "English city name, e.g. Chengdu."),
+    # time: in the site's (or the visitor's) time zone
+    _a("time.hour", "int", "Hour of day", "0-23.", tuple(range(24)), cyclic=True),
+    _a(
+        "time.weekday", "int", "Day of week", "1 = Monday ... 7 = Sunday.", tuple(range(1, 8)), True
+    ),
+    _a("time.is_weekend", "bool", "Weekend", "Saturday or Sunday."),
+    _a(
+        "time.is_holiday",
+        "bool",
+        "Public holiday",
+        "A day off of a mainland China public holiday (including bridged days).",
+    ),
+    _a(
+        "time.is_workday",
+        "bool",
+        "Working day",
+        "A working day in mainland China, counting adjusted working weekends.",
+    ),
+    _a("time.date", "date", "Date", "Local date, YYYY-MM-DD."),
+    # device: from the User-Agent
+    _a("device.type", "str", "Device type", "", DEVICE_TYPES),
+    _a("device.os", "str", "Operating system", "e.g. ios, android, windows, macos, linux."),
+    _a("device.browser", "str", "Browser", "e.g. chrome, safari, wechat, alipay, firefox."),
+    _a("device.in_app", "str", "In-app browser", "WeChat or Alipay built-in browser.", IN_APP),
+    # behaviour and session: the visitor's folded profile
+    _a("behaviour.visits", "int", "Visits", "Page-view days recorded for the visitor."),
+    _a("behaviour.sessions", "int", "Sessions"),
+    _a("behaviour.pageviews", "int", "Page views"),
+    _a("behaviour.categories", "list", "Product categories viewed"),
+    _a("behaviour.searches", "list", "On-site searches"),
+    _a("behaviour.clicked_campaigns", "list", "Campaigns clicked", "Campaign slugs."),
+    _a(
+        "behaviour.days_since_last_visit",
+        "int",
+        "Days since last visit",
+        "Calendar days in the site time zone; 0 = earlier today.",
+    ),
+    _a("session.pageviews", "int", "Page views this session"),
+    # profile, history and crm: the signed-in customer
+    _a("profile.age", "int", "Age"),
+    _a("profile.gender", "str", "Gender", "", GENDERS),
+    _a("profile.income_band", "str", "Income band", "", INCOME_BANDS),
+    _a("profile.occupation", "str", "Occupation"),
+    _a("profile.region", "str", "Home region", "ISO 3166-2 code, e.g. CN-SC."),
+    _a("profile.products", "list", "Products held", "Product slugs."),
+    _a("profile.interests", "list", "Declared interests"),
+    _a("profile.risk_tolerance", "int", "Risk tolerance", "1 (lowest) to 5.", (1, 2, 3, 4, 5)),
+    _a(
+        "profile.is_customer",
+        "bool",
+        "Is a customer",
+        "False for anonymous visitors and for signed-in users without a customer record.",
+    ),
+    _a("crm.segments", "list", "CRM segments", "Imported CRM segment codes still in force."),
+    _a("history.applications", "list", "Products applied for", "Product slugs."),
+    _a("history.purchases", "list", "Products bought", "Product slugs."),
+)
+
+#: Every attribute of the rule language by name.
+ATTRIBUTES: Mapping[str, Attribute] = {a.name: a for a in _ALL}
+
+#: Families in display order.
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(a.family for a in _ALL))
+
+
+def describe() -> dict[str, Any]:
+    """A JSON-able catalogue of the rule language for the admin rule editor."""
+    return {
+        "families": list(FAMILIES),
+        "attributes": [
+            {
+                "name": a.name,
+                "family": a.family,
+                "type": a.type,
+                "label": a.label,
+                "description": a.description,
+                "choices": list(a.choices) if a.choices is not None else None,
+                "operators": list(a.operators),
+                "cyclic": a.cyclic,
+            }
+            for a in _ALL
+        ],
+        "operators": {t: list(ops) for t, ops in OPERATORS.items()},
+        "operator_labels": dict(OPERATOR_LABELS),
+    }
+
+
+def coerce(name: str, value: Any) -> Any:
+    """Check (and gently convert) a value given for an attribute from outside (the simulate API).
+
+    ``None`` means "unknown" and is always accepted. Integers given as numeric strings and dates
+    given as ``date`` objects are converted. Raises ``ValueError`` with a readable message.
+    """
+    attr = ATTRIBUTES.get(name)
+    if attr is None:
+        raise ValueError(f"{name}: unknown attribute")
+    if value is None:
+        return None
+    value = _coerce_type(attr, value)
+    if attr.choices is not None and value not in attr.choices:
+        choices = ", ".join(str(c) for c in attr.choices)
+        raise ValueError(f"{name}: {value!r} is not one of: {choices}")
+    return value
+
+
+def _coerce_type(attr: Attribute, value: Any) -> Any:
+    name = attr.name
+    if attr.type == "str":
+        if not isinstance(value, str):
+            raise ValueError(f"{name}: expected a string")
+        return value
+    if attr.type == "int":
+        if isinstance(value, bool):
+            raise ValueError(f"{name}: expected a number")
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"{name}: expected a number")
+    if attr.type == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: expected true or false")
+        return value
+    if attr.type == "date":
+        if isinstance(value, date):
+            return value.isoformat()[:10]
+        if isinstance(value, str) and is_iso_date(value):
+            return value
+        raise ValueError(f"{name}: expected a date YYYY-MM-DD")
+    # list
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name}: expected a list of strings")
+    return list(value)
+
+
+def is_iso_date(value: str) -> bool:
+    """True for a real calendar date written exactly ``YYYY-MM-DD``."""
+    if len(value) != 10 or not value.isascii() or value[4] != "-" or value[7] != "-":
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,94 @@
+"""The ``behaviour`` and ``session`` families, from the visitor's folded profile.
+
+``RequestInfo.behaviour_loader`` returns the profile (one cache read, by the Django layer) as a
+mapping, or None for a visitor without one (no consent, first visit, no visitor id)::
+
+    {
+        "visits": 12, "sessions": 15, "pageviews": 80,
+        "categories": ["credit-card", "deposit"],   # product categories viewed
+        "searches": ["信用卡", "mortgage"],           # on-site search terms
+        "clicked_campaigns": ["spring-card-promo"],
+        "last_seen": "2025-10-01T08:30:00+08:00",   # the previous visit, ISO 8601 or datetime
+        "session_pageviews": 3,                     # page views in the current session
+    }
+
+Without a profile every attribute is None (unknown). Values of the wrong type are treated as
+unknown rather than trusted. ``behaviour.days_since_last_visit`` counts calendar days in the
+visitor's local time zone (0 = earlier today); a naive ``last_seen`` is local time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .time import local_time
+
+if TYPE_CHECKING:
+    from ..context import RequestInfo
+    from . import EngineConfig
+
+_COUNTS = {
+    "behaviour.visits": "visits",
+    "behaviour.sessions": "sessions",
+    "behaviour.pageviews": "pageviews",
+    "session.pageviews": "session_pageviews",
+}
+_LISTS = {
+    "behaviour.categories": "categories",
+    "behaviour.searches": "searches",
+    "behaviour.clicked_campaigns": "clicked_campaigns",
+}
+UNKNOWN: dict[str, Any] = dict.fromkeys(
+    [*_COUNTS, *_LISTS, "behaviour.days_since_last_visit"], None
+)
+
+
+def provide_behaviour(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``behaviour.*`` and ``session.*`` attributes of a visitor."""
+    profile = info.behaviour_loader() if info.behaviour_loader is not None else None
+    if not profile:
+        return dict(UNKNOWN)
+    result: dict[str, Any] = {}
+    for name, key in _COUNTS.items():
+        result[name] = as_count(profile.get(key))
+    for name, key in _LISTS.items():
+        result[name] = as_string_list(profile.get(key))
+    result["behaviour.days_since_last_visit"] = _days_since(
+        profile.get("last_seen"), info, config.site_timezone
+    )
+    return result
+
+
+def as_count(value: Any) -> int | None:
+    """A non-negative integer, or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return max(int(value), 0)
+
+
+def as_string_list(value: Any) -> list[str] | None:
+    """A list of strings (other items dropped), or None if not a list at all."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        return None
+    return [item for item in value if isinstance(item, str)]
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+def _days_since(value: Any, info: RequestInfo, site_tz: str) -> int | None:
+    last = parse_datetime(value)
+    if last is None:
+        return None
+    today = local_time(info.now, info.timezone, site_tz).date()
+    then = local_time(last, info.timezone, site_tz).date()
+    return max((today - then).days, 0)

@@ -1,0 +1,168 @@
+"""The ``geo`` family: country, region and city of the client address.
+
+The client address is the peer address unless the peer is a trusted proxy, in which case
+``X-Forwarded-For`` is walked from the right while the hops are trusted (``client_ip``). Headers
+from untrusted peers are ignored: anyone can send one.
+
+The address is looked up in a MaxMind-format City (or Country) database. The file is opened once
+per path and kept for the life of the process; a missing or unreadable file is logged once and
+every lookup answers "unknown". The raw ``maxminddb`` record is read rather than geoip2's model
+objects: the models cost about 40 µs per lookup against 9 µs, and the engine needs three fields.
+Private, loopback, link-local and other non-global addresses are unknown.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import maxminddb
+
+if TYPE_CHECKING:
+    from ..context import RequestInfo
+    from . import EngineConfig
+
+logger = logging.getLogger("targeting.engine")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+MAX_FORWARDED_FOR = 2000
+MAX_HOPS = 30
+
+UNKNOWN: dict[str, Any] = {"geo.country": None, "geo.region": None, "geo.city": None}
+
+_readers: dict[str, Any] = {}
+_readers_lock = threading.Lock()
+
+
+def provide_geo(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``geo.*`` attributes of a request."""
+    if not config.geoip_path:
+        return dict(UNKNOWN)
+    ip = _client_address(info.remote_addr, info.forwarded_for, config.proxy_networks)
+    if ip is None or not ip.is_global:
+        return dict(UNKNOWN)
+    return dict(lookup(config.geoip_path, str(ip)))
+
+
+def client_ip(
+    remote_addr: str,
+    forwarded_for: str,
+    trusted_proxies: Iterable[str | IPNetwork],
+) -> str | None:
+    """The client's address: the peer, or the first untrusted hop of X-Forwarded-For counted from
+    the right when the peer is a trusted proxy. None if the peer address is not an address."""
+    ip = _client_address(remote_addr, forwarded_for, _networks(trusted_proxies))
+    return str(ip) if ip is not None else None
+
+
+def _client_address(
+    remote_addr: str, forwarded_for: str, networks: tuple[IPNetwork, ...]
+) -> IPAddress | None:
+    peer = _parse_ip(remote_addr)
+    if peer is None or not forwarded_for or not _trusted(peer, networks):
+        return peer
+    client = peer
+    for hop in reversed(forwarded_for[:MAX_FORWARDED_FOR].split(",")[-MAX_HOPS:]):
+        ip = _parse_ip(hop)
+        if ip is None:  # garbage in the chain: believe nothing further left
+            break
+        client = ip
+        if not _trusted(ip, networks):
+            break
+    return client
+
+
+def _trusted(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    return any(ip in network for network in networks)
+
+
+def _networks(proxies: Iterable[str | IPNetwork]) -> tuple[IPNetwork, ...]:
+    return tuple(p if not isinstance(p, str) else _parse_network(p.strip()) for p in proxies)
+
+
+@lru_cache(maxsize=256)
+def _parse_network(cidr: str) -> IPNetwork:
+    return ipaddress.ip_network(cidr, strict=False)
+
+
+def _parse_ip(text: str) -> IPAddress | None:
+    text = text.strip()[:64]
+    if text.startswith("["):  # [v6]:port
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:  # v4:port
+        text = text.partition(":")[0]
+    text = text.partition("%")[0]  # IPv6 zone id
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def open_reader(path: str) -> Any:
+    """The database reader for a path, opened once; None (logged once) if it cannot be read."""
+    try:
+        return _readers[path]
+    except KeyError:
+        pass
+    with _readers_lock:
+        if path not in _readers:
+            try:
+                _readers[path] = maxminddb.open_database(path)
+            except (OSError, ValueError, maxminddb.InvalidDatabaseError) as exc:
+                logger.warning("GeoIP database %s cannot be read (%s): geo is unknown", path, exc)
+                _readers[path] = None
+        return _readers[path]
+
+
+def reset_readers() -> None:
+    """Close and forget every reader (tests, or after replacing the database file)."""
+    with _readers_lock:
+        for reader in _readers.values():
+            if reader is not None:
+                reader.close()
+        _readers.clear()
+    lookup.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def lookup(path: str, ip: str) -> tuple[tuple[str, Any], ...]:
+    """``geo.*`` items for an address (cached: returning visitors and bursts repeat addresses)."""
+    reader = open_reader(path)
+    if reader is None:
+        return tuple(UNKNOWN.items())
+    try:
+        record = reader.get(ip)
+    except ValueError:  # e.g. an IPv6 address in an IPv4-only database
+        record = None
+    if not isinstance(record, dict):
+        return tuple(UNKNOWN.items())
+    country = _dict(record.get("country")).get("iso_code")
+    subdivisions = record.get("subdivisions")
+    region = None
+    if country and isinstance(subdivisions, list) and subdivisions:
+        code = _dict(subdivisions[-1]).get("iso_code")  # the most specific subdivision
+        region = f"{country}-{code}" if code else None
+    city = _dict(_dict(record.get("city")).get("names")).get("en")
+    return (("geo.country", country), ("geo.region", region), ("geo.city", city))
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def packaged_database_path() -> str | None:
+    """The development GeoLite2 City file shipped by ``maxminddb-geolite2``, if installed."""
+    try:
+        from _maxminddb_geolite2 import geolite2_database  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return str(geolite2_database())

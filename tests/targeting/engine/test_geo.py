@@ -1,0 +1,121 @@
+"""The geo provider: client address behind trusted proxies, lookups, unknown geo."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from targeting.engine.context import RequestInfo, VisitorContext
+from targeting.engine.providers import EngineConfig, geo
+from targeting.engine.providers.geo import client_ip, provide_geo
+
+PROXIES = ["10.0.0.0/8", "fd00::/8"]
+UNKNOWN = {"geo.country": None, "geo.region": None, "geo.city": None}
+CHENGDU = {"geo.country": "CN", "geo.region": "CN-SC", "geo.city": "Chengdu"}
+
+
+def located(config: EngineConfig, remote_addr: str, forwarded_for: str = "") -> dict[str, Any]:
+    info = RequestInfo(remote_addr=remote_addr, forwarded_for=forwarded_for)
+    return provide_geo(info, config)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        # No proxy in front: the peer is the client.
+        ("119.6.1.1", "", "119.6.1.1"),
+        # An untrusted peer's X-Forwarded-For is ignored: anyone can send one.
+        ("8.8.8.8", "119.6.1.1", "8.8.8.8"),
+        # A trusted proxy: the header's rightmost entry is the client.
+        ("10.0.0.5", "119.6.1.1", "119.6.1.1"),
+        # A chain of trusted proxies is walked from the right...
+        ("10.0.0.5", "119.6.1.1, 10.1.2.3, 10.9.9.9", "119.6.1.1"),
+        # ...stopping at the first untrusted hop, whatever the client claims to its left.
+        ("10.0.0.5", "1.2.3.4, 8.8.8.8, 10.1.2.3", "8.8.8.8"),
+        # Garbage in the chain: believe nothing left of it.
+        ("10.0.0.5", "119.6.1.1, garbage, 10.1.2.3", "10.1.2.3"),
+        # Ports, brackets, IPv4-mapped IPv6 and IPv6 proxies.
+        ("10.0.0.5", "119.6.1.1:52311", "119.6.1.1"),
+        ("10.0.0.5", "[240e:398::1]:443", "240e:398::1"),
+        ("::ffff:10.0.0.5", "119.6.1.1", "119.6.1.1"),
+        ("fd00::1", "119.6.1.1", "119.6.1.1"),
+        # Every hop trusted: the leftmost is the best we know.
+        ("10.0.0.5", "10.1.1.1, 10.2.2.2", "10.1.1.1"),
+    ],
+)
+def test_client_ip(remote, forwarded, expected):
+    assert client_ip(remote, forwarded, PROXIES) == expected
+
+
+def test_client_ip_of_a_nonsense_peer_is_none():
+    assert client_ip("", "119.6.1.1", PROXIES) is None
+    assert client_ip("not an ip", "", PROXIES) is None
+
+
+def test_lookup_gives_country_region_and_city(geo_config):
+    assert located(geo_config, "119.6.1.1") == CHENGDU
+    assert located(geo_config, "8.8.8.8") == {
+        "geo.country": "US",
+        "geo.region": "US-CA",
+        "geo.city": "Mountain View",
+    }
+    assert located(geo_config, "240e:398::8") == CHENGDU
+
+
+def test_trusted_proxy_chain_is_honoured_and_untrusted_header_ignored(geo_config):
+    assert located(geo_config, "10.0.0.5", "119.6.1.1, 10.1.2.3") == CHENGDU
+    assert located(geo_config, "8.8.8.8", "119.6.1.1")["geo.country"] == "US"
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "192.168.1.20", "::1", "fe80::1", "100.64.0.1", "1.1.1.1"]
+)
+def test_private_loopback_and_unlisted_addresses_are_unknown(geo_config, address):
+    assert located(geo_config, address) == UNKNOWN
+
+
+def test_without_a_database_geo_is_unknown(geoip_db):
+    assert located(EngineConfig(geoip_path=None), "119.6.1.1") == UNKNOWN
+
+
+def test_a_missing_database_is_logged_once_and_geo_is_unknown(tmp_path, caplog):
+    geo.reset_readers()
+    config = EngineConfig(geoip_path=str(tmp_path / "missing.mmdb"))
+    with caplog.at_level(logging.WARNING, logger="targeting.engine"):
+        assert located(config, "119.6.1.1") == UNKNOWN
+        assert located(config, "8.8.8.8") == UNKNOWN
+    warnings = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_a_corrupt_database_is_unknown_too(tmp_path):
+    geo.reset_readers()
+    path = tmp_path / "corrupt.mmdb"
+    path.write_bytes(b"not a maxmind database" * 10)
+    assert located(EngineConfig(geoip_path=str(path)), "119.6.1.1") == UNKNOWN
+
+
+def test_readers_are_opened_once_per_path(geo_config):
+    first = geo.open_reader(str(geo_config.geoip_path))
+    assert geo.open_reader(str(geo_config.geoip_path)) is first
+
+
+def test_geo_through_the_context(geo_config):
+    ctx = VisitorContext(
+        RequestInfo(remote_addr="10.0.0.5", forwarded_for="119.6.1.1"), config=geo_config
+    )
+    assert (ctx.get("geo.country"), ctx.get("geo.region"), ctx.get("geo.city")) == (
+        "CN",
+        "CN-SC",
+        "Chengdu",
+    )
+
+
+def test_the_packaged_development_database_knows_chengdu():
+    path = geo.packaged_database_path()
+    if path is None:
+        pytest.skip("maxminddb-geolite2 is not installed")
+    geo.reset_readers()
+    assert located(EngineConfig(geoip_path=path), "119.6.0.1")["geo.region"] == "CN-SC"
