@@ -1,0 +1,39 @@
+"""Gives each request a ``request.visitor`` (see ``targeting.visitors``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from targeting.visitors import VISITOR_COOKIE, Visitor, set_visitor_cookie
+
+logger = logging.getLogger("targeting")
+
+
+class VisitorMiddleware:
+    """Attach the visitor; set the signed ``vid`` cookie only with analytics consent.
+
+    Without consent no id is issued and a previously issued one is deleted, so withdrawing
+    consent stops the tracking at the next page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            visitor = Visitor(request)
+        except Exception:
+            logger.exception("targeting: could not build the visitor")
+            visitor = None
+        request.visitor = visitor  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if visitor is None:
+            return response
+        if visitor.id and visitor.is_new:
+            set_visitor_cookie(response, visitor.id)
+        elif not visitor.consented and VISITOR_COOKIE in request.COOKIES:
+            response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
+        return response

@@ -1,0 +1,510 @@
+"""What marketers manage in the admin: segments, placements, creatives and campaigns.
+
+These models only store and validate; the rule language and the decision are the engine's
+(``targeting.engine``), which never imports Django. ``targeting.snapshot`` turns the live rows
+into the engine's in-process snapshot.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+#: Rich text kept short on purpose: a slot is not an article.
+SHORT_RICH_TEXT = ["bold", "italic", "link"]
+
+HOUR_CHOICES = [(h, f"{h:02d}:00–{h:02d}:59") for h in range(24)]
+WEEKDAY_CHOICES = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+
+
+def validate_link_url(value: str) -> None:
+    """Accept http(s) URLs and site-relative paths only (no javascript:, data:, //host)."""
+    if not value:
+        return
+    value = value.strip()
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return
+    raise ValidationError(
+        _("Enter an http(s) address or a path on this site starting with “/”."), code="invalid"
+    )
+
+
+class ChoiceListField(models.JSONField):
+    """A JSON list of small integers edited as a row of checkboxes (hours, weekdays).
+
+    Stored as JSON so revisions (which serialise the model) keep it as-is; an empty list means
+    "no restriction", which is what a marketer expects from leaving every box unticked.
+    """
+
+    def __init__(
+        self, *args: Any, choices_list: list[tuple[int, Any]] | None = None, **kwargs: Any
+    ):
+        self.choices_list = choices_list or []
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices_list"] = self.choices_list
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return forms.TypedMultipleChoiceField(
+            choices=self.choices_list,
+            coerce=int,
+            required=False,
+            label=kwargs.get("label", self.verbose_name),
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "targeting-choice-list"}),
+        )
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        super().validate(value, model_instance)
+        allowed = {c for c, _label in self.choices_list}
+        if not isinstance(value, list) or any(v not in allowed for v in value):
+            raise ValidationError(_("Choose from the listed values."), code="invalid_choice")
+
+
+class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """An audience: a rule over the visitor context. Publishing a segment makes its rule live."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used by other segments' rules and by the API; do not change once in use."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    rule = models.JSONField(
+        _("rule"),
+        default=dict,
+        help_text=_("Who belongs to this audience. Conditions are combined with all/any/not."),
+    )
+    enabled = models.BooleanField(
+        _("enabled"), default=True, help_text=_("A disabled segment matches nobody.")
+    )
+    revisions = GenericRelation("wagtailcore.Revision", related_query_name="segment")
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        from targeting.rule_validation import validate_segment_rule
+
+        message = validate_segment_rule(self)
+        if message:
+            raise ValidationError({"rule": message})
+
+
+class Placement(index.Indexed, models.Model):
+    """A named slot on the site's pages; its default content shows when no campaign wins."""
+
+    KIND_CHOICES = [
+        ("hero", _("Hero (wide, top of page)")),
+        ("strip", _("Strip (thin, full width)")),
+        ("sidebar", _("Sidebar (narrow column)")),
+        ("banner", _("Banner (inside content)")),
+    ]
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Templates ask for a placement by this slug; do not change once in use."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES, default="banner")
+    default_headline = models.CharField(_("default headline"), max_length=120, blank=True)
+    default_body = RichTextField(_("default text"), features=SHORT_RICH_TEXT, blank=True)
+    default_link_label = models.CharField(_("default link label"), max_length=60, blank=True)
+    default_link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("default link page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    default_link_url = models.CharField(
+        _("default link URL"),
+        max_length=500,
+        blank=True,
+        validators=[validate_link_url],
+        help_text=_("Used when no page is chosen: https://… or a path on this site."),
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_link(self) -> str:
+        if self.default_link_page_id and self.default_link_page:
+            return self.default_link_page.url or ""
+        return self.default_link_url
+
+    def clean(self) -> None:
+        super().clean()
+        if self.default_link_label and not (self.default_link_page_id or self.default_link_url):
+            raise ValidationError(
+                {"default_link_url": _("Choose a page or enter a URL for the link label.")}
+            )
+
+
+class Creative(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """What a campaign shows in a slot: headline, text, images and a call to action."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("For the admin only."))
+    headline = models.CharField(_("headline"), max_length=120)
+    body = RichTextField(_("text"), features=SHORT_RICH_TEXT, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("desktop image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Wide image, cropped to 1200×400."),
+    )
+    mobile_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("mobile image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Square image for phones, cropped to 750×750; the desktop image if empty."),
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describes the image for screen readers; required when an image is set."),
+    )
+    cta_label = models.CharField(_("call-to-action label"), max_length=60, blank=True)
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("call-to-action page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cta_url = models.CharField(
+        _("call-to-action URL"),
+        max_length=500,
+        blank=True,
+        validators=[validate_link_url],
+        help_text=_("Used when no page is chosen: https://… or a path on this site."),
+    )
+    revisions = GenericRelation("wagtailcore.Revision", related_query_name="creative")
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("headline"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        verbose_name = _("creative")
+        verbose_name_plural = _("creatives")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = {}
+        if (self.image_id or self.mobile_image_id) and not self.alt_text.strip():
+            errors["alt_text"] = _("Describe the image for visitors who cannot see it.")
+        if self.cta_label and not (self.cta_page_id or self.cta_url):
+            errors["cta_url"] = _("Choose a page or enter a URL for the call to action.")
+        if (self.cta_page_id or self.cta_url) and not self.cta_label:
+            errors["cta_label"] = _("Give the call to action a label.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def cta_link(self) -> str:
+        if self.cta_page_id and self.cta_page:
+            return self.cta_page.url or ""
+        return self.cta_url
+
+
+class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+    """Shows creatives in placements to audiences, on a schedule, once approved."""
+
+    STATUS_DRAFT = "draft"
+    STATUS_AWAITING = "awaiting_approval"
+    STATUS_SCHEDULED = "scheduled"
+    STATUS_LIVE = "live"
+    STATUS_ENDED = "ended"
+    STATUS_PAUSED = "paused"
+    STATUS_LABELS = {
+        STATUS_DRAFT: _("Draft"),
+        STATUS_AWAITING: _("Awaiting approval"),
+        STATUS_SCHEDULED: _("Scheduled"),
+        STATUS_LIVE: _("Live"),
+        STATUS_ENDED: _("Ended"),
+        STATUS_PAUSED: _("Paused"),
+    }
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    placements = ParentalManyToManyField(
+        Placement, verbose_name=_("placements"), related_name="campaigns"
+    )
+    include_segments = ParentalManyToManyField(
+        Segment,
+        verbose_name=_("show to"),
+        related_name="campaigns_including",
+        blank=True,
+        help_text=_("Visitors in any of these audiences. Leave empty to show to everyone."),
+    )
+    exclude_segments = ParentalManyToManyField(
+        Segment,
+        verbose_name=_("never show to"),
+        related_name="campaigns_excluding",
+        blank=True,
+        help_text=_("Visitors in any of these audiences are left out."),
+    )
+    start_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    end_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    hours = ChoiceListField(
+        _("hours of day"),
+        choices_list=HOUR_CHOICES,
+        help_text=_("Show only during the ticked hours (site time). None ticked: all day."),
+    )
+    weekdays = ChoiceListField(
+        _("days of week"),
+        choices_list=WEEKDAY_CHOICES,
+        help_text=_("Show only on the ticked days. None ticked: every day."),
+    )
+    priority = models.IntegerField(
+        _("priority"),
+        default=0,
+        help_text=_("Higher wins; campaigns of equal priority share the slot by weight."),
+    )
+    weight = models.PositiveIntegerField(_("weight"), default=1, validators=[MinValueValidator(1)])
+    frequency_cap = models.PositiveIntegerField(
+        _("frequency cap"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("At most this many showings per visitor per day. Empty: no cap."),
+    )
+    paused = models.BooleanField(
+        _("paused"), default=False, help_text=_("Stops showing without unpublishing.")
+    )
+    revisions = GenericRelation("wagtailcore.Revision", related_query_name="campaign")
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_at and self.end_at and self.end_at <= self.start_at:
+            raise ValidationError({"end_at": _("The end must be after the start.")})
+
+    def status_at(self, now: datetime | None = None) -> str:
+        """The status a marketer sees in the listing."""
+        now = now or timezone.now()
+        if self.workflow_in_progress:
+            return self.STATUS_AWAITING
+        if not self.live:
+            if self.go_live_at and self.go_live_at > now:
+                return self.STATUS_SCHEDULED
+            if self.end_at and self.end_at <= now and self.has_unpublished_changes is False:
+                return self.STATUS_ENDED
+            return self.STATUS_DRAFT
+        if self.end_at and self.end_at <= now:
+            return self.STATUS_ENDED
+        if self.paused:
+            return self.STATUS_PAUSED
+        if self.start_at and self.start_at > now:
+            return self.STATUS_SCHEDULED
+        return self.STATUS_LIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_at()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.STATUS_LABELS[self.status])
+
+
+class CampaignCreative(Orderable):
+    """A creative in a campaign's rotation, with its share of showings."""
+
+    campaign = ParentalKey(Campaign, related_name="campaign_creatives", on_delete=models.CASCADE)
+    creative = models.ForeignKey(
+        Creative, verbose_name=_("creative"), on_delete=models.CASCADE, related_name="+"
+    )
+    weight = models.PositiveIntegerField(_("weight"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("campaign creative")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.creative}"
+
+
+class VisitorProfile(models.Model):
+    """What the site has seen a (consenting) visitor do, folded into one JSON document.
+
+    ``data`` holds visits, sessions, pageviews, categories {category: last seen}, searches,
+    clicked_campaigns, last_seen, session_started and session_pageviews; see
+    ``targeting.profiles``.
+    """
+
+    visitor_id = models.CharField(_("visitor id"), max_length=64, unique=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("visitor profile")
+        verbose_name_plural = _("visitor profiles")
+
+    def __str__(self) -> str:
+        return self.visitor_id
+
+
+class CustomerProfile(models.Model):
+    """What the bank knows about a signed-in customer (explicit conditions of the design)."""
+
+    GENDER_CHOICES = [("male", _("Male")), ("female", _("Female")), ("other", _("Other"))]
+    INCOME_CHOICES = [
+        ("low", _("Low")),
+        ("middle", _("Middle")),
+        ("high", _("High")),
+        ("very_high", _("Very high")),
+    ]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="customer_profile",
+    )
+    customer_number = models.CharField(
+        _("customer number"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The CRM's customer reference; CRM segment imports match on it."),
+    )
+    is_customer = models.BooleanField(_("is a customer"), default=True)
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
+    gender = models.CharField(_("gender"), max_length=8, choices=GENDER_CHOICES, blank=True)
+    income_band = models.CharField(
+        _("income band"), max_length=12, choices=INCOME_CHOICES, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=60, blank=True)
+    region = models.CharField(
+        _("home region"), max_length=10, blank=True, help_text=_("ISO 3166-2, e.g. CN-SC.")
+    )
+    products = models.JSONField(_("products held"), default=list, blank=True)
+    interests = models.JSONField(_("declared interests"), default=list, blank=True)
+    risk_tolerance = models.PositiveSmallIntegerField(
+        _("risk tolerance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    preferences = models.JSONField(_("declared preferences"), default=dict, blank=True)
+    purchases = models.JSONField(_("products bought"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer profile")
+        verbose_name_plural = _("customer profiles")
+
+    def __str__(self) -> str:
+        return self.customer_number or str(self.user)
+
+
+class CrmMembership(models.Model):
+    """A CRM segment code held by a customer, imported from the CRM's export."""
+
+    customer_ref = models.CharField(_("customer number"), max_length=40, db_index=True)
+    code = models.CharField(_("CRM segment code"), max_length=40)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("CRM membership")
+        verbose_name_plural = _("CRM memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer_ref", "code"], name="targeting_crm_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_ref}: {self.code}"
+
+
+from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent  # noqa: E402, F401

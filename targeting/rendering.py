@@ -1,0 +1,196 @@
+"""Render a placement for a request: decide, render the creative or the default, cache the HTML.
+
+One code path for the ``{% placement %}`` tag, the ``PlacementBlock`` and the decide API. The slot
+HTML is cached under (snapshot version, placement, audience key, language), never under the
+visitor, so visitors of the same audience share it; only a decision involving a frequency-capped
+campaign is per visitor and rendered each time. Anything that fails is logged on the "targeting"
+logger and the slot shows its default content: marketing never breaks a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from targeting.snapshot import PlacementDefault, TargetingSnapshot, get_snapshot
+
+logger = logging.getLogger("targeting")
+
+SLOT_CACHE_TTL = 60 * 10
+#: Impression counters live two days so "today" is still there just after midnight.
+FREQUENCY_TTL = 60 * 60 * 48
+CREATIVE_TEMPLATE = "targeting/creative.html"
+DEFAULT_TEMPLATE = "targeting/default.html"
+
+
+@dataclass
+class SlotResult:
+    """What a slot shows and why (for the API and tests)."""
+
+    placement: str
+    html: SafeString
+    decision: Any = None
+    from_cache: bool = False
+
+
+def targeting_enabled() -> bool:
+    return bool(getattr(settings, "TARGETING_ENABLED", True))
+
+
+def frequency_key(visitor_id: str, campaign_id: Any, day: str) -> str:
+    return f"targeting:freq:{visitor_id}:{campaign_id}:{day}"
+
+
+def _today(now: datetime) -> str:
+    return timezone.localtime(now).date().isoformat()
+
+
+def impressions_today(
+    snapshot: TargetingSnapshot, placement: str, visitor_id: str | None, now: datetime
+) -> dict[Any, int] | None:
+    """Today's impressions of the capped campaigns of this placement for this visitor.
+
+    One cache read (get_many), and only when the placement has a capped campaign. None for a
+    visitor without an id (no consent): they cannot be counted, so the engine does not enforce
+    caps for them and their slot stays shareable by audience.
+    """
+    capped = snapshot.capped_campaigns.get(placement, ())
+    if not capped:
+        return {}
+    if not visitor_id:
+        return None
+    day = _today(now)
+    keys = {frequency_key(visitor_id, cid, day): cid for cid in capped}
+    found = cache.get_many(list(keys))
+    return {keys[k]: int(v) for k, v in found.items()}
+
+
+def count_impression(visitor_id: str | None, campaign_id: Any, now: datetime) -> None:
+    """Count one showing of a capped campaign to this visitor today."""
+    if not visitor_id:
+        return
+    key = frequency_key(visitor_id, campaign_id, _today(now))
+    if cache.add(key, 1, FREQUENCY_TTL):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, FREQUENCY_TTL)
+
+
+def visitor_context(request: HttpRequest | None) -> tuple[Any, str | None]:
+    """The request's engine context and visitor id (builds one when the middleware did not)."""
+    visitor = getattr(request, "visitor", None) if request is not None else None
+    if visitor is None and request is not None:
+        from targeting.visitors import Visitor
+
+        visitor = Visitor(request)
+        request.visitor = visitor  # type: ignore[attr-defined]
+    if visitor is None:
+        return None, None
+    return visitor.context, visitor.id
+
+
+def render_default(placement: PlacementDefault | None) -> SafeString:
+    if placement is None:
+        return mark_safe("")
+    return mark_safe(  # noqa: S308 - rendered by an autoescaping template
+        render_to_string(DEFAULT_TEMPLATE, {"placement": placement})
+    )
+
+
+def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
+    context = {
+        "placement": placement,
+        "campaign": decision.campaign,
+        "creative": decision.creative,
+        "c": decision.creative.payload,
+    }
+    return mark_safe(render_to_string(CREATIVE_TEMPLATE, context))  # noqa: S308
+
+
+def decide_slot(
+    request: HttpRequest | None, placement_slug: str, now: datetime | None = None
+) -> SlotResult:
+    """Decide and render one slot for the request's visitor; never raises."""
+    snapshot: TargetingSnapshot | None = None
+    placement: PlacementDefault | None = None
+    try:
+        snapshot = get_snapshot()
+        placement = snapshot.placements.get(placement_slug)
+        if placement is None:
+            logger.warning("targeting: unknown placement %r", placement_slug)
+            return SlotResult(placement_slug, mark_safe(""))
+        if not targeting_enabled():
+            return SlotResult(placement_slug, render_default(placement))
+        from targeting.engine.decide import decide
+
+        now = now or timezone.now()
+        ctx, visitor_id = visitor_context(request)
+        impressions = impressions_today(snapshot, placement_slug, visitor_id, now)
+        decision = decide(snapshot.engine, placement_slug, ctx, now, impressions)
+        if decision.campaign is None or decision.creative is None:
+            return SlotResult(placement_slug, render_default(placement), decision)
+        if decision.per_visitor:
+            html = render_creative(placement, decision)
+            if decision.campaign.frequency_cap:
+                count_impression(visitor_id, decision.campaign.id, now)
+            return SlotResult(placement_slug, html, decision)
+        key = (
+            f"targeting:slot:{snapshot.version}:{placement_slug}:{decision.audience_key}:"
+            f"{translation.get_language() or ''}"
+        )
+        html = cache.get(key)
+        if html is not None:
+            return SlotResult(placement_slug, mark_safe(html), decision, True)  # noqa: S308
+        html = render_creative(placement, decision)
+        cache.set(key, str(html), SLOT_CACHE_TTL)
+        return SlotResult(placement_slug, html, decision)
+    except Exception:
+        logger.exception("targeting: slot %r fell back to its default content", placement_slug)
+        if placement is None:
+            placement = _placement_from_database(placement_slug)
+        try:
+            return SlotResult(placement_slug, render_default(placement))
+        except Exception:
+            logger.exception("targeting: default content of %r failed", placement_slug)
+            return SlotResult(placement_slug, mark_safe(""))
+
+
+def _placement_from_database(slug: str) -> PlacementDefault | None:
+    """Last resort when the snapshot itself failed: read the placement's default directly."""
+    try:
+        from targeting.models import Placement
+        from targeting.snapshot import placement_default
+
+        placement = Placement.objects.filter(slug=slug).first()
+        return placement_default(placement) if placement else None
+    except Exception:
+        logger.exception("targeting: placement %r could not be read", slug)
+        return None
+
+
+def decision_as_dict(snapshot: TargetingSnapshot, placement: str, decision: Any) -> dict[str, Any]:
+    """The decide API's shape: the engine's dict plus the creative's rendered ``html``."""
+    answer = decision.as_dict()
+    if decision.creative is not None and answer.get("creative") is not None:
+        default = snapshot.placements.get(placement) or PlacementDefault(
+            placement, placement, "banner", "", "", "", ""
+        )
+        answer["creative"]["html"] = str(render_creative(default, decision))
+        answer["campaign_name"] = decision.campaign.name
+    return answer
+
+
+def render_placement(request: HttpRequest | None, placement_slug: str) -> SafeString:
+    """The HTML of a slot for this request (the template tag and the block call this)."""
+    return decide_slot(request, placement_slug).html

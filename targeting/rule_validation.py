@@ -1,0 +1,37 @@
+"""Validate a segment's rule with the engine, against every other segment (references, cycles)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from targeting.models import Segment
+
+
+def known_rules(exclude_pk: int | None = None) -> dict[str, Any]:
+    """Every segment's current rule by slug (the row holds drafts of never-published segments)."""
+    from targeting.models import Segment
+
+    qs = Segment.objects.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return dict(qs.values_list("slug", "rule"))
+
+
+def validate_segment_rule(segment: Segment) -> str | None:
+    """Return the first error in ``segment.rule`` (as ``rule.all[2].value: …``) or None.
+
+    References must name existing segments, and the rule must not close a reference cycle
+    through any other segment.
+    """
+    from targeting.engine import rules as engine_rules
+
+    others = known_rules(exclude_pk=segment.pk)
+    slug = segment.slug or "__new__"
+    everything = {**others, slug: segment.rule}
+    try:
+        engine_rules.validate(segment.rule, known_segments=everything, self_slug=slug)
+    except engine_rules.RuleError as exc:
+        return str(exc)
+    problem = engine_rules.validate_all(everything).get(slug)
+    return str(problem) if problem is not None else None

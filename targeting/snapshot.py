@@ -1,0 +1,221 @@
+"""The in-process snapshot of everything live in targeting, rebuilt only when a publish bumps a version.
+
+The version key lives in the shared cache (Redis in production), so a publish on one app server
+reaches every other within a second. A process checks the key at most once per second (a local
+timestamp), so a request usually costs no cache round trip, and never a database query once warm.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from targeting.engine.decide import Snapshot
+
+logger = logging.getLogger("targeting")
+
+VERSION_KEY = "targeting:snapshot-version"
+#: How long a process trusts its snapshot before it looks at the version key again.
+CHECK_INTERVAL = 1.0
+
+DESKTOP_RENDITION = "fill-1200x400"
+MOBILE_RENDITION = "fill-750x750"
+
+
+@dataclass(frozen=True)
+class PlacementDefault:
+    """A placement's default content, held in the snapshot so a fallback costs no query."""
+
+    slug: str
+    name: str
+    kind: str
+    headline: str
+    body: str
+    link_label: str
+    link_url: str
+
+
+@dataclass
+class TargetingSnapshot:
+    """The engine's snapshot plus what the Django side needs to render a slot."""
+
+    version: str
+    engine: Snapshot
+    placements: dict[str, PlacementDefault] = field(default_factory=dict)
+    capped_campaigns: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"snapshot": None, "checked_at": 0.0}
+
+
+def current_version() -> str:
+    """The shared version token, created when the cache has none (first start, flushed cache)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or "uncached"
+    return str(version)
+
+
+def bump_version() -> None:
+    """Tell every process to rebuild, once the current transaction has committed."""
+
+    def _bump() -> None:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        # This process need not wait for its next check to see its own publish.
+        _state["checked_at"] = 0.0
+
+    transaction.on_commit(_bump)
+
+
+def get_snapshot() -> TargetingSnapshot:
+    """The live snapshot, rebuilt when the version key changed (checked at most once a second)."""
+    snapshot: TargetingSnapshot | None = _state["snapshot"]
+    now = time.monotonic()
+    if snapshot is not None and now - _state["checked_at"] < CHECK_INTERVAL:
+        return snapshot
+    with _lock:
+        snapshot = _state["snapshot"]
+        version = current_version()
+        if snapshot is None or snapshot.version != version:
+            snapshot = build_snapshot(version)
+            _state["snapshot"] = snapshot
+        _state["checked_at"] = time.monotonic()
+    return snapshot
+
+
+def reset() -> None:
+    """Forget the process's snapshot (tests, and after a management command changed data)."""
+    with _lock:
+        _state["snapshot"] = None
+        _state["checked_at"] = 0.0
+
+
+def build_snapshot(version: str) -> TargetingSnapshot:
+    """Read live segments, campaigns, creatives and placements and compile them once."""
+    from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
+    from targeting.models import Campaign, CampaignCreative, Placement, Segment
+
+    segments = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
+    placements = {
+        p.slug: placement_default(p) for p in Placement.objects.select_related("default_link_page")
+    }
+    now = timezone.now()
+    campaigns_qs = (
+        Campaign.objects.filter(live=True, paused=False)
+        .filter(Q(end_at__isnull=True) | Q(end_at__gt=now))
+        .prefetch_related(
+            "placements",
+            "include_segments",
+            "exclude_segments",
+            Prefetch(
+                "campaign_creatives",
+                queryset=CampaignCreative.objects.filter(creative__live=True)
+                .select_related("creative__image", "creative__mobile_image", "creative__cta_page")
+                .order_by("sort_order"),
+            ),
+        )
+    )
+    specs = []
+    capped: dict[str, list[int]] = {}
+    for campaign in campaigns_qs:
+        creatives = []
+        for link in campaign.campaign_creatives.all():
+            try:
+                payload = creative_payload(link.creative)
+            except Exception:
+                logger.exception(
+                    "targeting: creative %s left out of the snapshot", link.creative_id
+                )
+                continue
+            creatives.append(
+                CreativeSpec(
+                    id=link.creative.pk,
+                    key=str(link.creative.pk),
+                    weight=link.weight,
+                    payload=payload,
+                )
+            )
+        if not creatives:
+            continue
+        placement_slugs = tuple(sorted(p.slug for p in campaign.placements.all()))
+        specs.append(
+            CampaignSpec(
+                id=campaign.pk,
+                slug=campaign.slug,
+                name=campaign.name,
+                placements=placement_slugs,
+                creatives=tuple(creatives),
+                include_segments=tuple(sorted(s.slug for s in campaign.include_segments.all())),
+                exclude_segments=tuple(sorted(s.slug for s in campaign.exclude_segments.all())),
+                start=campaign.start_at,
+                end=campaign.end_at,
+                hours=tuple(sorted(campaign.hours or ())) or None,
+                weekdays=tuple(sorted(campaign.weekdays or ())) or None,
+                priority=campaign.priority,
+                weight=campaign.weight,
+                frequency_cap=campaign.frequency_cap,
+            )
+        )
+        if campaign.frequency_cap:
+            for slug in placement_slugs:
+                capped.setdefault(slug, []).append(campaign.pk)
+    engine_snapshot = Snapshot.build(segments, specs, version)
+    return TargetingSnapshot(
+        version=version,
+        engine=engine_snapshot,
+        placements=placements,
+        capped_campaigns={k: tuple(v) for k, v in capped.items()},
+    )
+
+
+def placement_default(placement: Any) -> PlacementDefault:
+    from wagtail.rich_text import expand_db_html
+
+    return PlacementDefault(
+        slug=placement.slug,
+        name=placement.name,
+        kind=placement.kind,
+        headline=placement.default_headline,
+        body=expand_db_html(placement.default_body or ""),
+        link_label=placement.default_link_label,
+        link_url=placement.default_link or "",
+    )
+
+
+def creative_payload(creative: Any) -> dict[str, Any]:
+    """Everything the slot template (and the decide API) needs, resolved once per snapshot."""
+    from wagtail.rich_text import expand_db_html
+
+    desktop = mobile = None
+    if creative.image is not None:
+        desktop = creative.image.get_rendition(DESKTOP_RENDITION)
+    mobile_source = creative.mobile_image or creative.image
+    if mobile_source is not None:
+        mobile = mobile_source.get_rendition(MOBILE_RENDITION)
+    return {
+        "id": creative.pk,
+        "name": creative.name,
+        "headline": creative.headline,
+        "body": expand_db_html(creative.body or ""),
+        "image_desktop": desktop.url if desktop else None,
+        "image_desktop_width": desktop.width if desktop else None,
+        "image_desktop_height": desktop.height if desktop else None,
+        "image_mobile": mobile.url if mobile else None,
+        "image_mobile_width": mobile.width if mobile else None,
+        "image_mobile_height": mobile.height if mobile else None,
+        "alt": creative.alt_text,
+        "cta_label": creative.cta_label,
+        "cta_url": creative.cta_link or "",
+    }

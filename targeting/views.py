@@ -1,0 +1,65 @@
+"""Admin views of targeting: preview as a visitor, audience estimate. They only coordinate."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from targeting.forms import PreviewForm
+
+PREVIEW_PERMISSION = "targeting.view_segment"
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def preview_as_visitor(request: HttpRequest) -> HttpResponse:
+    """What the site would show a described visitor, and why."""
+    _require(request, PREVIEW_PERMISSION)
+    from targeting.simulation import SimulationError, reasons, simulate
+
+    form = PreviewForm(request.GET if "run" in request.GET else None)
+    result: dict[str, Any] | None = None
+    if form.is_bound and form.is_valid():
+        request_spec, attributes = form.to_simulation()
+        try:
+            result = simulate(request_spec, attributes, None)
+        except SimulationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            for slug, decision in result["decisions"].items():
+                decision["why"] = reasons(result, slug)
+            result["explain_segments_text"] = json.dumps(
+                result["explain"]["segments"], ensure_ascii=False, indent=2, default=str
+            )
+    return render(request, "targeting/admin/preview.html", {"form": form, "result": result})
+
+
+@require_POST
+def audience_estimate(request: HttpRequest) -> JsonResponse:
+    """How many known profiles a rule matches (the rule editor's "Estimate audience" button)."""
+    _require(request, PREVIEW_PERMISSION)
+    from targeting.audiences import estimate
+    from targeting.engine.rules import RuleError
+
+    raw = request.POST.get("rule", "")
+    try:
+        rule = json.loads(raw or "{}")
+    except ValueError:
+        return JsonResponse({"error": "rule: not valid JSON"}, status=400)
+    try:
+        answer = estimate(rule)
+    except RuleError as exc:
+        path = getattr(exc, "path", "")
+        message = str(exc)
+        if path and not message.startswith(path):
+            message = f"{path}: {message}"
+        return JsonResponse({"error": message}, status=400)
+    return JsonResponse(answer)

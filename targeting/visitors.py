@@ -1,0 +1,125 @@
+"""The visitor of a request: a signed first-party id (with consent) and a lazy engine context."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from targeting.consent import has_consent
+from targeting.profiles import load_behaviour, load_customer
+
+if TYPE_CHECKING:
+    from targeting.engine.context import RequestInfo, VisitorContext
+    from targeting.engine.providers import EngineConfig
+
+VISITOR_COOKIE = "vid"
+VISITOR_COOKIE_SALT = "targeting.visitor"
+VISITOR_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+@functools.cache
+def engine_config() -> EngineConfig:
+    """The engine's configuration from settings, built once per process."""
+    from targeting.engine.providers import EngineConfig
+
+    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"]
+    return EngineConfig(
+        site_timezone=settings.TIME_ZONE,
+        geoip_path=settings.GEOIP_PATH or None,
+        trusted_proxies=tuple(settings.TRUSTED_PROXIES),
+        site_hosts=tuple(hosts),
+    )
+
+
+def new_visitor_id() -> str:
+    return uuid.uuid4().hex
+
+
+def read_visitor_id(request: HttpRequest) -> str | None:
+    """The visitor id from the signed cookie; a tampered or foreign value counts as none."""
+    try:
+        value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_COOKIE_SALT)
+    except signing.BadSignature:  # pragma: no cover - default=None already swallows it
+        return None
+    if value and len(value) == 32 and value.isalnum():
+        return value
+    return None
+
+
+def request_info(
+    request: HttpRequest, visitor_id: str | None, now: datetime | None = None
+) -> RequestInfo:
+    """Describe the request for the engine's providers."""
+    from targeting.engine.context import RequestInfo
+
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    try:
+        url = request.build_absolute_uri()
+        host = request.get_host()
+    except Exception:  # DisallowedHost: describe the request without the host, never fail
+        url, host = request.get_full_path(), ""
+    return RequestInfo(
+        url=url,
+        path=request.path,
+        referrer=request.headers.get("Referer", ""),
+        user_agent=request.headers.get("User-Agent", ""),
+        remote_addr=request.META.get("REMOTE_ADDR", ""),
+        forwarded_for=request.headers.get("X-Forwarded-For", ""),
+        now=now or timezone.now(),
+        visitor_id=visitor_id,
+        customer_id=str(user.pk) if signed_in else None,
+        site_host=host,
+        timezone=settings.TIME_ZONE,
+        behaviour_loader=(lambda: load_behaviour(visitor_id)) if visitor_id else None,
+        customer_loader=(lambda: load_customer(user)) if signed_in else None,
+    )
+
+
+class Visitor:
+    """``request.visitor``: who is asking, as far as targeting is allowed to know."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.consented = has_consent(request, "analytics")
+        self.cookie_id = read_visitor_id(request)
+        self.is_new = False
+        self.id: str | None = None
+        if self.consented:
+            self.id = self.cookie_id or new_visitor_id()
+            self.is_new = self.cookie_id is None
+
+    @property
+    def is_anonymous(self) -> bool:
+        user = getattr(self.request, "user", None)
+        return user is None or not user.is_authenticated
+
+    @cached_property
+    def context(self) -> VisitorContext:
+        """The engine's context, built on first use; providers run only when a rule asks."""
+        from targeting.engine.context import VisitorContext
+        from targeting.engine.providers import DEFAULT_PROVIDERS
+
+        return VisitorContext(
+            request_info(self.request, self.id), providers=DEFAULT_PROVIDERS, config=engine_config()
+        )
+
+
+def set_visitor_cookie(response: Any, visitor_id: str) -> None:
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        visitor_id,
+        salt=VISITOR_COOKIE_SALT,
+        max_age=VISITOR_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -1,0 +1,264 @@
+"""Targeting in the Wagtail admin: the "Marketing" menu, its snippets and its tools."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from targeting import views
+from targeting.models import Campaign, Creative, CrmMembership, CustomerProfile, Placement, Segment
+from targeting.widgets import RuleEditorWidget
+
+logger = logging.getLogger("targeting")
+
+
+class SegmentViewSet(SnippetViewSet):
+    """Audiences: who sees what."""
+
+    model = Segment
+    icon = "group"
+    menu_label = _("Audiences")
+    list_display = ["name", "slug", "enabled", UpdatedAtColumn()]
+    list_filter = ["enabled", "live"]
+    search_fields = ["name", "slug"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("rule", widget=RuleEditorWidget),
+        FieldPanel("enabled"),
+    ]
+
+
+class PlacementViewSet(SnippetViewSet):
+    """Slots on the site's pages and what they show by default."""
+
+    model = Placement
+    icon = "placeholder"
+    menu_label = _("Placements")
+    list_display = ["name", "slug", "kind"]
+    search_fields = ["name", "slug"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_headline"),
+                FieldPanel("default_body"),
+                FieldPanel("default_link_label"),
+                FieldPanel("default_link_page"),
+                FieldPanel("default_link_url"),
+            ],
+            heading=_("Default content (shown when no campaign applies)"),
+        ),
+    ]
+
+
+class CreativeViewSet(SnippetViewSet):
+    """What a campaign shows."""
+
+    model = Creative
+    icon = "image"
+    menu_label = _("Creatives")
+    list_display = ["name", "headline", UpdatedAtColumn()]
+    search_fields = ["name", "headline"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("headline"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("mobile_image"), FieldPanel("alt_text")],
+            heading=_("Images"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("cta_label"), FieldPanel("cta_page"), FieldPanel("cta_url")],
+            heading=_("Call to action"),
+        ),
+    ]
+
+
+class CampaignIndexView(IndexView):
+    """The campaign listing, with a warning when live campaigns compete for the same slot."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        from targeting.conflicts import live_conflicts
+
+        try:
+            context["campaign_conflicts"] = live_conflicts()
+        except Exception:
+            logger.exception("targeting: conflict check failed")
+            context["campaign_conflicts"] = []
+        return context
+
+
+class CampaignViewSet(SnippetViewSet):
+    """Campaigns: creatives in placements for audiences, approved by compliance."""
+
+    model = Campaign
+    icon = "tasks"
+    menu_label = _("Campaigns")
+    index_view_class = CampaignIndexView
+    index_template_name = "targeting/admin/campaign_index.html"
+    list_display = [
+        "name",
+        Column("status_label", label=_("Status")),
+        "priority",
+        "start_at",
+        "end_at",
+        UpdatedAtColumn(),
+    ]
+    list_filter = ["live", "paused"]
+    search_fields = ["name", "slug"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("slug"),
+                    FieldPanel("description"),
+                    FieldPanel("placements", widget=forms.CheckboxSelectMultiple),
+                    InlinePanel("campaign_creatives", label=_("Creatives"), min_num=1),
+                ],
+                heading=_("Content"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("include_segments", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("exclude_segments", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading=_("Audience"),
+            ),
+            ObjectList(
+                [
+                    HelpPanel(
+                        _(
+                            "Times are in the site's time zone. The campaign shows only when "
+                            "every condition here holds."
+                        )
+                    ),
+                    FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
+                    FieldPanel("hours"),
+                    FieldPanel("weekdays"),
+                    FieldRowPanel(
+                        [FieldPanel("priority"), FieldPanel("weight"), FieldPanel("frequency_cap")]
+                    ),
+                    FieldPanel("paused"),
+                ],
+                heading=_("Schedule and delivery"),
+            ),
+        ]
+    )
+
+
+class CustomerProfileViewSet(SnippetViewSet):
+    """Customers' declared and account attributes."""
+
+    model = CustomerProfile
+    icon = "user"
+    menu_label = _("Customer profiles")
+    list_display = ["user", "customer_number", "income_band", "region"]
+    search_fields = ["customer_number", "occupation", "region"]
+
+
+class CrmMembershipViewSet(SnippetViewSet):
+    """CRM segment codes imported with ``manage.py import_crm_segments``."""
+
+    model = CrmMembership
+    icon = "list-ul"
+    menu_label = _("CRM memberships")
+    list_display = ["customer_ref", "code", "expires_at", "imported_at"]
+    list_filter = ["code"]
+    search_fields = ["customer_ref", "code"]
+
+
+class MarketingGroup(SnippetViewSetGroup):
+    """The marketers' menu."""
+
+    menu_label = _("Marketing")
+    menu_icon = "pick"
+    menu_order = 250
+    items = (
+        CampaignViewSet,
+        SegmentViewSet,
+        CreativeViewSet,
+        PlacementViewSet,
+        CustomerProfileViewSet,
+        CrmMembershipViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_marketing() -> MarketingGroup:
+    return MarketingGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_targeting_admin_urls() -> list:
+    return [
+        path("targeting/preview/", views.preview_as_visitor, name="targeting_preview"),
+        path(
+            "targeting/audience-estimate/",
+            views.audience_estimate,
+            name="targeting_audience_estimate",
+        ),
+    ]
+
+
+class PreviewMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return request.user.has_perm("targeting.view_segment")
+
+
+@hooks.register("register_admin_menu_item")
+def register_preview_menu_item() -> MenuItem:
+    return PreviewMenuItem(
+        _("Preview as a visitor"),
+        reverse("targeting_preview"),
+        icon_name="view",
+        order=251,
+    )
+
+
+@hooks.register("before_serve_page")
+def record_server_pageview(page: Any, request: Any, serve_args: Any, serve_kwargs: Any) -> None:
+    """Count the page view for a consenting visitor when the beacon does not (setting
+    ``TRACKING_SERVER_PAGEVIEWS``; off by default, as the beacon's page_view events count them)."""
+    from django.conf import settings
+
+    from targeting.profiles import record_pageview
+
+    if not getattr(settings, "TRACKING_SERVER_PAGEVIEWS", False):
+        return
+    visitor = getattr(request, "visitor", None)
+    if visitor is None or not visitor.id or request.method != "GET":
+        return
+    if getattr(request, "is_preview", False):
+        return
+    try:
+        record_pageview(visitor.id, page)
+    except Exception:
+        logger.exception("targeting: page view not recorded")
+
+
+# Tracking's admin views (customers' interaction history) register their own hooks.
+from targeting.tracking import wagtail_hooks as _tracking_hooks  # noqa: E402, F401

@@ -1,0 +1,123 @@
+"""simulate(): a described visitor through the real providers, with overrides, never a customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from targeting.simulation import SimulationError, simulate
+from tests.targeting.conftest import CHENGDU_IP, IPHONE
+from tests.targeting.factories import (
+    CreativeFactory,
+    CustomerProfileFactory,
+    PlacementFactory,
+    SegmentFactory,
+    VisitorProfileFactory,
+    live_campaign,
+    publish,
+)
+
+
+@pytest.fixture
+def baidu_card_offer(db):
+    hero = PlacementFactory(slug="home-hero")
+    segment = publish(
+        SegmentFactory(
+            slug="baidu-credit-card",
+            rule={
+                "all": [
+                    {"attr": "source.search_engine", "op": "eq", "value": "baidu"},
+                    {"attr": "source.keyword", "op": "contains", "value": "信用卡"},
+                ]
+            },
+        )
+    )
+    creative = publish(CreativeFactory(headline="Card offer"))
+    return live_campaign(hero, creative, include=[segment], slug="card-offer")
+
+
+def test_a_baidu_gbk_referrer_yields_the_keyword_and_the_campaign(baidu_card_offer):
+    # Given a visitor coming from a Baidu search for 信用卡, encoded in GBK as Baidu does
+    referrer = "https://www.baidu.com/s?ie=gbk&wd=" + quote("信用卡".encode("gbk"))
+
+    # When the engine simulates them
+    answer = simulate({"referrer": referrer, "user_agent": IPHONE}, {}, None)
+
+    # Then the keyword is decoded, the audience matches and the hero shows the campaign
+    assert answer["attributes"]["source.search_engine"] == "baidu"
+    assert answer["attributes"]["source.keyword"] == "信用卡"
+    assert answer["attributes"]["device.type"] == "mobile"
+    assert answer["segments"] == ["baidu-credit-card"]
+    hero = answer["decisions"]["home-hero"]
+    assert hero["campaign"] == "card-offer"
+    assert "Card offer" in hero["creative"]["html"]
+    assert set(answer) == {"attributes", "segments", "decisions", "explain"}
+    assert answer["explain"]["segments"]["baidu-credit-card"]["result"] is True
+
+
+def test_attributes_override_what_the_request_says(baidu_card_offer):
+    referrer = "https://www.baidu.com/s?wd=" + quote("信用卡")
+    answer = simulate({"referrer": referrer}, {"source.keyword": "房贷"}, ["home-hero"])
+    assert answer["attributes"]["source.keyword"] == "房贷"
+    assert answer["segments"] == []
+    assert answer["decisions"]["home-hero"]["campaign"] is None
+    why = answer["explain"]["campaigns"]["home-hero"]["campaigns"][0]["reason"]
+    assert "baidu-credit-card" in why
+
+
+def test_a_visitor_id_feeds_behaviour_from_the_stored_profile(db):
+    VisitorProfileFactory(
+        visitor_id="f" * 32,
+        data={"visits": 4, "pageviews": 9, "categories": {"wealth": "2026-03-01T10:00:00+08:00"}},
+    )
+    answer = simulate({"visitor": "f" * 32}, {}, [])
+    assert answer["attributes"]["behaviour.visits"] == 4
+    assert answer["attributes"]["behaviour.categories"] == ["wealth"]
+
+
+def test_a_simulation_never_reads_a_real_customers_profile(db, django_assert_num_queries):
+    # Given a real customer with a profile
+    CustomerProfileFactory(income_band="very_high", age=50)
+
+    # When a visitor is simulated (the snapshot warm), even one claiming a customer id
+    simulate({}, {}, [])
+    with django_assert_num_queries(0):
+        answer = simulate({"url": "/?customer=1"}, {"profile.age": 30}, [])
+
+    # Then profile facts come only from the given attributes
+    assert answer["attributes"]["profile.age"] == 30
+    assert answer["attributes"]["profile.income_band"] is None
+
+
+def test_time_and_ip_go_through_the_real_providers(db, geoip_db):
+    answer = simulate({"ip": CHENGDU_IP, "at": "2026-03-07T20:30"}, {}, [])
+    assert answer["attributes"]["geo.region"] == "CN-SC"
+    assert answer["attributes"]["geo.city"] == "Chengdu"
+    assert answer["attributes"]["time.hour"] == 20
+    assert answer["attributes"]["time.is_weekend"] is True
+
+
+@pytest.mark.parametrize(
+    ("spec", "attributes", "field"),
+    [
+        ({"at": "yesterday"}, {}, "request.at"),
+        ({"ip": "999.1.1.1"}, {}, "request.ip"),
+        ({"colour": "red"}, {}, "request.colour"),
+        ({}, {"profile.age": "old"}, "attributes.profile.age"),
+        ({}, {"nope.nothing": 1}, "attributes.nope.nothing"),
+    ],
+)
+def test_bad_input_names_the_field(db, spec, attributes, field):
+    with pytest.raises(SimulationError) as caught:
+        simulate(spec, attributes, [])
+    assert caught.value.field == field
+
+
+def test_the_time_is_taken_in_the_site_time_zone(db):
+    answer = simulate(
+        {"at": datetime(2026, 3, 9, 8, 0, tzinfo=ZoneInfo("UTC")).isoformat()}, {}, []
+    )
+    assert answer["attributes"]["time.hour"] == 16

@@ -1,0 +1,79 @@
+"""The in-process snapshot: rebuilt when a publish bumps the version, otherwise reused."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from targeting import snapshot as snapshot_module
+from targeting.snapshot import VERSION_KEY, get_snapshot
+from tests.targeting.factories import (
+    CreativeFactory,
+    PlacementFactory,
+    SegmentFactory,
+    live_campaign,
+    publish,
+)
+
+
+@pytest.mark.django_db
+def test_publishing_a_segment_bumps_the_version_and_makes_it_live(
+    django_capture_on_commit_callbacks,
+):
+    # Given a snapshot in use and a segment saved as a draft only
+    draft = SegmentFactory(slug="draft-only", live=False)
+    before = get_snapshot()
+    assert "draft-only" not in before.engine.segment_rules
+
+    # When another segment is published
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(SegmentFactory(slug="mobiles"))
+
+    # Then the next snapshot has a new version with the published segment, not the draft
+    after = get_snapshot()
+    assert after.version != before.version
+    assert "mobiles" in after.engine.segment_rules
+    assert draft.slug not in after.engine.segment_rules
+
+
+@pytest.mark.django_db
+def test_unpublishing_a_campaign_takes_it_out(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = live_campaign(PlacementFactory(slug="home-hero"), slug="spring")
+    assert "spring" in get_snapshot().engine.campaigns
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.unpublish()
+
+    assert "spring" not in get_snapshot().engine.campaigns
+
+
+@pytest.mark.django_db
+def test_a_draft_creative_is_not_shown(django_capture_on_commit_callbacks):
+    creative = CreativeFactory(live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = PlacementFactory(slug="home-hero")
+        publish(SegmentFactory(slug="x"))
+    campaign = live_campaign(placement, publish(CreativeFactory()), slug="c")
+    campaign.campaign_creatives.create(creative=creative, weight=5)
+    snapshot_module.reset()
+    creatives = get_snapshot().engine.creatives["c"]
+    assert creative.pk not in [c.id for c in creatives]
+
+
+@pytest.mark.django_db
+def test_the_version_key_is_checked_at_most_once_a_second(monkeypatch):
+    # Given a snapshot built at t=100 s
+    clock = [100.0]
+    monkeypatch.setattr(snapshot_module.time, "monotonic", lambda: clock[0])
+    first = get_snapshot()
+
+    # When another server publishes (the shared key changes) half a second later
+    cache.set(VERSION_KEY, "from-another-server", timeout=None)
+    clock[0] = 100.5
+    # Then this process keeps its snapshot without looking at the key
+    assert get_snapshot() is first
+
+    # and picks the new version up once a second has passed
+    clock[0] = 101.2
+    assert get_snapshot().version == "from-another-server"
