@@ -1,0 +1,447 @@
+"""Shapes of the targeting API. Serializers validate and hand over; they hold no business rules.
+
+Model validation (the rule language, links, alt text, schedule) is the models' own ``clean()``,
+run here on the changed object so its errors come back under the field the caller sent, e.g.
+``{"rule": ["rule.all[2].value: expected a number"]}``. Writes go through
+``targeting.api.revisions`` (Wagtail's actions), never ``Model.save()`` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+from targeting.api import revisions
+from targeting.models import (
+    SHORT_RICH_TEXT,
+    Campaign,
+    CampaignCreative,
+    Creative,
+    Placement,
+    Segment,
+)
+
+
+def clean_rich_text(value: str) -> str:
+    """Keep only what the admin's editor allows in a slot (bold, italic, links), as Wagtail does.
+
+    Wagtail's whitelister drops scripts, event attributes, ``javascript:`` links and any element
+    outside the field's features, so API callers cannot store what editors could not.
+    """
+    if not value:
+        return ""
+    return EditorHTMLConverter(features=SHORT_RICH_TEXT).to_database_format(value)
+
+
+class TargetingModelSerializer(serializers.ModelSerializer):
+    """Runs the model's ``clean()`` on the changed object and writes through Wagtail's actions."""
+
+    #: Fields a caller may set on create only (templates, rules and reports refer to them).
+    immutable_fields: tuple[str, ...] = ("slug",)
+    #: Many-to-many and inline fields, set on the object apart from plain fields.
+    relation_fields: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        self._publish = bool(attrs.pop("publish", False))
+        if self.instance is not None:
+            for name in self.immutable_fields:
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError(
+                        {name: [_("Cannot be changed once created (other objects refer to it).")]}
+                    )
+        instance = self.instance if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            if name not in self.relation_fields:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        self._prepared = instance
+        return attrs
+
+    def wants_publish(self) -> bool:
+        return getattr(self, "_publish", False)
+
+    def set_relations(self, instance: models.Model, attrs: dict[str, Any]) -> None:
+        for name in self.relation_fields:
+            if name in attrs:
+                setattr(instance, name, attrs[name])
+
+    def create(self, validated_data: dict[str, Any]) -> models.Model:
+        instance = self._prepared
+        self.set_relations(instance, validated_data)
+        user = self.context["request"].user
+        created = revisions.create(instance, user, publish=self.wants_publish())
+        return self.reload(created)
+
+    def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
+        instance = self._prepared
+        self.set_relations(instance, validated_data)
+        user = self.context["request"].user
+        edited = revisions.edit(instance, user, publish=self.wants_publish())
+        return self.reload(edited)
+
+    def reload(self, instance: models.Model) -> models.Model:
+        # Publishing updates the row through a fresh copy of the object: answer with the row.
+        return type(instance)._default_manager.get(pk=instance.pk)
+
+    def to_representation(self, instance: models.Model) -> dict[str, Any]:
+        # Show what the admin's edit form shows: the latest revision, drafts included.
+        return super().to_representation(revisions.latest_version(instance))
+
+
+class DraftStateFields(serializers.Serializer):
+    """Read-only state of a draft-managed object, and the write-only ``publish`` switch."""
+
+    live = serializers.BooleanField(
+        read_only=True, help_text="Whether a published version is in use on the site."
+    )
+    has_unpublished_changes = serializers.BooleanField(
+        read_only=True, help_text="The latest revision (shown here) is not published yet."
+    )
+    last_published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    publish = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Publish this revision at once (needs the publish permission). "
+        "Without it the change is saved as a draft.",
+    )
+
+
+class SegmentSerializer(DraftStateFields, TargetingModelSerializer):
+    """An audience: ``{"name", "slug", "description", "rule", "enabled"}`` (DESIGN.md)."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="targeting_api:segment-detail", lookup_field="slug"
+    )
+    rule = serializers.JSONField(
+        help_text="The rule language (docs/rule-language.md), validated like the admin does."
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "url",
+            "id",
+            "name",
+            "slug",
+            "description",
+            "rule",
+            "enabled",
+            "live",
+            "has_unpublished_changes",
+            "last_published_at",
+            "publish",
+        ]
+        read_only_fields = ["id"]
+
+
+class PlacementSerializer(TargetingModelSerializer):
+    """A slot on the site's pages and its default content (not draft-managed)."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="targeting_api:placement-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "url",
+            "id",
+            "name",
+            "slug",
+            "description",
+            "kind",
+            "default_headline",
+            "default_body",
+            "default_link_label",
+            "default_link_page",
+            "default_link_url",
+        ]
+        read_only_fields = ["id"]
+
+    def validate_default_body(self, value: str) -> str:
+        return clean_rich_text(value)
+
+
+class CreativeSerializer(DraftStateFields, TargetingModelSerializer):
+    """What a campaign shows: headline, short rich text, images, call to action."""
+
+    immutable_fields = ()
+    url = serializers.HyperlinkedIdentityField(view_name="targeting_api:creative-detail")
+
+    class Meta:
+        model = Creative
+        fields = [
+            "url",
+            "id",
+            "name",
+            "headline",
+            "body",
+            "image",
+            "mobile_image",
+            "alt_text",
+            "cta_label",
+            "cta_page",
+            "cta_url",
+            "live",
+            "has_unpublished_changes",
+            "last_published_at",
+            "publish",
+        ]
+        read_only_fields = ["id"]
+
+    def validate_body(self, value: str) -> str:
+        return clean_rich_text(value)
+
+
+class CampaignCreativeSerializer(serializers.Serializer):
+    """A creative in the campaign's rotation and its share of showings."""
+
+    creative = serializers.PrimaryKeyRelatedField(queryset=Creative.objects.all())
+    weight = serializers.IntegerField(min_value=1, default=1)
+
+
+class CampaignSerializer(TargetingModelSerializer):
+    """A campaign. Saved as a draft revision only: it goes live through compliance approval."""
+
+    relation_fields = ("placements", "include_segments", "exclude_segments", "campaign_creatives")
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="targeting_api:campaign-detail", lookup_field="slug"
+    )
+    placements = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Placement.objects.all()
+    )
+    include_segments = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=Segment.objects.all(),
+        required=False,
+        help_text="Audiences shown to (any of them); empty shows to everyone.",
+    )
+    exclude_segments = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Segment.objects.all(), required=False
+    )
+    creatives = CampaignCreativeSerializer(many=True, source="campaign_creatives")
+    hours = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=23),
+        required=False,
+        help_text="Local hours (0-23) it shows in; empty: all day.",
+    )
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        required=False,
+        help_text="ISO weekdays (1 = Monday) it shows on; empty: every day.",
+    )
+    status = serializers.CharField(
+        read_only=True,
+        help_text="draft, awaiting_approval, scheduled, live, ended or paused.",
+    )
+    live = serializers.BooleanField(read_only=True)
+    has_unpublished_changes = serializers.BooleanField(read_only=True)
+    last_published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    publish = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Must be false or absent: campaigns go live only through the compliance "
+        "approval workflow in the admin.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "url",
+            "id",
+            "name",
+            "slug",
+            "description",
+            "placements",
+            "creatives",
+            "include_segments",
+            "exclude_segments",
+            "start_at",
+            "end_at",
+            "hours",
+            "weekdays",
+            "priority",
+            "weight",
+            "frequency_cap",
+            "paused",
+            "status",
+            "live",
+            "has_unpublished_changes",
+            "last_published_at",
+            "publish",
+        ]
+        read_only_fields = ["id"]
+
+    def validate_publish(self, value: bool) -> bool:
+        if value:
+            raise serializers.ValidationError(
+                _(
+                    "Campaigns cannot be published through the API: submit the saved draft to "
+                    "the compliance approval workflow in the admin."
+                )
+            )
+        return value
+
+    def validate_creatives(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not value:
+            raise serializers.ValidationError(_("Give the campaign at least one creative."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        include = {s.slug for s in attrs.get("include_segments", [])}
+        both = sorted(include & {s.slug for s in attrs.get("exclude_segments", [])})
+        if both:
+            raise serializers.ValidationError(
+                {"exclude_segments": [_("%s is also in include_segments.") % both[0]]}
+            )
+        if "campaign_creatives" in attrs:
+            attrs["campaign_creatives"] = [
+                CampaignCreative(creative=row["creative"], weight=row["weight"])
+                for row in attrs["campaign_creatives"]
+            ]
+        return super().validate(attrs)
+
+    def wants_publish(self) -> bool:
+        return False  # Never: compliance approves campaigns in the admin (validate_publish).
+
+
+# --- Decisions and simulation -----------------------------------------------------------------
+
+
+class DecisionCreativeSerializer(serializers.Serializer):
+    """The winning creative as the slot shows it, with its rendered ``html``."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    headline = serializers.CharField()
+    body = serializers.CharField(help_text="Rich text as HTML.")
+    image_desktop = serializers.CharField(allow_null=True)
+    image_desktop_width = serializers.IntegerField(allow_null=True)
+    image_desktop_height = serializers.IntegerField(allow_null=True)
+    image_mobile = serializers.CharField(allow_null=True)
+    image_mobile_width = serializers.IntegerField(allow_null=True)
+    image_mobile_height = serializers.IntegerField(allow_null=True)
+    alt = serializers.CharField(allow_blank=True)
+    cta_label = serializers.CharField(allow_blank=True)
+    cta_url = serializers.CharField(allow_blank=True)
+    html = serializers.CharField(help_text="The slot's HTML, as the page would render it.")
+
+
+class DecisionSerializer(serializers.Serializer):
+    """What one placement shows; ``campaign`` and ``creative`` null mean its default content."""
+
+    placement = serializers.CharField()
+    campaign = serializers.CharField(allow_null=True, help_text="The campaign's slug.")
+    campaign_name = serializers.CharField(required=False)
+    creative = DecisionCreativeSerializer(allow_null=True)
+    segments = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The placement's audiences this visitor is in (slugs).",
+    )
+
+
+class ErrorsSerializer(serializers.Serializer):
+    """A bad request: each offending field (``placement``, ``request.at``...) and why."""
+
+    errors = serializers.DictField(child=serializers.CharField())
+
+
+class SimulationRequestSerializer(serializers.Serializer):
+    """The described request; it goes through the same providers as a real one."""
+
+    user_agent = serializers.CharField(required=False, allow_blank=True)
+    referrer = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(required=False, allow_blank=True, help_text="The landing URL.")
+    ip = serializers.IPAddressField(required=False, allow_blank=True)
+    at = serializers.DateTimeField(
+        required=False, help_text="ISO 8601; without an offset it is in the site's time zone."
+    )
+    visitor = serializers.CharField(
+        required=False, help_text="A visitor id whose stored profile feeds behaviour.*."
+    )
+
+
+class SimulationSerializer(serializers.Serializer):
+    """``POST /api/v1/simulate``: every part optional."""
+
+    request = SimulationRequestSerializer(required=False)
+    attributes = serializers.DictField(
+        required=False,
+        child=serializers.JSONField(),
+        help_text="Rule-language attribute names and values that override or add to the "
+        'request\'s, e.g. {"profile.age": 30, "crm.segments": ["VIP"]}.',
+    )
+    placements = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Default: every placement."
+    )
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class ExplainField(serializers.JSONField):
+    """Why each segment and campaign matched or not (``segments``, ``campaigns``)."""
+
+
+class SimulationAnswerSerializer(serializers.Serializer):
+    """What the engine would do for the described visitor, and why."""
+
+    attributes = serializers.DictField(child=serializers.JSONField())
+    segments = serializers.ListField(child=serializers.CharField())
+    decisions = serializers.DictField(child=DecisionSerializer())
+    explain = ExplainField()
+
+
+# --- CRM ------------------------------------------------------------------------------------
+
+
+class CrmMembershipRowSerializer(serializers.Serializer):
+    """One CRM segment code held by a customer (as a row of the CRM's CSV export)."""
+
+    customer = serializers.CharField(help_text="The CRM's customer number.")
+    code = serializers.CharField(help_text="Letters, digits, - and _.")
+    expires = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="YYYY-MM-DD (end of that day, site time) or an ISO 8601 date-time.",
+    )
+
+
+class CrmBulkSerializer(serializers.Serializer):
+    """``POST /api/v1/crm/memberships``."""
+
+    memberships = CrmMembershipRowSerializer(many=True)
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Each customer named keeps only the codes listed for them.",
+    )
+
+
+class CrmRejectedRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the row in `memberships`.")
+    reason = serializers.CharField()
+
+
+class CrmBulkAnswerSerializer(serializers.Serializer):
+    """What the upsert did."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    removed = serializers.IntegerField(help_text="Memberships removed by `replace`.")
+    rejected = CrmRejectedRowSerializer(many=True)

@@ -1,0 +1,51 @@
+"""What still uses a segment, placement or creative, so the API never deletes one in use.
+
+Deleting an audience that a campaign includes would silently widen that campaign to everyone
+(an empty include list means "everyone"), and a rule naming a deleted audience stops matching;
+so the API refuses and says what uses it. The admin shows the same usage before deleting.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+def segment_users(segment: models.Model) -> list[str]:
+    """Campaigns including or excluding the segment, and segments whose rule names it."""
+    from targeting.engine.rules import segments_used
+    from targeting.models import Campaign, Segment
+
+    users = [
+        f"campaign {slug}"
+        for slug in Campaign.objects.filter(
+            models.Q(include_segments=segment) | models.Q(exclude_segments=segment)
+        )
+        .values_list("slug", flat=True)
+        .distinct()
+        .order_by("slug")
+    ]
+    for slug, rule in Segment.objects.exclude(pk=segment.pk).values_list("slug", "rule"):
+        if segment.slug in segments_used(rule):
+            users.append(f"segment {slug}")
+    return users
+
+
+def placement_users(placement: models.Model) -> list[str]:
+    """Campaigns shown in the placement."""
+    return [
+        f"campaign {slug}"
+        for slug in placement.campaigns.order_by("slug").values_list("slug", flat=True)
+    ]
+
+
+def creative_users(creative: models.Model) -> list[str]:
+    """Campaigns rotating the creative."""
+    from targeting.models import Campaign
+
+    return [
+        f"campaign {slug}"
+        for slug in Campaign.objects.filter(campaign_creatives__creative=creative)
+        .values_list("slug", flat=True)
+        .distinct()
+        .order_by("slug")
+    ]

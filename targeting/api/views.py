@@ -1,0 +1,360 @@
+"""The targeting API: decide, simulate, targeting CRUD and the CRM bulk upsert.
+
+Views only coordinate: parse, check permissions, call the domain (``targeting.rendering``,
+``targeting.simulation``, Wagtail's actions via ``targeting.api.revisions``,
+``targeting.api.crm_bulk``) and shape the answer. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from targeting.api import crm_bulk, revisions, usage
+from targeting.api.permissions import (
+    CRM_REPLACE_PERMISSION,
+    CanSimulate,
+    CanUpsertCrmMemberships,
+    TargetingModelPermissions,
+)
+from targeting.api.serializers import (
+    CampaignSerializer,
+    CreativeSerializer,
+    CrmBulkAnswerSerializer,
+    CrmBulkSerializer,
+    DecisionSerializer,
+    ErrorsSerializer,
+    PlacementSerializer,
+    SegmentSerializer,
+    SimulationAnswerSerializer,
+    SimulationSerializer,
+)
+from targeting.models import Campaign, Creative, Placement, Segment
+
+logger = logging.getLogger("targeting")
+
+#: Systems send a token; the admin's pages use the session (with CSRF on writes). Token first,
+#: so an anonymous call gets 401 with ``WWW-Authenticate: Token`` rather than a bare 403.
+API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+#: What a decision depends on besides the audience key: the request headers the providers read.
+DECISION_VARY = ("Cookie", "User-Agent", "Referer")
+
+#: A CRM batch body above this is refused before it is read (5,000 rows fit well inside).
+CRM_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+SIMULATE_KEYS = ("request", "attributes", "placements")
+
+
+def errors(status_code: int, **fields: str) -> Response:
+    """The API's error answer for a bad field: ``{"errors": {"<field>": "<why>"}}``."""
+    return Response({"errors": fields}, status=status_code)
+
+
+class Conflict(APIException):
+    """The object cannot be changed as asked in its current state (in use, in approval)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The object cannot be changed in its current state.")
+    default_code = "conflict"
+
+
+# --- Decide ---------------------------------------------------------------------------------
+
+
+def _default_answer(placement: str, decision: Any = None) -> dict[str, Any]:
+    return {
+        "placement": placement,
+        "campaign": None,
+        "creative": None,
+        "segments": list(decision.segments) if decision is not None else [],
+    }
+
+
+def _placement_exists(slug: str) -> bool | None:
+    """Whether the placement exists; None when targeting cannot tell (then: default content)."""
+    from targeting.snapshot import get_snapshot
+
+    try:
+        return slug in get_snapshot().placements
+    except Exception:
+        logger.exception("targeting: snapshot unavailable for the decide API")
+    try:
+        return Placement.objects.filter(slug=slug).exists()
+    except Exception:
+        logger.exception("targeting: placement %r could not be looked up", slug)
+        return None
+
+
+def decide_for_request(request: HttpRequest, placement: str) -> tuple[dict[str, Any], str]:
+    """The decide answer and audience key, from the same code path as ``{% placement %}``."""
+    from targeting.rendering import decide_slot, decision_as_dict
+    from targeting.snapshot import get_snapshot
+
+    result = decide_slot(request, placement)  # never raises; falls back to the default
+    decision = result.decision
+    if decision is None or decision.campaign is None or decision.creative is None:
+        return _default_answer(placement, decision), getattr(decision, "audience_key", "")
+    try:
+        return decision_as_dict(get_snapshot(), placement, decision), decision.audience_key
+    except Exception:
+        logger.exception("targeting: decision of %r could not be shaped", placement)
+        return _default_answer(placement), ""
+
+
+class DecideView(APIView):
+    """``GET /api/v1/decide?placement=<slug>``: what the page would show this visitor."""
+
+    # Public, and for the visitor rather than an API caller: the decision reads the visitor
+    # (cookies, headers, a signed-in customer's session) through request.visitor. No API
+    # authentication runs, so an anonymous call reads neither session nor token tables.
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="decide",
+        summary="Decide a placement for the requesting visitor",
+        parameters=[
+            OpenApiParameter(
+                "placement", OpenApiTypes.STR, required=True, description="The placement's slug."
+            )
+        ],
+        responses={
+            200: OpenApiResponse(
+                DecisionSerializer,
+                description="The decision; `campaign` and `creative` are null for the "
+                "placement's default content. Header `X-Audience-Key` names the audience.",
+            ),
+            400: OpenApiResponse(ErrorsSerializer, description="`placement` missing."),
+            404: OpenApiResponse(ErrorsSerializer, description="Unknown placement."),
+        },
+        tags=["decisions"],
+    )
+    def get(self, request: Request) -> Response:
+        slugs = [s.strip() for s in request.query_params.getlist("placement")]
+        if not slugs or not slugs[0]:
+            return errors(400, placement=_("This query parameter is required."))
+        if len(slugs) > 1:
+            return errors(400, placement=_("Ask for one placement per request."))
+        slug = slugs[0]
+        if _placement_exists(slug) is False:
+            return errors(404, placement=_("Unknown placement %r.") % slug)
+        answer, audience_key = decide_for_request(request._request, slug)
+        response = Response(answer)
+        # Decisions vary by audience, not by person: private to the browser here; a CDN in
+        # front must key on X-Audience-Key (see docs/api.md) instead of caching this answer.
+        patch_cache_control(response, private=True, max_age=0)
+        patch_vary_headers(response, DECISION_VARY)
+        if audience_key:
+            response["X-Audience-Key"] = audience_key
+        return response
+
+
+# --- Simulate -------------------------------------------------------------------------------
+
+
+class SimulateView(APIView):
+    """``POST /api/v1/simulate``: what the engine would do for a described visitor, and why."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [CanSimulate]
+
+    @extend_schema(
+        operation_id="simulate",
+        summary="Simulate a described visitor",
+        request=SimulationSerializer,
+        responses={
+            200: SimulationAnswerSerializer,
+            400: OpenApiResponse(ErrorsSerializer, description="A field is invalid."),
+            401: OpenApiResponse(description="Not authenticated."),
+            403: OpenApiResponse(description="Needs targeting.view_segment."),
+        },
+        tags=["decisions"],
+    )
+    def post(self, request: Request) -> Response:
+        from targeting.simulation import SimulationError, simulate
+
+        body = request.data
+        if not isinstance(body, dict):
+            return errors(400, body=_("Expected a JSON object."))
+        unknown = sorted(set(body) - set(SIMULATE_KEYS))
+        if unknown:
+            return errors(400, **{unknown[0]: _("Unknown key.")})
+        shapes = {"request": dict, "attributes": dict, "placements": list}
+        for key, expected in shapes.items():
+            if body.get(key) is not None and not isinstance(body[key], expected):
+                message = _("Expected an object.") if expected is dict else _("Expected a list.")
+                return errors(400, **{key: message})
+        try:
+            answer = simulate(body.get("request"), body.get("attributes"), body.get("placements"))
+        except SimulationError as exc:
+            return errors(400, **{exc.field: exc.message})
+        return Response(answer)
+
+
+# --- Targeting CRUD -------------------------------------------------------------------------
+
+
+class TargetingViewSet(viewsets.ModelViewSet):
+    """Shared behaviour: model permissions on every method, writes through Wagtail's actions."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [TargetingModelPermissions]
+    #: What still uses an object (it cannot be deleted then).
+    users_of: Callable[[Any], list[str]] | None = None
+
+    def get_object(self) -> models.Model:
+        # Edits apply to the latest revision, as in the admin's edit form.
+        return revisions.latest_version(super().get_object())
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        users = type(self).users_of(instance) if type(self).users_of else []
+        if users:
+            raise Conflict(_("Still used by %s; remove it from them first.") % ", ".join(users))
+        revisions.delete(instance, self.request.user)
+
+
+CRUD_TAGS = ["targeting"]
+
+
+def _crud_schema(model_name: str, extra: str = "") -> dict[str, Any]:
+    return {
+        "list": extend_schema(summary=f"List {model_name}s", tags=CRUD_TAGS),
+        "retrieve": extend_schema(summary=f"Read a {model_name}", tags=CRUD_TAGS),
+        "create": extend_schema(summary=f"Create a {model_name}{extra}", tags=CRUD_TAGS),
+        "update": extend_schema(summary=f"Replace a {model_name}{extra}", tags=CRUD_TAGS),
+        "partial_update": extend_schema(summary=f"Change a {model_name}{extra}", tags=CRUD_TAGS),
+        "destroy": extend_schema(
+            summary=f"Delete a {model_name}",
+            tags=CRUD_TAGS,
+            responses={204: None, 409: OpenApiResponse(description="Still in use.")},
+        ),
+    }
+
+
+def _apply(schemas: dict[str, Any]) -> Callable[[type], type]:
+    from drf_spectacular.utils import extend_schema_view
+
+    return extend_schema_view(**schemas)
+
+
+@_apply(_crud_schema("segment", " (draft revision; live with publish=true)"))
+class SegmentViewSet(TargetingViewSet):
+    """Audiences. A write saves a revision; ``"publish": true`` makes it live."""
+
+    queryset = Segment.objects.select_related("latest_revision")
+    serializer_class = SegmentSerializer
+    lookup_field = "slug"
+    users_of = staticmethod(usage.segment_users)
+
+
+@_apply(_crud_schema("placement"))
+class PlacementViewSet(TargetingViewSet):
+    """Slots on the site's pages and their default content."""
+
+    queryset = Placement.objects.all()
+    serializer_class = PlacementSerializer
+    lookup_field = "slug"
+    users_of = staticmethod(usage.placement_users)
+
+
+@_apply(_crud_schema("creative", " (draft revision; live with publish=true)"))
+class CreativeViewSet(TargetingViewSet):
+    """Creatives. A write saves a revision; ``"publish": true`` makes it live."""
+
+    queryset = Creative.objects.select_related("latest_revision")
+    serializer_class = CreativeSerializer
+    users_of = staticmethod(usage.creative_users)
+
+
+@_apply(_crud_schema("campaign", " (always a draft revision)"))
+class CampaignViewSet(TargetingViewSet):
+    """Campaigns, saved as drafts only: compliance approves them in the admin."""
+
+    queryset = Campaign.objects.select_related("latest_revision").prefetch_related(
+        "placements", "include_segments", "exclude_segments", "campaign_creatives"
+    )
+    serializer_class = CampaignSerializer
+    lookup_field = "slug"
+
+    def perform_update(self, serializer: CampaignSerializer) -> None:
+        if serializer.instance is not None and serializer.instance.workflow_in_progress:
+            # Approval publishes the latest revision: a change now would go live unreviewed.
+            raise Conflict(
+                _(
+                    "The campaign is awaiting compliance approval; cancel the approval in the "
+                    "admin before changing it."
+                )
+            )
+        serializer.save()
+
+
+# --- CRM ------------------------------------------------------------------------------------
+
+
+class CrmMembershipBulkView(APIView):
+    """``POST /api/v1/crm/memberships``: upsert up to 5,000 CRM memberships at once."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [CanUpsertCrmMemberships]
+
+    @extend_schema(
+        operation_id="crm_memberships_upsert",
+        summary="Upsert CRM segment memberships",
+        request=CrmBulkSerializer,
+        responses={
+            200: CrmBulkAnswerSerializer,
+            400: OpenApiResponse(ErrorsSerializer, description="The body is malformed."),
+            401: OpenApiResponse(description="Not authenticated."),
+            403: OpenApiResponse(description="Missing CRM membership permissions."),
+            413: OpenApiResponse(ErrorsSerializer, description="More than 5,000 rows."),
+        },
+        tags=["crm"],
+    )
+    def post(self, request: Request) -> Response:
+        too_big = errors(
+            413,
+            memberships=_("At most %d rows per request; split the batch.") % crm_bulk.MAX_ROWS,
+        )
+        try:
+            length = int(request.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > CRM_MAX_BODY_BYTES:
+            return too_big
+        body = request.data
+        if not isinstance(body, dict):
+            return errors(400, body=_("Expected a JSON object."))
+        unknown = sorted(set(body) - {"memberships", "replace"})
+        if unknown:
+            return errors(400, **{unknown[0]: _("Unknown key.")})
+        rows = body.get("memberships")
+        if not isinstance(rows, list):
+            return errors(400, memberships=_("Expected a list of memberships."))
+        if len(rows) > crm_bulk.MAX_ROWS:
+            return too_big
+        replace = body.get("replace", False)
+        if not isinstance(replace, bool):
+            return errors(400, replace=_("Expected true or false."))
+        if replace and not request.user.has_perm(CRM_REPLACE_PERMISSION):
+            self.permission_denied(
+                request, message=_("replace needs targeting.delete_crmmembership."), code=None
+            )
+        report = crm_bulk.upsert_memberships(rows, replace=replace)
+        return Response(CrmBulkAnswerSerializer(report).data)

@@ -1,0 +1,168 @@
+"""POST /api/v1/crm/memberships: the CRM upserts memberships in bulk, as the CSV import does."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from targeting.models import CrmMembership
+from tests.targeting.api.conftest import client_for
+from tests.targeting.factories import CrmMembershipFactory, UserFactory
+
+URL = "/api/v1/crm/memberships"
+
+
+@pytest.fixture
+def crm_client(db):
+    """The CRM's system account: may add and change memberships, nothing else."""
+    user = UserFactory(username="crm-system")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_crmmembership", "change_crmmembership"])
+    )
+    return client_for(user)
+
+
+def test_good_rows_are_upserted_and_bad_rows_reported_by_index(crm_client):
+    # Given a batch with two good rows and three bad ones
+    rows = [
+        {"customer": "C0000001", "code": "VIP", "expires": "2030-12-31"},
+        {"customer": "C0000001", "code": "bad code!"},
+        {"customer": "C0000002", "code": "MORTGAGE"},
+        {"customer": "", "code": "VIP"},
+        {"customer": "C0000003", "code": "VIP", "expires": "soon"},
+    ]
+
+    # When the CRM posts it
+    response = crm_client.post(URL, {"memberships": rows}, format="json")
+
+    # Then the good rows are stored and each bad one is named with its index and reason
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert (answer["created"], answer["updated"], answer["unchanged"]) == (2, 0, 0)
+    assert [r["index"] for r in answer["rejected"]] == [1, 3, 4]
+    assert answer["rejected"][0]["reason"].startswith("code:")
+    assert answer["rejected"][1]["reason"] == "customer: missing"
+    assert answer["rejected"][2]["reason"].startswith("expires:")
+    assert set(CrmMembership.objects.values_list("customer_ref", "code")) == {
+        ("C0000001", "VIP"),
+        ("C0000002", "MORTGAGE"),
+    }
+
+
+def test_sending_the_same_batch_twice_changes_nothing(crm_client):
+    rows = [{"customer": "C0000001", "code": "VIP", "expires": "2030-12-31"}]
+    crm_client.post(URL, {"memberships": rows}, format="json")
+
+    again = crm_client.post(URL, {"memberships": rows}, format="json").json()
+
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1)
+    assert CrmMembership.objects.count() == 1
+
+
+def test_a_new_expiry_updates_the_membership(crm_client):
+    CrmMembershipFactory(customer_ref="C0000001", code="VIP")
+
+    answer = crm_client.post(
+        URL,
+        {"memberships": [{"customer": "C0000001", "code": "VIP", "expires": "2031-01-31"}]},
+        format="json",
+    ).json()
+
+    assert answer["updated"] == 1
+    assert CrmMembership.objects.get().expires_at.year == 2031
+
+
+def test_rows_that_are_not_strings_are_rejected_not_crashing(crm_client):
+    rows = [
+        "C0000001,VIP",
+        {"customer": 42, "code": "VIP"},
+        {"customer": "C1", "code": "VIP\nC2,VIP"},
+        {"customer": "C1", "code": "VIP", "colour": "red"},
+        {"customer": "C1", "code": "OK"},
+    ]
+
+    answer = crm_client.post(URL, {"memberships": rows}, format="json").json()
+
+    assert [r["index"] for r in answer["rejected"]] == [0, 1, 2, 3]
+    assert answer["created"] == 1
+
+
+def test_more_than_5000_rows_is_413(crm_client):
+    rows = [{"customer": f"C{i:07d}", "code": "VIP"} for i in range(5001)]
+
+    response = crm_client.post(URL, {"memberships": rows}, format="json")
+
+    assert response.status_code == 413
+    assert "memberships" in response.json()["errors"]
+    assert not CrmMembership.objects.exists()
+
+
+def test_5000_rows_are_accepted(crm_client):
+    rows = [{"customer": f"C{i:07d}", "code": "VIP"} for i in range(5000)]
+
+    response = crm_client.post(URL, {"memberships": rows}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["created"] == 5000
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "memberships"),
+        ({"memberships": {"customer": "C1"}}, "memberships"),
+        ({"memberships": [], "replace": "yes"}, "replace"),
+        ({"memberships": [], "truncate": True}, "truncate"),
+    ],
+)
+def test_a_malformed_body_is_400_naming_the_field(crm_client, body, field):
+    response = crm_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_replace_leaves_each_named_customer_with_only_the_listed_codes(marketer_client):
+    # Given customers with memberships (marketers may also delete memberships)
+    CrmMembershipFactory(customer_ref="C0000001", code="VIP")
+    CrmMembershipFactory(customer_ref="C0000001", code="MORTGAGE")
+    CrmMembershipFactory(customer_ref="C0000002", code="VIP")
+    CrmMembershipFactory(customer_ref="C0000003", code="VIP")
+
+    # When the CRM replaces C0000001's codes, and sends a bad row for C0000003
+    rows = [
+        {"customer": "C0000001", "code": "VIP"},
+        {"customer": "C0000003", "code": "bad code!"},
+    ]
+    answer = marketer_client.post(URL, {"memberships": rows, "replace": True}, format="json").json()
+
+    # Then C0000001 keeps only VIP; customers not named, or with a bad row, keep everything
+    assert answer["removed"] == 1
+    assert set(CrmMembership.objects.values_list("customer_ref", "code")) == {
+        ("C0000001", "VIP"),
+        ("C0000002", "VIP"),
+        ("C0000003", "VIP"),
+    }
+
+
+def test_replace_needs_the_delete_permission(crm_client):
+    CrmMembershipFactory(customer_ref="C0000001", code="MORTGAGE")
+
+    response = crm_client.post(
+        URL,
+        {"memberships": [{"customer": "C0000001", "code": "VIP"}], "replace": True},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert CrmMembership.objects.filter(code="MORTGAGE").exists()
+
+
+@pytest.mark.parametrize("who", ["anonymous_client", "customer_client", "reviewer_client"])
+def test_only_callers_allowed_to_change_memberships_may_post(db, who, request):
+    client = request.getfixturevalue(who)
+
+    response = client.post(URL, {"memberships": [{"customer": "C1", "code": "VIP"}]}, format="json")
+
+    assert response.status_code == (401 if who == "anonymous_client" else 403)
+    assert not CrmMembership.objects.exists()
