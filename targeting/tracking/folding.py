@@ -1,0 +1,331 @@
+"""Folding events into profiles: the visitor's behaviour document and the customer's history.
+
+``fold_event`` is pure (a document in, a document out); page views go through
+``targeting.profiles.fold_pageview`` so that server-side and beacon page views share one code
+path. ``fold_pending`` folds unfolded ``RawEvent`` rows exactly once: the rows are locked, the
+profiles updated and ``folded_at`` set in one transaction. ``rebuild_profiles`` recomputes every
+profile from the raw log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from targeting.models import CustomerProfile, VisitorProfile
+from targeting.profiles import (
+    BEHAVIOUR_TTL,
+    MAX_CLICKED,
+    MAX_SEARCHES,
+    SESSION_GAP,
+    _parse,
+    behaviour_key,
+    fold_pageview,
+)
+from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+
+logger = logging.getLogger("targeting.tracking")
+
+MAX_TAGS = 50
+MAX_APPLICATIONS = 50
+#: Web event types that end up in a signed-in customer's interaction history.
+HISTORY_WEB_TYPES = frozenset({"page_view", "click", "search", "form_submit", "application"})
+
+
+def customer_profile_key(user_id: int) -> str:
+    """The ``VisitorProfile.visitor_id`` under which a customer's merged behaviour is kept."""
+    return f"customer-{user_id}"
+
+
+def user_from_ref(customer_ref: str) -> int | None:
+    """A portal account named as ``user-<id>`` (a customer without a CRM number)."""
+    if customer_ref.startswith("user-") and customer_ref[5:].isdigit():
+        return int(customer_ref[5:])
+    return None
+
+
+def _push_recent(items: list[Any], value: Any, limit: int) -> list[Any]:
+    """Append ``value`` as the most recent item, once, keeping the last ``limit``."""
+    items = [item for item in items if item != value]
+    items.append(value)
+    return items[-limit:]
+
+
+def _touch(data: dict[str, Any], at: datetime) -> None:
+    """Non-page-view web activity keeps the session alive but counts no page view."""
+    last_seen = _parse(data.get("last_seen"))
+    if last_seen is not None and at > last_seen and at - last_seen <= SESSION_GAP:
+        data["last_seen"] = at.isoformat()
+
+
+def fold_event(
+    data: dict[str, Any], type_: str, at: datetime, properties: dict[str, Any]
+) -> dict[str, Any]:
+    """Fold one event into a visitor's behaviour document (pure)."""
+    data = dict(data)
+    if type_ == "page_view":
+        category = properties.get("category") or None
+        last_seen = _parse(data.get("last_seen"))
+        if last_seen is not None and at < last_seen:
+            # A late event (an older batch retried after a newer one): count it, but do not move
+            # the session clock backwards.
+            data["pageviews"] = int(data.get("pageviews", 0)) + 1
+            if category:
+                categories = dict(data.get("categories") or {})
+                if str(categories.get(category, "")) < at.isoformat():
+                    categories.setdefault(category, at.isoformat())
+                data["categories"] = categories
+        else:
+            data = fold_pageview(data, category, at)
+        tags = properties.get("tags") or []
+        if tags:
+            known = dict(data.get("tags") or {})
+            for tag in tags:
+                known[tag] = at.isoformat()
+            data["tags"] = dict(sorted(known.items(), key=lambda kv: kv[1])[-MAX_TAGS:])
+        if properties.get("page_type"):
+            data["last_page_type"] = properties["page_type"]
+    elif type_ == "click":
+        _touch(data, at)
+        data["clicks"] = int(data.get("clicks", 0)) + 1
+        campaign = properties.get("campaign")
+        if campaign:
+            data["clicked_campaigns"] = _push_recent(
+                list(data.get("clicked_campaigns") or []), campaign, MAX_CLICKED
+            )
+    elif type_ == "search":
+        _touch(data, at)
+        query = " ".join(str(properties.get("query", "")).split()).lower()
+        if query:
+            data["searches"] = _push_recent(list(data.get("searches") or []), query, MAX_SEARCHES)
+    elif type_ == "impression":
+        campaign = properties.get("campaign")
+        if campaign:
+            seen = dict(data.get("impressions") or {})
+            seen[campaign] = int(seen.get(campaign, 0)) + 1
+            data["impressions"] = seen
+    elif type_ in ("form_start", "form_submit"):
+        _touch(data, at)
+        key = "forms_started" if type_ == "form_start" else "forms_submitted"
+        data[key] = int(data.get(key, 0)) + 1
+    elif type_ == "community_post":
+        # Writing on a board shows interest in its product category, but is not a page view.
+        _touch(data, at)
+        category = properties.get("category") or None
+        if category:
+            categories = dict(data.get("categories") or {})
+            if str(categories.get(category, "")) < at.isoformat():
+                categories[category] = at.isoformat()
+            data["categories"] = categories
+    elif type_ == "application":
+        product = str(properties.get("product", ""))
+        if product:
+            data["applications"] = _push_recent(
+                list(data.get("applications") or []), product, MAX_APPLICATIONS
+            )
+    else:
+        # Other channels (app, card, branch, call centre) are history, not web behaviour; keep
+        # only when each channel was last used.
+        channels = dict(data.get("channels") or {})
+        channels[type_] = at.isoformat()
+        data["channels"] = channels
+    return data
+
+
+def _lock_profiles(keys: Iterable[str]) -> dict[str, VisitorProfile]:
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    VisitorProfile.objects.bulk_create(
+        [VisitorProfile(visitor_id=k, data={}) for k in keys], ignore_conflicts=True
+    )
+    # Locked in a fixed order so that two folding workers cannot deadlock.
+    rows = (
+        VisitorProfile.objects.select_for_update()
+        .filter(visitor_id__in=keys)
+        .order_by("visitor_id")
+    )
+    return {row.visitor_id: row for row in rows}
+
+
+def _resolve_customers(events: list[RawEvent]) -> dict[int, int]:
+    """Map RawEvent.pk -> user id for events that belong to a known customer."""
+    refs = {e.customer_ref for e in events if e.customer_ref}
+    by_ref = (
+        dict(
+            CustomerProfile.objects.filter(customer_number__in=refs).values_list(
+                "customer_number", "user_id"
+            )
+        )
+        if refs
+        else {}
+    )
+    visitor_ids = {e.visitor_id for e in events if e.visitor_id}
+    links: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    if visitor_ids:
+        for visitor_id, user_id, linked_at in CustomerVisitor.objects.filter(
+            visitor_id__in=visitor_ids
+        ).values_list("visitor_id", "user_id", "linked_at"):
+            links[visitor_id].append((linked_at, user_id))
+    owners: dict[int, int] = {}
+    for event in events:
+        account = user_from_ref(event.customer_ref)
+        if event.customer_ref and event.customer_ref in by_ref:
+            owners[event.pk] = by_ref[event.customer_ref]
+        elif account is not None:
+            owners[event.pk] = account
+        elif event.visitor_id in links:
+            # The customer who most recently signed in on this browser before the event.
+            earlier = [(t, u) for t, u in links[event.visitor_id] if t <= event.at]
+            if earlier:
+                owners[event.pk] = max(earlier)[1]
+    return owners
+
+
+def _interaction(event: RawEvent, user_id: int) -> Interaction:
+    return Interaction(
+        user_id=user_id,
+        at=event.at,
+        channel=event.channel,
+        type=event.type,
+        properties=event.properties,
+        source=event.source,
+        client_id=event.client_id,
+    )
+
+
+def fold_events(events: list[RawEvent]) -> None:
+    """Fold these events into profiles and histories (inside the caller's transaction)."""
+    events.sort(key=lambda e: (e.at, e.pk or 0))
+    owners = _resolve_customers(events)
+    targets: dict[str, list[RawEvent]] = defaultdict(list)
+    interactions: list[Interaction] = []
+    for event in events:
+        if event.visitor_id:
+            targets[event.visitor_id].append(event)
+        user_id = owners.get(event.pk)
+        if user_id is None:
+            continue
+        if event.channel != "web" or event.type in HISTORY_WEB_TYPES:
+            interactions.append(_interaction(event, user_id))
+        if event.channel == "web":
+            # A signed-in customer's web behaviour also builds their cross-device profile.
+            targets[customer_profile_key(user_id)].append(event)
+    profiles = _lock_profiles(targets)
+    now = timezone.now()
+    for key, items in targets.items():
+        profile = profiles[key]
+        data = profile.data or {}
+        for event in items:
+            data = fold_event(data, event.type, event.at, event.properties or {})
+        profile.data = data
+        profile.updated_at = now
+    VisitorProfile.objects.bulk_update(
+        list(profiles.values()), ["data", "updated_at"], batch_size=500
+    )
+    Interaction.objects.bulk_create(interactions, ignore_conflicts=True, batch_size=500)
+    documents = {behaviour_key(k): p.data for k, p in profiles.items()}
+    # The engine reads behaviour from the cache: refresh it once the fold is committed.
+    transaction.on_commit(lambda: cache.set_many(documents, BEHAVIOUR_TTL))
+
+
+def fold_pending(limit: int = 2000) -> int:
+    """Fold up to ``limit`` unfolded raw events, exactly once; returns how many were folded."""
+    with transaction.atomic():
+        queryset = RawEvent.objects.filter(folded_at__isnull=True).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True)
+        events = list(queryset[:limit])
+        if not events:
+            return 0
+        fold_events(events)
+        RawEvent.objects.filter(pk__in=[e.pk for e in events]).update(folded_at=timezone.now())
+    return len(events)
+
+
+def fold_all_pending(max_events: int = 100_000, chunk: int = 2000) -> int:
+    """Fold the backlog in chunks (bounded so one task run stays short)."""
+    total = 0
+    while total < max_events:
+        folded = fold_pending(chunk)
+        total += folded
+        if folded < chunk:
+            break
+    return total
+
+
+def rebuild_profiles(chunk: int = 500) -> int:
+    """Recompute every visitor profile (and customers' merged profiles) from the raw log.
+
+    Idempotent: running it twice gives the same documents. Visitors whose profile has no raw
+    events left (purged by retention) keep their current document. Returns profiles rebuilt.
+    Run it while no folding worker runs, or events folded meanwhile may be counted twice.
+    """
+    # Fold the backlog first so every event has its interaction-history entry and marker.
+    fold_all_pending(max_events=10**12)
+    links: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for visitor_id, user_id, linked_at in CustomerVisitor.objects.values_list(
+        "visitor_id", "user_id", "linked_at"
+    ):
+        links[visitor_id].append((linked_at, user_id))
+    documents: dict[str, dict[str, Any]] = {}
+    now = timezone.now()
+    rebuilt = 0
+
+    def flush() -> None:
+        nonlocal rebuilt
+        if not documents:
+            return
+        with transaction.atomic():
+            profiles = _lock_profiles(documents)
+            for key, profile in profiles.items():
+                profile.data = documents[key]
+                profile.updated_at = now
+            VisitorProfile.objects.bulk_update(list(profiles.values()), ["data", "updated_at"])
+        cache.delete_many([behaviour_key(k) for k in documents])
+        rebuilt += len(documents)
+        documents.clear()
+
+    rows = (
+        RawEvent.objects.exclude(visitor_id="")
+        .order_by("visitor_id", "at", "id")
+        .values_list("visitor_id", "type", "at", "properties")
+    )
+    current: str | None = None
+    data: dict[str, Any] = {}
+    for visitor_id, type_, at, properties in rows.iterator(chunk_size=2000):
+        if visitor_id != current:
+            if current is not None:
+                documents[current] = data
+                if len(documents) >= chunk:
+                    flush()
+            current, data = visitor_id, {}
+        data = fold_event(data, type_, at, properties or {})
+    if current is not None:
+        documents[current] = data
+    flush()
+    # Customers' merged profiles: every event of every browser they signed in with, in order.
+    browsers: dict[int, list[str]] = defaultdict(list)
+    for visitor_id, owned in links.items():
+        for _linked_at, user_id in owned:
+            browsers[user_id].append(visitor_id)
+    for user_id, visitor_ids in browsers.items():
+        key = customer_profile_key(user_id)
+        doc: dict[str, Any] = {}
+        for type_, at, properties in (
+            RawEvent.objects.filter(visitor_id__in=visitor_ids, channel="web")
+            .order_by("at", "id")
+            .values_list("type", "at", "properties")
+            .iterator(chunk_size=2000)
+        ):
+            doc = fold_event(doc, type_, at, properties or {})
+        documents[key] = doc
+    flush()
+    return rebuilt

@@ -1,0 +1,174 @@
+"""Taking in a batch of events: identity rules, validation, idempotency, then the buffer.
+
+Views call ``ingest_batch`` with the caller already identified; the portal's own code calls
+``record_server_event`` (a page view it served, an application it saved).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from targeting.tracking import buffer
+from targeting.tracking.schema import MAX_BATCH_EVENTS, Event, validate_event
+
+logger = logging.getLogger("targeting.tracking")
+
+SERVER_SOURCE = "s:portal"
+
+
+class BatchError(Exception):
+    """The body is not a batch at all (HTTP 400), with the reason a client developer needs."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a batch: a browser (its cookie's visitor) or a channel system (a token's user)."""
+
+    source: str
+    from_browser: bool
+    visitor_id: str = ""
+
+    @classmethod
+    def browser(cls, visitor_id: str) -> Caller:
+        return cls(source=f"v:{visitor_id}", from_browser=True, visitor_id=visitor_id)
+
+    @classmethod
+    def system(cls, user_id: int) -> Caller:
+        return cls(source=f"u:{user_id}", from_browser=False)
+
+
+@dataclass
+class BatchResult:
+    """The answer of ``POST /api/v1/events``."""
+
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "rejected": self.rejected, "duplicates": self.duplicates}
+
+
+def parse_batch(body: bytes) -> list[Any]:
+    """The list of events in a request body, or ``BatchError`` naming what is wrong."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BatchError(f"body: not valid JSON ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        raise BatchError('body: expected an object {"events": [...]}')
+    events = document["events"]
+    if not events:
+        raise BatchError("events: the batch is empty")
+    if len(events) > MAX_BATCH_EVENTS:
+        raise BatchError(f"events: at most {MAX_BATCH_EVENTS} events per batch, got {len(events)}")
+    return events
+
+
+def max_event_age() -> timedelta:
+    return timedelta(days=int(getattr(settings, "TRACKING_MAX_EVENT_AGE_DAYS", 7)))
+
+
+def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = None) -> BatchResult:
+    """Validate and store a parsed batch; each event is accepted, rejected or a duplicate."""
+    now = now or timezone.now()
+    result = BatchResult()
+    valid: list[Event] = []
+    seen_in_batch: set[str] = set()
+    for index, raw in enumerate(raw_events):
+        checked = validate_event(
+            raw,
+            now=now,
+            from_browser=caller.from_browser,
+            site_timezone=settings.TIME_ZONE,
+            max_past=max_event_age(),
+        )
+        if isinstance(checked, dict):
+            client_id = raw.get("id") if isinstance(raw, dict) else None
+            result.rejected.append(
+                {
+                    "index": index,
+                    "id": client_id if isinstance(client_id, str) else None,
+                    "errors": checked,
+                }
+            )
+            continue
+        if checked.id in seen_in_batch:
+            result.duplicates.append(checked.id)
+            continue
+        seen_in_batch.add(checked.id)
+        if caller.from_browser:
+            checked.visitor = caller.visitor_id
+        valid.append(checked)
+    flags = buffer.append(caller.source, valid, now)
+    for event, is_new in zip(valid, flags, strict=True):
+        (result.accepted if is_new else result.duplicates).append(event.id)
+    if result.accepted:
+        schedule_folding()
+    return result
+
+
+def record_server_event(
+    type_: str,
+    *,
+    visitor_id: str = "",
+    customer_ref: str = "",
+    at: datetime | None = None,
+    properties: dict[str, Any] | None = None,
+) -> bool:
+    """Record an event the portal itself observed (no client id: a fresh one each call)."""
+    now = timezone.now()
+    raw = {
+        "id": uuid.uuid4().hex,
+        "type": type_,
+        "at": (at or now).isoformat(),
+        "visitor": visitor_id,
+        "customer": customer_ref,
+        "channel": "web",
+        "properties": {k: v for k, v in (properties or {}).items() if v not in (None, "")},
+    }
+    checked = validate_event(
+        raw,
+        now=max(now, at or now),
+        from_browser=False,
+        site_timezone=settings.TIME_ZONE,
+        max_past=timedelta(days=36500),
+    )
+    if isinstance(checked, dict):
+        logger.error("tracking: server event %s rejected: %s", type_, checked)
+        return False
+    buffer.append(SERVER_SOURCE, [checked], now)
+    schedule_folding()
+    return True
+
+
+def schedule_folding() -> None:
+    """Have the new events folded soon.
+
+    Without a broker (``make run``) the fold runs right here, so behaviour targeting works with
+    nothing else started. With a broker, at most one "process events" task per second is queued
+    (Celery beat runs it every few seconds anyway), so folding follows within about a second.
+    """
+    from targeting.tracking import tasks
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        tasks.process_events()
+        return
+    if cache.add("trk:kick", 1, timeout=1):
+        try:
+            tasks.process_events.delay()
+        except Exception:  # the broker is down: beat (or the next batch) catches up later
+            logger.warning("tracking: could not queue folding", exc_info=True)

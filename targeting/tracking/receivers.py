@@ -1,0 +1,26 @@
+"""Signal receivers of tracking: the one hook is sign-in (allauth's and the admin's alike)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+logger = logging.getLogger("targeting.tracking")
+
+
+@receiver(user_logged_in, dispatch_uid="tracking-merge-visitor-on-sign-in")
+def merge_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """The browser's anonymous history becomes the customer's (only with analytics consent)."""
+    visitor = getattr(request, "visitor", None) if request is not None else None
+    visitor_id = getattr(visitor, "id", None)
+    if not visitor_id:
+        return
+    from targeting.tracking.customers import merge_visitor_into_customer
+
+    try:
+        merge_visitor_into_customer(visitor_id, user)
+    except Exception:  # signing in must never fail because of marketing data
+        logger.exception("tracking: could not merge visitor %s into user %s", visitor_id, user.pk)

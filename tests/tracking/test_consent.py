@@ -1,0 +1,114 @@
+"""Consent: the banner, the consent view (with and without JavaScript), cookie settings, vid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from targeting.visitors import VISITOR_COOKIE
+from tests.tracking.conftest import VID, browser_client, signed_vid
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_consent_form_sets_the_cookie_and_a_visitor_id_then_goes_back(client):
+    response = client.post("/privacy/consent/", {"choice": "all", "next": "/products/"})
+    assert response.status_code == 302 and response["Location"] == "/products/"
+    assert response.cookies["consent"].value == "necessary,analytics,marketing"
+    assert response.cookies[VISITOR_COOKIE].value  # identified from the very next event
+    assert response.cookies[VISITOR_COOKIE]["httponly"]
+
+
+def test_necessary_only_deletes_the_visitor_cookie(db):
+    client = browser_client(VID)
+    response = client.post("/privacy/consent/", {"choice": "necessary", "next": "/"})
+    assert response.cookies["consent"].value == "necessary"
+    assert response.cookies[VISITOR_COOKIE].value == ""
+    assert response.cookies[VISITOR_COOKIE]["max-age"] == 0
+
+
+def test_ticked_boxes_choose_purposes(client):
+    response = client.post("/privacy/consent/", {"choice": "custom", "marketing": "on"})
+    assert response.cookies["consent"].value == "necessary,marketing"
+    assert VISITOR_COOKIE not in response.cookies or response.cookies[VISITOR_COOKIE].value == ""
+
+
+def test_with_javascript_the_answer_is_json_and_no_redirect(client):
+    response = client.post("/privacy/consent/", {"choice": "all"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"purposes": ["analytics", "marketing", "necessary"]}
+
+
+def test_the_consent_view_never_redirects_off_site(client):
+    response = client.post("/privacy/consent/", {"choice": "all", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_the_consent_form_needs_its_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/privacy/consent/", {"choice": "all"}).status_code == 403
+
+
+def test_the_consent_view_only_accepts_post(client):
+    assert client.get("/privacy/consent/").status_code == 405
+
+
+def test_the_banner_shows_until_the_visitor_decides(client):
+    page = client.get("/privacy/cookies/").content.decode()
+    assert 'id="consent-banner"' in page and 'role="dialog"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+    client.cookies["consent"] = "necessary"
+    assert 'id="consent-banner"' not in client.get("/privacy/cookies/").content.decode()
+
+
+def test_cookie_settings_show_the_current_choice_and_are_linked_from_the_footer(client):
+    client.cookies["consent"] = "necessary,analytics"
+    page = client.get("/privacy/cookies/").content.decode()
+    assert (
+        'id="purpose-analytics" name="analytics" value="on" aria-describedby="purpose-analytics-help" checked'
+        in page
+    )
+    assert (
+        'id="purpose-marketing" name="marketing" value="on" aria-describedby="purpose-marketing-help">'
+        in page
+    )
+    assert 'href="/privacy/cookies/"' in page
+
+
+def test_cookie_settings_say_when_the_browser_opts_out(client):
+    page = client.get("/privacy/cookies/", HTTP_SEC_GPC="1").content.decode()
+    assert "Global Privacy Control" in page or "全球隐私控制" in page
+
+
+def test_pages_carry_the_beacon_and_declare_the_endpoint(client):
+    page = client.get("/privacy/cookies/").content.decode()
+    assert "targeting/js/beacon.js" in page
+    assert 'data-tracking-endpoint="/api/v1/events"' in page
+
+
+def test_the_beacon_script_is_served_small_and_checks_consent(client):
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("targeting/js/beacon.js")
+    source = Path(path).read_text(encoding="utf-8")
+    assert len(source.encode()) < 10_000
+    for needle in (
+        "globalPrivacyControl",
+        "doNotTrack",
+        "sendBeacon",
+        "keepalive",
+        "randomUUID",
+        "IntersectionObserver",
+    ):
+        assert needle in source
+
+
+def test_without_consent_the_middleware_issues_no_visitor_id_end_to_end(client):
+    response = client.get("/privacy/cookies/")
+    assert VISITOR_COOKIE not in response.cookies
+    client.cookies[VISITOR_COOKIE] = signed_vid(VID)
+    response = client.get("/privacy/cookies/")
+    assert response.cookies[VISITOR_COOKIE].value == ""  # a stale id is deleted
