@@ -1,0 +1,232 @@
+"""Complaints: filing with attachments, tracking numbers, service levels, the status workflow and
+timeline, customers' replies, the staff queue, escalation, and forum posts turned into complaints."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from community import complaints
+from community.models import (
+    CommunitySettings,
+    Complaint,
+    ComplaintEvent,
+    ModerationAction,
+    Notification,
+)
+from community.tasks import escalate_overdue_complaints
+from tests.community.conftest import client_for
+from tests.community.factories import ComplaintFactory
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def file_form(**extra):
+    data = {
+        "category": "card",
+        "channel": "mobile_app",
+        "description": "信用卡年费被重复扣收两次，请尽快退还。",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_customer_files_a_complaint_and_gets_a_tracking_number(customer):
+    # given a signed-in customer
+    client = client_for(customer)
+    # when they file a complaint with a photo and a PDF
+    photo = SimpleUploadedFile("账单.png", png_bytes(), content_type="image/png")
+    pdf = SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n...", content_type="application/pdf")
+    response = client.post("/community/complaints/new/", file_form(attachments=[photo, pdf]))
+    # then it is registered with a TS + date + 6 digits number, due dates and a first event
+    complaint = Complaint.objects.get(customer=customer)
+    assert re.fullmatch(r"TS\d{8}\d{6}", complaint.tracking_number)
+    assert complaint.tracking_number[2:10] == timezone.localtime().strftime("%Y%m%d")
+    assert response["Location"] == f"/community/complaints/{complaint.tracking_number}/"
+    assert complaint.status == "received"
+    assert complaint.attachments.count() == 2
+    levels = CommunitySettings.load()
+    assert complaint.first_response_due - complaint.created == timedelta(
+        hours=levels.first_response_hours
+    )
+    assert complaint.resolution_due - complaint.created == timedelta(hours=levels.resolution_hours)
+    detail = client.get(response["Location"]).content.decode()
+    assert complaint.tracking_number in detail and "账单.png" in detail
+    # and the customer can download their attachment
+    attachment = complaint.attachments.first()
+    download = client.get(
+        f"/community/complaints/{complaint.tracking_number}/files/{attachment.pk}/"
+    )
+    assert download.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.pdf", b"MZ\x90\x00 this is an exe", "is not a photo"),
+        ("photo.png", b"<script>alert(1)</script>", "is not a photo"),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"garbage", "could not be read"),
+    ],
+)
+def test_attachments_are_checked_by_content(customer, name, content, message):
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    response = client_for(customer).post(
+        "/community/complaints/new/", file_form(attachments=[upload])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert name in page
+    assert not Complaint.objects.exists()
+    # the description the customer typed is not lost
+    assert "重复扣收" in page
+    # and the error, next to the field, names the refused file
+    error = page.split('id="id_attachments_error"')[1][:400]
+    assert name in error
+    assert message  # the English wording, for the reader of this test
+
+
+def test_at_most_three_attachments_of_5_mb(customer, settings):
+    client = client_for(customer)
+    files = [
+        SimpleUploadedFile(f"{i}.png", png_bytes(), content_type="image/png") for i in range(4)
+    ]
+    response = client.post("/community/complaints/new/", file_form(attachments=files))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), content_type="application/pdf"
+    )
+    response = client.post("/community/complaints/new/", file_form(attachments=[big]))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    error = response.content.decode().split('id="id_attachments_error"')[1][:400]
+    assert "big.pdf" in error
+
+
+def test_a_missing_description_names_the_field(customer):
+    response = client_for(customer).post("/community/complaints/new/", file_form(description=""))
+    assert response.status_code == 200
+    assert 'id="id_description_error"' in response.content.decode()
+
+
+def test_another_customers_complaint_is_not_found(customer, other_customer):
+    complaint = ComplaintFactory(customer=customer)
+    client = client_for(other_customer)
+    assert client.get(complaint.get_absolute_url()).status_code == 404
+    assert complaint.tracking_number not in client.get("/community/complaints/").content.decode()
+    attachment_url = f"/community/complaints/{complaint.tracking_number}/files/1/"
+    assert client.get(attachment_url).status_code == 404
+
+
+def test_status_workflow_allows_only_listed_transitions(agent):
+    complaint = ComplaintFactory()
+    complaints.staff_update(complaint, agent, to_status="resolved", message="已退还年费")
+    complaints.staff_update(complaint, agent, to_status="closed")
+    with pytest.raises(complaints.ComplaintError):
+        complaints.staff_update(complaint, agent, to_status="in_progress")
+    assert complaint.status == "closed"
+
+
+def test_staff_reply_internal_note_and_customer_timeline(
+    customer, agent, django_capture_on_commit_callbacks
+):
+    # given a complaint
+    complaint = ComplaintFactory(customer=customer)
+    staff = client_for(agent)
+    act = f"/admin/community/complaints/{complaint.pk}/act/"
+    # when an agent assigns it, writes an internal note and asks the customer a question
+    staff.post(act, {"action": "assign"})
+    staff.post(act, {"message": "核实扣费记录中", "visibility": "internal"})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            act,
+            {"status": "awaiting_customer", "message": "请提供扣费日期", "visibility": "public"},
+        )
+    complaint.refresh_from_db()
+    # then the complaint is assigned, answered in time, awaiting the customer, who is notified
+    assert complaint.assigned_to == agent
+    assert complaint.first_responded_at is not None
+    assert complaint.status == "awaiting_customer"
+    assert Notification.objects.filter(recipient=customer, kind="complaint").exists()
+    assert mail.outbox and customer.email in mail.outbox[-1].to
+    # and the customer's timeline shows the public message but never the internal note
+    page = client_for(customer).get(complaint.get_absolute_url()).content.decode()
+    assert "请提供扣费日期" in page
+    assert "核实扣费记录中" not in page
+    # when the customer replies / then the complaint is back in progress
+    client_for(customer).post(complaint.get_absolute_url(), {"message": "3月5日扣费"})
+    complaint.refresh_from_db()
+    assert complaint.status == "in_progress"
+    kinds = list(complaint.events.values_list("kind", flat=True))
+    assert kinds == ["assigned", "note", "status", "message", "status"]
+
+
+def test_staff_queue_sorts_by_due_date_flags_overdue_and_filters(agent):
+    now = timezone.now()
+    late = ComplaintFactory(first_response_due=now - timedelta(hours=2), category="fees")
+    soon = ComplaintFactory(first_response_due=now + timedelta(hours=1))
+    later = ComplaintFactory(first_response_due=now + timedelta(hours=10))
+    done = ComplaintFactory(status="closed")
+    staff = client_for(agent)
+    page = staff.get("/admin/community/complaints/").content.decode()
+    positions = [page.index(c.tracking_number) for c in (late, soon, later)]
+    assert positions == sorted(positions)
+    assert done.tracking_number not in page
+    assert page.count('class="community-overdue"') == 1
+    overdue_only = staff.get("/admin/community/complaints/?overdue=1").content.decode()
+    assert late.tracking_number in overdue_only and soon.tracking_number not in overdue_only
+    fees = staff.get("/admin/community/complaints/?category=fees").content.decode()
+    assert late.tracking_number in fees and later.tracking_number not in fees
+    closed = staff.get("/admin/community/complaints/?status=closed").content.decode()
+    assert done.tracking_number in closed
+
+
+def test_overdue_complaints_are_escalated_once_and_staff_notified(
+    agent, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    overdue = ComplaintFactory(first_response_due=now - timedelta(minutes=1))
+    ComplaintFactory()  # not due yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue_complaints.delay().get() == 1
+    overdue.refresh_from_db()
+    assert overdue.escalated_at is not None
+    assert ComplaintEvent.objects.filter(complaint=overdue, kind="escalated", public=False).exists()
+    assert Notification.objects.filter(recipient=agent, kind="complaint").count() == 1
+    assert agent.email in mail.outbox[-1].to
+    # running the job again escalates nothing new
+    assert escalate_overdue_complaints() == 0
+
+
+def test_beat_schedule_runs_the_escalation(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "community.tasks.escalate_overdue_complaints" in tasks
+
+
+def test_a_moderator_turns_a_post_into_a_complaint(topic, customer, moderator, agent):
+    post = topic.posts.first()
+    response = client_for(moderator).post(
+        f"/admin/community/moderation/post/{post.pk}/act/",
+        {"action": "complaint", "category": "card", "channel": "online"},
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get(source_post=post)
+    assert complaint.customer == customer
+    assert complaint.description == post.body_markdown
+    assert ModerationAction.objects.filter(action="to_complaint", post=post).exists()
+    # the author sees it among their complaints; staff see the link back to the post
+    assert (
+        complaint.tracking_number
+        in client_for(customer).get("/community/complaints/").content.decode()
+    )
+    detail = client_for(agent).get(f"/admin/community/complaints/{complaint.pk}/").content.decode()
+    assert f"/community/p/{post.pk}/" in detail
