@@ -32,7 +32,10 @@ class LinkValue(blocks.StructValue):
     def href(self) -> str:
         page = self.get("page")
         if page is not None:
-            return page.specific.url or ""
+            # The chooser bulk-loads base Page rows, one query per stream; `specific_deferred`
+            # gives the page's own class (which decides its URL) without a query per link, as
+            # `specific` would: the header and footer menus made one query for each link.
+            return page.specific_deferred.url or ""
         return self.get("url") or ""
 
     @property
