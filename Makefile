@@ -24,8 +24,8 @@ seed: migrate
 
 ## Set up everything (virtualenv, packages, SQLite, demo content) and serve on http://$(HOST):$(PORT)
 run: seed
-	$(BIN)/python manage.py ensure_local_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py ensure_local_admin
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install and run the whole suite (DATABASE_URL / REDIS_URL select real services)
 test: install

@@ -261,6 +261,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # Wagtail's audit lines and background-task progress are noise on a console; the admin
+        # keeps its own history of edits and publishes.
+        "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", default="WARNING")},
+        "django_tasks": {"level": "WARNING"},
         "targeting": {"level": env("TARGETING_LOG_LEVEL", default="WARNING")},
     },
 }
