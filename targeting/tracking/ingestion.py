@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,9 @@ from targeting.tracking.schema import MAX_BATCH_EVENTS, Event, validate_event
 logger = logging.getLogger("targeting.tracking")
 
 SERVER_SOURCE = "s:portal"
+
+#: When this process last queued a fold (``schedule_folding``).
+_last_kick = float("-inf")
 
 
 class BatchError(Exception):
@@ -88,13 +92,17 @@ def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = N
     result = BatchResult()
     valid: list[Event] = []
     seen_in_batch: set[str] = set()
+    # Settings read once per batch, not once per event.
+    from_browser = caller.from_browser
+    site_timezone = settings.TIME_ZONE
+    max_past = max_event_age()
     for index, raw in enumerate(raw_events):
         checked = validate_event(
             raw,
             now=now,
-            from_browser=caller.from_browser,
-            site_timezone=settings.TIME_ZONE,
-            max_past=max_event_age(),
+            from_browser=from_browser,
+            site_timezone=site_timezone,
+            max_past=max_past,
         )
         if isinstance(checked, dict):
             client_id = raw.get("id") if isinstance(raw, dict) else None
@@ -167,7 +175,14 @@ def schedule_folding() -> None:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         tasks.process_events()
         return
+    global _last_kick
+    # Within the second after this process itself set the "trk:kick" key the ADD would fail
+    # anyway (the key is still there): skip that cache round trip on a busy worker.
+    moment = time.monotonic()
+    if moment - _last_kick < 1.0:
+        return
     if cache.add("trk:kick", 1, timeout=1):
+        _last_kick = moment
         try:
             tasks.process_events.delay()
         except Exception:  # the broker is down: beat (or the next batch) catches up later

@@ -181,6 +181,19 @@ def test_too_many_batches_from_one_address_get_429(db, settings):
     assert "Retry-After" in response
 
 
+def test_batches_are_accepted_when_the_cache_is_down(browser, settings, monkeypatch):
+    # Given a cache that fails quietly (django-redis with IGNORE_EXCEPTIONS answers None)
+    from django.core.cache import cache
+
+    settings.TRACKING_RATE_LIMIT_VISITOR = 1
+    monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: None)
+    # When the visitor sends more batches than the limit, then none is refused or lost
+    assert post_batch(browser, [event()]).status_code == 200
+    assert post_batch(browser, [event()]).status_code == 200
+    assert RawEvent.objects.count() == 2
+
+
 def test_a_channel_system_names_the_customer_and_visitor(channel_system, client):
     _user, token = channel_system
     events = [
