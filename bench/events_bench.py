@@ -1,12 +1,15 @@
 """Event ingestion throughput: gunicorn + a Celery worker + a private Redis, end to end.
 
-Run: `.venv/bin/python bench/events_bench.py [--seconds 20] [--clients 4] [--web-workers 3]`.
+Run: `.venv/bin/python bench/events_bench.py [--seconds 20] [--client wrk|python]
+[--clients N] [--web-workers 4]`.
 It creates a throw-away PostgreSQL database (or, without PostgreSQL, a SQLite file in
 var/bench/), migrates it, starts a private redis-server, gunicorn on loopback and a Celery worker
-(with beat), then posts batches of 20 events with a channel-system token from several client
-processes for a fixed time. It then waits for the worker to fold everything and prints accepted
-events per second, the counts accepted and folded (they must be equal: nothing lost), page views
-summed over the folded profiles, and the web workers' peak RSS. Nothing here is a test.
+(with beat), then posts batches of 20 events with a channel-system token for a fixed time. The
+load comes from wrk (a Lua script builds each batch: unique ids, 2,000 visitors) when wrk is
+installed, otherwise from Python client processes (`--client` chooses). It then waits for the
+worker to fold everything and prints accepted events per second, the counts accepted and folded
+(they must be equal: nothing lost), page views summed over the folded profiles, and the web
+workers' peak RSS (and wrk's latency percentiles). Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import socket
@@ -118,6 +122,110 @@ def client_loop(
     queue.put((accepted, rejected, requests, errors))
 
 
+#: wrk's load: each request() builds a fresh batch of 20 page views. Ids are
+#: "<run prefix>-<thread>-<counter>" (the run prefix is random, the thread number comes from
+#: setup(), the counter is per thread), so no id repeats across requests, threads or runs.
+WRK_SCRIPT = """
+local run_prefix = "%(prefix)s"
+local batch = %(batch)d
+local visitors = %(visitors)d
+local categories = {%(categories)s}
+local token = "%(token)s"
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+local tid, n, headers
+
+function init(args)
+  tid = wrk.thread:get("tid") or 0
+  n = 0
+  math.randomseed(os.time() + tid * 7919)
+  headers = {["Content-Type"] = "application/json", ["Authorization"] = "Token " .. token}
+end
+
+function request()
+  local now = os.date("!%%Y-%%m-%%dT%%H:%%M:%%S+00:00")
+  local parts = {}
+  for i = 1, batch do
+    n = n + 1
+    parts[i] = string.format(
+      '{"id":"%%s-%%d-%%d","type":"page_view","at":"%%s","visitor":"%%032x",'
+        .. '"properties":{"path":"/products/","category":"%%s"}}',
+      run_prefix, tid, n, now, math.random(0, visitors - 1),
+      categories[(n %% #categories) + 1])
+  end
+  local body = '{"events":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format("POST", "/api/v1/events", headers, body)
+end
+"""
+
+
+def wrk_script(token: str) -> str:
+    return WRK_SCRIPT % {
+        "prefix": uuid.uuid4().hex[:12],
+        "batch": BATCH,
+        "visitors": VISITORS,
+        "categories": ", ".join(f'"{c}"' for c in CATEGORIES),
+        "token": token,
+    }
+
+
+def _wrk_ms(value: str) -> float:
+    """wrk's '812.00us' / '3.25ms' / '1.02s' in milliseconds."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if not match:
+        return float("nan")
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
+    return float(match.group(1)) * factor
+
+
+def run_wrk(port: int, token: str, seconds: float, connections: int, work: Path) -> dict:
+    """Run wrk against the event API; its request count, errors, duration and latencies."""
+    script = work / "events.lua"
+    script.write_text(wrk_script(token))
+    threads = max(1, min(2, connections))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/api/v1/events",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures: dict = {"threads": threads, "raw": out, "non2xx": 0, "socket_errors": 0}
+    match = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
+    if not match:
+        raise SystemExit(f"could not read wrk's output:\n{out}")
+    figures["requests"] = int(match.group(1))
+    figures["seconds"] = _wrk_ms(match.group(2) + match.group(3)) / 1000
+    match = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if match:
+        figures["non2xx"] = int(match.group(1))
+    match = re.search(r"Socket errors: (.*)", out)
+    if match:
+        figures["socket_errors"] = sum(int(n) for n in re.findall(r"\d+", match.group(1)))
+    for percentile in ("50", "99"):
+        match = re.search(rf"^\s+{percentile}%\s+(\S+)", out, re.MULTILINE)
+        figures[f"p{percentile}"] = _wrk_ms(match.group(1)) if match else float("nan")
+    return figures
+
+
 def peak_rss_mb(pids: list[int]) -> list[float]:
     figures = []
     for pid in pids:
@@ -138,9 +246,24 @@ def children(pid: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (default: wrk when installed, else Python client processes)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=None,
+        help="wrk connections (default 8) or Python client processes (default 4)",
+    )
+    parser.add_argument("--web-workers", type=int, default=4)
     args = parser.parse_args()
+    if args.client == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("--client wrk: wrk is not installed")
+    if args.clients is None:
+        args.clients = 8 if args.client == "wrk" else 4
 
     work = Path(tempfile.mkdtemp(prefix="events-bench-"))
     processes: list[subprocess.Popen] = []
@@ -253,56 +376,87 @@ def main() -> None:
         wait_port(web_port)
         time.sleep(2)
 
-        print(
-            f"posting batches of {BATCH} from {args.clients} clients for {args.seconds:.0f} s ...",
-            flush=True,
-        )
-        queue: multiprocessing.Queue = multiprocessing.Queue()
-        clients = [
-            multiprocessing.Process(
-                target=client_loop, args=(web_port, token, args.seconds, i, queue)
+        latency = ""
+        if args.client == "wrk":
+            print(
+                f"posting batches of {BATCH} with wrk ({args.clients} connections) "
+                f"for {args.seconds:.0f} s ...",
+                flush=True,
             )
-            for i in range(args.clients)
-        ]
-        started = time.monotonic()
-        for c in clients:
-            c.start()
-        results = [queue.get() for _ in clients]
-        elapsed = time.monotonic() - started
-        for c in clients:
-            c.join()
-        accepted = sum(r[0] for r in results)
-        rejected = sum(r[1] for r in results)
-        requests = sum(r[2] for r in results)
-        errors = sum(r[3] for r in results)
+            figures = run_wrk(web_port, token, args.seconds, args.clients, work)
+            print(figures["raw"].rstrip(), flush=True)
+            elapsed = figures["seconds"]
+            requests = figures["requests"]
+            errors = figures["non2xx"] + figures["socket_errors"]
+            # wrk does not read the answers: what counts is what the server stored.
+            client_accepted = (requests - figures["non2xx"]) * BATCH
+            client_label = f"wrk, {figures['threads']} threads, {args.clients} connections"
+            latency = f"p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms (wrk --latency)"
+            rejected = "not read (wrk ignores the answers; all events are valid)"
+        else:
+            print(
+                f"posting batches of {BATCH} from {args.clients} clients "
+                f"for {args.seconds:.0f} s ...",
+                flush=True,
+            )
+            queue: multiprocessing.Queue = multiprocessing.Queue()
+            clients = [
+                multiprocessing.Process(
+                    target=client_loop, args=(web_port, token, args.seconds, i, queue)
+                )
+                for i in range(args.clients)
+            ]
+            started = time.monotonic()
+            for c in clients:
+                c.start()
+            results = [queue.get() for _ in clients]
+            elapsed = time.monotonic() - started
+            for c in clients:
+                c.join()
+            client_accepted = sum(r[0] for r in results)
+            rejected = sum(r[1] for r in results)
+            requests = sum(r[2] for r in results)
+            errors = sum(r[3] for r in results)
+            client_label = f"{args.clients} Python client processes"
         rss = peak_rss_mb(children(gunicorn.pid))
 
         print("waiting for the worker to fold everything ...", flush=True)
-        count_sql = "select count(*) from targeting_rawevent where folded_at is not null"
-        sum_sql = "select coalesce(sum((data->>'pageviews')::int), 0) from targeting_visitorprofile"
-        folded = 0
-        fold_started = time.monotonic()
-        while time.monotonic() - fold_started < 600:
-            if use_pg:
-                folded = int(psql(count_sql, database))
-            else:
-                import sqlite3
 
-                with sqlite3.connect(work / "bench.sqlite3") as db:
-                    folded = db.execute(count_sql).fetchone()[0]
-            if folded >= accepted:
-                break
-            time.sleep(1)
-        fold_seconds = time.monotonic() - fold_started
-        if use_pg:
-            pageviews = int(psql(sum_sql, database))
-        else:
+        def query(sql: str) -> int:
+            if use_pg:
+                return int(psql(sql, database) or 0)
             import sqlite3
 
             with sqlite3.connect(work / "bench.sqlite3") as db:
-                pageviews = db.execute(
-                    "select coalesce(sum(json_extract(data, '$.pageviews')), 0) from targeting_visitorprofile"
-                ).fetchone()[0]
+                return int(db.execute(sql).fetchone()[0] or 0)
+
+        import redis
+
+        stream = redis.Redis.from_url(redis_url)
+        count_sql = "select count(*) from targeting_rawevent"
+        folded_sql = "select count(*) from targeting_rawevent where folded_at is not null"
+        if use_pg:
+            sum_sql = (
+                "select coalesce(sum((data->>'pageviews')::int), 0) from targeting_visitorprofile"
+            )
+        else:
+            sum_sql = (
+                "select coalesce(sum(json_extract(data, '$.pageviews')), 0)"
+                " from targeting_visitorprofile"
+            )
+        accepted = folded = 0
+        fold_started = time.monotonic()
+        while time.monotonic() - fold_started < 600:
+            # Everything accepted is in the stream or in RawEvent; done when the stream is empty
+            # and every stored row is folded.
+            backlog = int(stream.xlen("portal:tracking:events"))
+            accepted = query(count_sql)
+            folded = query(folded_sql)
+            if backlog == 0 and folded >= accepted and accepted >= client_accepted:
+                break
+            time.sleep(1)
+        fold_seconds = time.monotonic() - fold_started
+        pageviews = query(sum_sql)
 
         print()
         print("Event ingestion")
@@ -310,12 +464,15 @@ def main() -> None:
             f"  database               {'PostgreSQL' if use_pg else 'SQLite'}, Redis stream buffer"
         )
         print(
-            f"  web workers            {args.web_workers} gunicorn sync; clients {args.clients}; batch {BATCH}"
+            f"  web workers            {args.web_workers} gunicorn sync; load {client_label}; "
+            f"batch {BATCH}"
         )
         print(f"  duration               {elapsed:.1f} s, {requests} requests, {errors} errors")
-        print(f"  accepted events/s      {accepted / elapsed:,.0f}")
+        print(f"  accepted events/s      {accepted / elapsed:,.0f}  (stored by the server)")
         print(f"  requests/s             {requests / elapsed:,.0f}")
-        print(f"  accepted               {accepted}")
+        if latency:
+            print(f"  latency                {latency}")
+        print(f"  accepted               {accepted}  (client side: {client_accepted})")
         print(f"  rejected               {rejected}")
         print(
             f"  folded                 {folded}  ({'equal: nothing lost' if folded == accepted else 'MISMATCH'})"
