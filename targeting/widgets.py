@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from targeting.engine.attributes import describe
+from targeting.catalogue import localized_catalogue
 
 #: Words of the builder, translated on the server so the script stays free of i18n machinery.
 EDITOR_LABELS = {
@@ -80,7 +80,7 @@ class RuleEditorWidget(forms.Textarea):
 
         context = super().get_context(name, value, attrs)
         context["editor_data"] = {
-            "catalogue": describe(),
+            "catalogue": localized_catalogue(),
             "segments": list(Segment.objects.order_by("slug").values_list("slug", flat=True)),
             "labels": {key: str(text) for key, text in EDITOR_LABELS.items()},
         }

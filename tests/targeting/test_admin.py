@@ -127,3 +127,25 @@ def test_estimate_rejects_a_bad_rule_with_its_path(client, marketer):
     response = client.post(reverse("targeting_audience_estimate"), {"rule": json.dumps(rule)})
     assert response.status_code == 400
     assert response.json()["error"].startswith("rule.any[0]")
+
+
+@pytest.mark.django_db
+def test_the_rule_editor_shows_the_catalogue_in_the_admin_language(client, marketer):
+    # Given a marketer editing an audience in Simplified Chinese
+    segment = SegmentFactory(slug="searchers")
+    client.force_login(marketer)
+
+    # When the edit view opens
+    response = client.get(
+        reverse("wagtailsnippets_targeting_segment:edit", args=[segment.pk]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    # Then the editor's catalogue holds Chinese labels next to the unchanged attribute names
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('<script type="application/json">', html.index("data-rule-editor"))
+    data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+    by_name = {a["name"]: a for a in data["catalogue"]["attributes"]}
+    assert by_name["source.search_engine"]["label"] == "搜索引擎"
+    assert data["catalogue"]["operator_labels"]["eq"] == "等于"

@@ -254,7 +254,7 @@
     var attrId = nextId("rule-attr");
     var attrSelect = el("select", { id: attrId, "aria-label": this.t("attribute") });
     this.catalogue.families.forEach(function (family) {
-      var group = el("optgroup", { label: family });
+      var group = el("optgroup", { label: (self.catalogue.family_labels || {})[family] || family });
       self.catalogue.attributes.forEach(function (a) {
         if (a.family === family) group.appendChild(el("option", { value: a.name, text: a.label + " (" + a.name + ")" }));
       });
@@ -300,8 +300,11 @@
     var input;
     if (attr.choices) {
       input = el("select", { "aria-label": label });
+      var names = (self.catalogue.choice_labels || {})[attr.name] || {};
       attr.choices.forEach(function (choice) {
-        input.appendChild(el("option", { value: String(choice), text: String(choice) }));
+        var name = names[String(choice)];
+        var text = name && name !== String(choice) ? name + " (" + choice + ")" : String(choice);
+        input.appendChild(el("option", { value: String(choice), text: text }));
       });
       input.value = String(value);
     } else if (attr.type === "int") {
