@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,30 +44,24 @@ def _rate_limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_RATE_LIMITS, **getattr(settings, "COMMUNITY_RATE_LIMITS", {})}
 
 
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one post in a fixed window; True while under the limit."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
-
-
 def check_rate_limit(user: Any, ip: str | None) -> None:
-    """Raise `RateLimited` when the account or its address posts too fast."""
+    """Raise `RateLimited` when the account or its address posts too fast.
+
+    ``ip`` is the client address from ``targeting.tracking.clientaddr`` (behind trusted proxies,
+    the customer's, not the proxy's); counting goes through the portal's one rate limiter.
+    """
+    from targeting.tracking.ratelimit import hit
+
     if is_exempt(user):
         return
     limits = _rate_limits()
     limit, window = limits["account"]
-    bucket = int(timezone.now().timestamp()) // window
-    if not _hit(f"community:rate:user:{user.pk}:{bucket}", limit, window):
+    # Retry-After names the whole window: a simple, safe upper bound for a person to wait.
+    if hit(f"community:user:{user.pk}", limit, window):
         raise RateLimited(window)
     if ip:
         limit, window = limits["address"]
-        bucket = int(timezone.now().timestamp()) // window
-        if not _hit(f"community:rate:ip:{ip}:{bucket}", limit, window):
+        if hit(f"community:ip:{ip}", limit, window):
             raise RateLimited(window)
 
 

@@ -49,10 +49,12 @@ from community.models import (
     Topic,
 )
 from community.search import search_posts
+from targeting.tracking.clientaddr import client_ip
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address behind our trusted proxies (one resolver for the whole portal)."""
+    return client_ip(request)
 
 
 def _members_only(request: HttpRequest, board: Board) -> HttpResponse:

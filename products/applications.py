@@ -5,14 +5,13 @@ one; marketing measurement plugs in at `record_conversion`.
 """
 
 import logging
+import re
 import secrets
-import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,12 +26,17 @@ SESSION_KEY = "products.last_application"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERENCE_RANDOM_LENGTH = 6
 
-# How many applications one address may send per window; settings may override for events
-# such as a branch kiosk sharing one address.
-RATE_LIMIT = getattr(settings, "PRODUCT_APPLICATION_RATE_LIMIT", 5)
-RATE_LIMIT_WINDOW = getattr(settings, "PRODUCT_APPLICATION_RATE_WINDOW", 3600)
+# How many applications one address may send per window (PRODUCT_APPLICATION_RATE_LIMIT and
+# PRODUCT_APPLICATION_RATE_WINDOW in settings, read at call time), e.g. more for a branch kiosk.
+DEFAULT_RATE_LIMIT = 5
+DEFAULT_RATE_WINDOW = 3600
 
 UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign")
+# Campaign parameters are labels, not text: letters (any script), digits and a few separators.
+# Anything else (a formula's "=", markup, control characters) is dropped rather than stored and
+# later exported to a marketer's spreadsheet.
+UTM_MAX_LENGTH = 100
+_UTM_VALUE = re.compile(r"[\w.\-+ ]+")
 
 
 def new_reference(on: date | None = None) -> str:
@@ -71,8 +75,8 @@ def submit_application(
         "consent_to_contact": bool(details["consent_to_contact"]),
         "user": user,
         "visitor_id": visitor_id,
-        "source": source.get("source", "")[:255],
-        **{name: source.get(name, "")[:100] for name in UTM_PARAMETERS},
+        "source": clean_source_value(source.get("source", ""), 255),
+        **{name: clean_source_value(source.get(name, "")) for name in UTM_PARAMETERS},
     }
     for _attempt in range(5):
         try:
@@ -122,37 +126,57 @@ def record_conversion(application: "ProductApplication") -> None:
         logger.exception("could not record application %s as an event", application.reference)
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address to rate-limit by.
+def clean_source_value(value: str, max_length: int = UTM_MAX_LENGTH) -> str:
+    """A campaign label fit to store: empty unless it is a short run of word characters, digits,
+    dots, dashes, pluses and spaces (what UTM builders produce)."""
+    value = (value or "").strip()
+    if not value or len(value) > max_length or not _UTM_VALUE.fullmatch(value):
+        return ""
+    return value
 
-    REMOTE_ADDR only: X-Forwarded-For is spoofable unless it comes from a trusted proxy, and the
-    targeting work owns that trust decision; switch to its resolver once it exists.
-    """
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+def client_address(request: HttpRequest) -> str:
+    """The address to rate-limit by: the client behind our trusted proxies (``clientaddr``)."""
+    from targeting.tracking.clientaddr import client_key
+
+    return client_key(request)
 
 
 def source_from_request(request: HttpRequest) -> dict[str, str]:
     """Where the applicant came from: the campaign parameters on the apply URL, if any."""
-    source = {name: request.GET.get(name, "") for name in UTM_PARAMETERS}
-    source["source"] = request.GET.get("source", "")
+    source = {name: clean_source_value(request.GET.get(name, "")) for name in UTM_PARAMETERS}
+    source["source"] = clean_source_value(request.GET.get("source", ""), 255)
     return source
 
 
+def rate_limit() -> tuple[int, int]:
+    """(applications, seconds) one address may send, from settings at call time."""
+    return (
+        int(getattr(settings, "PRODUCT_APPLICATION_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
+        int(getattr(settings, "PRODUCT_APPLICATION_RATE_WINDOW", DEFAULT_RATE_WINDOW)),
+    )
+
+
+def rate_limit_minutes() -> int:
+    """The window of the rate limit in whole minutes, for the "try again later" page."""
+    return max(1, rate_limit()[1] // 60)
+
+
 def _rate_key(address: str) -> str:
-    window = int(time.time() // RATE_LIMIT_WINDOW)
-    return f"products:apply-rate:{address}:{window}"
+    return f"products:apply:{address}"
 
 
 def rate_limit_exceeded(address: str) -> bool:
-    """True when this address has already sent its allowance of applications this hour."""
-    return (cache.get(_rate_key(address)) or 0) >= RATE_LIMIT
+    """True when this address has already sent its allowance of applications this window."""
+    from targeting.tracking.ratelimit import exceeded
+
+    limit, window = rate_limit()
+    return exceeded(_rate_key(address), limit, window) is not None
 
 
 def count_submission(address: str) -> None:
-    """Count one submission from `address` against its hourly allowance."""
-    key = _rate_key(address)
-    if not cache.add(key, 1, timeout=RATE_LIMIT_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # the key expired between add and incr; start a new count
-            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW)
+    """Count one submission from `address` against its allowance."""
+    from targeting.tracking.ratelimit import hit
+
+    limit, window = rate_limit()
+    hit(_rate_key(address), limit, window)

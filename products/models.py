@@ -324,7 +324,7 @@ class ProductPage(RoutablePageMixin, Page):
                 response = self.render(
                     request,
                     template="products/apply_rate_limited.html",
-                    context_overrides={"retry_minutes": applications.RATE_LIMIT_WINDOW // 60},
+                    context_overrides={"retry_minutes": applications.rate_limit_minutes()},
                 )
                 response.status_code = 429
                 return response

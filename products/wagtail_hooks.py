@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.spreadsheets import SafeExportIndexView
 from products.models import ProductApplication
 
 
@@ -38,6 +39,8 @@ class ProductApplicationViewSet(ModelViewSet):
     """
 
     model = ProductApplication
+    # Applicants type these cells themselves: the CSV export neutralises formulas.
+    index_view_class = SafeExportIndexView
     icon = "form"
     menu_label = _("Product applications")
     add_to_admin_menu = False

@@ -59,6 +59,7 @@ def request_info(
 ) -> RequestInfo:
     """Describe the request for the engine's providers."""
     from targeting.engine.context import RequestInfo
+    from targeting.tracking.clientaddr import client_ip
 
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
@@ -72,8 +73,10 @@ def request_info(
         path=request.path,
         referrer=request.headers.get("Referer", ""),
         user_agent=request.headers.get("User-Agent", ""),
-        remote_addr=request.META.get("REMOTE_ADDR", ""),
-        forwarded_for=request.headers.get("X-Forwarded-For", ""),
+        # Resolved once behind the trusted proxies (the same address every limiter uses); the
+        # forwarded chain is already folded into it.
+        remote_addr=client_ip(request) or "",
+        forwarded_for="",
         now=now or timezone.now(),
         visitor_id=visitor_id,
         customer_id=str(user.pk) if signed_in else None,

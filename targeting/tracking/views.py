@@ -40,6 +40,7 @@ from targeting.consent import purposes
 from targeting.models import CustomerProfile, VisitorProfile
 from targeting.profiles import behaviour_view
 from targeting.tracking import customers, privacy
+from targeting.tracking.clientaddr import client_key
 from targeting.tracking.forms import CustomerProfileForm, EraseConfirmationForm
 from targeting.tracking.ingestion import BatchError, Caller, ingest_batch, parse_batch
 from targeting.tracking.ratelimit import hit
@@ -101,7 +102,8 @@ def _same_origin(request: HttpRequest) -> bool:
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client behind our trusted proxies (``clientaddr``), not the proxy itself."""
+    return client_key(request)
 
 
 @csrf_exempt

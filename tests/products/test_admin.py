@@ -1,5 +1,7 @@
 """Editors and staff in the Wagtail admin: product pages and the applications list."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -184,3 +186,33 @@ def test_nobody_adds_applications_in_the_admin(superuser_client, application):
     assert response.status_code in (302, 403)
     listing = superuser_client.get(reverse("product_applications:index")).content.decode()
     assert reverse("product_applications:add") not in listing
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ['=HYPERLINK("http://evil.example","点我")', "+86-1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"],
+)
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(
+    client, django_user_model, personal_index, typed
+):
+    # Given a lead whose applicant typed a formula into their name and city
+    product = ProductPageFactory(parent=personal_index)
+    ProductApplicationFactory(product=product, applicant_name=typed, city=typed)
+    client.force_login(staff_user(django_user_model, "cs3", groups=["Customer service"]))
+    # When customer service exports the list as CSV
+    export = client.get(reverse("product_applications:index"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8"))))
+    # Then every such cell starts with an apostrophe, so the spreadsheet shows it as text
+    (row,) = rows[1:]
+    header = rows[0]
+    assert len(header) == len(row)
+    cells = [cell for cell in row if typed in cell]
+    assert cells == ["'" + typed, "'" + typed]
+
+
+def test_csv_export_leaves_ordinary_cells_alone(client, django_user_model, application):
+    client.force_login(staff_user(django_user_model, "cs4", groups=["Customer service"]))
+    export = client.get(reverse("product_applications:index"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8"))))
+    assert "王小明" in rows[1]
+    assert "13800138000" in rows[1]

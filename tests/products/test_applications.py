@@ -1,6 +1,7 @@
 """Applying for a product: the form, its errors, the reference number and abuse limits."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 
@@ -120,18 +121,18 @@ def test_honeypot_submissions_are_not_saved(client, product):
 
 def test_sixth_application_in_an_hour_gets_a_friendly_429(client, product, monkeypatch):
     # Given an address that has already sent five applications this hour
-    for _ in range(applications.RATE_LIMIT):
+    for _ in range(applications.DEFAULT_RATE_LIMIT):
         assert client.post(apply_url(product), VALID).status_code == 302
     # When it sends another
     response = client.post(apply_url(product), VALID)
     # Then it is refused with a page explaining why, and nothing more is saved
     assert response.status_code == 429
     assert "hotline" in response.content.decode() or "客服" in response.content.decode()
-    assert ProductApplication.objects.count() == applications.RATE_LIMIT
+    assert ProductApplication.objects.count() == applications.DEFAULT_RATE_LIMIT
 
 
 def test_rate_limit_is_per_address(client, product):
-    for _ in range(applications.RATE_LIMIT):
+    for _ in range(applications.DEFAULT_RATE_LIMIT):
         client.post(apply_url(product), VALID, REMOTE_ADDR="10.0.0.1")
     response = client.post(apply_url(product), VALID, REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 302
@@ -148,3 +149,69 @@ def test_submit_application_records_a_conversion_once_committed(
         application = applications.submit_application(product=product, details=details)
     assert recorded == [application]
     assert application.reference.startswith("AP")
+
+
+PROXY = "10.9.0.1"
+
+
+def test_clients_behind_a_trusted_proxy_each_get_their_own_allowance(client, product, settings):
+    # Given a load balancer we trust, and two customers behind it
+    settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
+    settings.PRODUCT_APPLICATION_RATE_LIMIT = 2
+    for _ in range(2):
+        response = client.post(
+            apply_url(product), VALID, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7"
+        )
+        assert response.status_code == 302
+    # When the first has used the allowance and the second applies through the same proxy
+    first = client.post(
+        apply_url(product), VALID, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    second = client.post(
+        apply_url(product), VALID, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.8"
+    )
+    # Then only the first is refused: each client has its own bucket
+    assert first.status_code == 429
+    assert second.status_code == 302
+
+
+def test_a_spoofed_forwarded_for_from_an_untrusted_address_is_ignored(client, product, settings):
+    # Given a client that is not a proxy we trust and has used its allowance
+    settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
+    settings.PRODUCT_APPLICATION_RATE_LIMIT = 1
+    assert client.post(apply_url(product), VALID, REMOTE_ADDR="198.51.100.20").status_code == 302
+    # When it claims to be someone else with X-Forwarded-For
+    response = client.post(
+        apply_url(product), VALID, REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR="192.0.2.1"
+    )
+    # Then the claim is ignored and it is still refused
+    assert response.status_code == 429
+
+
+def test_the_limit_is_read_from_settings_at_call_time(client, product, settings):
+    settings.PRODUCT_APPLICATION_RATE_LIMIT = 1
+    assert client.post(apply_url(product), VALID).status_code == 302
+    assert client.post(apply_url(product), VALID).status_code == 429
+    settings.PRODUCT_APPLICATION_RATE_LIMIT = 3
+    assert client.post(apply_url(product), VALID).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['=HYPERLINK("http://evil.example")', "<script>", "a" * 101, "spring\x00", "x\r\ny", "@SUM(1)"],
+)
+def test_campaign_parameters_that_are_not_labels_are_not_stored(client, product, value):
+    # Given a campaign link carrying something that is not a campaign label
+    # When a customer applies through it
+    response = client.get(apply_url(product))
+    assert response.status_code == 200
+    client.post(
+        apply_url(product)
+        + "?"
+        + urlencode({"utm_source": value, "utm_campaign": "春季-2026_a.b"}),
+        VALID,
+    )
+    # Then the application is kept, without the bad label and with the good one
+    application = ProductApplication.objects.get()
+    assert application.utm_source == ""
+    assert application.utm_campaign == "春季-2026_a.b"
