@@ -38,6 +38,8 @@ MAX_RESULTS = 200
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 # Characters the search backends' query parsers treat as syntax; a search box query is text.
 _QUERY_SYNTAX = re.compile(r"[\"'():*^~+\-!&|<>{}\[\]\\]+")
+# Control characters (NUL among them, which PostgreSQL refuses in text: a 500) are never words.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 def _bigrams(run: str) -> str:
@@ -52,8 +54,10 @@ def cjk_bigrams(text: str) -> str:
 
 
 def clean_query(raw: str | None) -> str:
-    """The visitor's query as plain words: trimmed, bounded and free of search syntax."""
-    query = _QUERY_SYNTAX.sub(" ", (raw or "")[: QUERY_MAX_LENGTH * 2])
+    """The visitor's query as plain words: trimmed, bounded, free of search syntax and of control
+    characters."""
+    query = _CONTROL.sub(" ", (raw or "")[: QUERY_MAX_LENGTH * 2])
+    query = _QUERY_SYNTAX.sub(" ", query)
     return " ".join(query.split())[:QUERY_MAX_LENGTH]
 
 

@@ -136,3 +136,20 @@ def test_pages_named_after_the_query_come_first(credit_card_page) -> None:
 def test_a_word_from_a_product_summary_finds_the_product(credit_card_page) -> None:
     # The summary of another app's page type is matched even without bigram indexing
     assert "白金信用卡" in titles(credit_card_page.summary[2:6])
+
+
+@pytest.mark.parametrize(
+    "query", ["信用卡\x00", "\x00", "白金\x00信用卡", "\x1b信用卡\x7f", "信用卡\u0085"]
+)
+def test_control_characters_in_a_query_are_dropped_not_a_500(
+    client: Client, credit_card_page, query: str
+) -> None:
+    # Given a query carrying NUL or another control character (PostgreSQL refuses NUL in text)
+    # When it is searched
+    response = client.get("/search/", {"q": query})
+    # Then the page answers, the control characters are gone and the words still search
+    assert response.status_code == 200
+    cleaned = clean_query(query)
+    assert not any(ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in cleaned)
+    if query != "\x00":
+        assert "白金信用卡" in response.content.decode()
