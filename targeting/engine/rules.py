@@ -21,18 +21,19 @@ Semantics, the same in the compiled predicates and in ``explain``:
   is exact membership.
 * ``between`` is inclusive; on a cyclic attribute (``time.hour``, ``time.weekday``) a range whose
   low end is above its high end wraps: ``[22, 6]`` is 22:00-06:59.
-* ``matches`` is ``re.search`` (anywhere in the value; anchor with ``^``/``$``), case-insensitive,
-  with ``.`` matching everything. Python's ``re`` has no timeout and backtracks, so the pattern is
-  bounded at validation and the input at evaluation:
+* ``matches`` is an RE2 search (anywhere in the value; anchor with ``^``/``$``), case-insensitive,
+  with ``.`` matching everything. RE2 (google-re2) runs in time linear in the value whatever the
+  pattern, so a hostile pattern cannot stall a page; Python's ``re`` is never used to evaluate
+  one. The syntax is RE2's: no backreferences or lookaround, and ``\\d``/``\\w``/``\\s``/``\\b``
+  are ASCII (use ``\\p{Han}``, ``\\p{L}``, ``\\p{N}`` for other scripts). Bounds, checked at
+  validation (a friendly first error, kept from when evaluation backtracked) and at evaluation:
 
-  - at most 200 characters, no backreferences;
-  - no repeated group that contains a variable quantifier or an alternation (``(a+)+``,
-    ``(a|ab)*``): those take exponential time on a crafted input of any length;
-  - at most two variable quantifiers (``*``, ``+``, ``{m,n}``; not ``?``) once a redundant leading
-    or trailing ``.*`` is dropped: ``k`` of them cost about ``n ** (k + 1)`` steps on ``n``
-    characters of hostile input (the landing path and keyword come from the visitor);
-  - the value is cut to its first 1,000 characters, or 100 with two variable quantifiers, which
-    keeps the worst case near a millisecond.
+  - at most 200 characters; RE2 must compile it (its own limits on size and repetition apply);
+  - when Python's parser reads the pattern too: no backreferences, no repeated group that
+    contains a variable quantifier or an alternation (``(a+)+``, ``(a|ab)*``), and at most two
+    variable quantifiers (``*``, ``+``, ``{m,n}``; not ``?``) once a redundant leading or trailing
+    ``.*`` is dropped;
+  - the value is cut to its first 1,000 characters, or 100 with two variable quantifiers.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
+
+import re2  # google-re2: linear-time matching, no backtracking
 
 from .attributes import ALL_OPERATORS, ATTRIBUTES, Attribute, is_iso_date
 
@@ -261,14 +265,25 @@ _LEADING_DOT_STAR = re.compile(r"\^?\.\*\??(?![+*?{])")
 _TRAILING_DOT_STAR = re.compile(r"\.\*\??\$?\Z")
 
 
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.dot_nl = True
+    options.log_errors = False  # a marketer's typo is a validation error, not a log line
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+
+
 class Pattern:
-    """A validated ``matches`` pattern with the input limit its cost allows."""
+    """A validated ``matches`` pattern, compiled by RE2, with the input limit its cost allows."""
 
     __slots__ = ("limit", "regex", "source")
 
-    def __init__(self, source: str, regex: re.Pattern[str], limit: int) -> None:
+    def __init__(self, source: str, regex: Any, limit: int) -> None:
         self.source = source
-        self.regex = regex
+        self.regex = regex  # an RE2 regular expression (``re2._Regexp``)
         self.limit = limit
 
     def search(self, value: str) -> bool:
@@ -276,21 +291,46 @@ class Pattern:
 
 
 def compile_pattern(source: str, path: str = "rule.value") -> Pattern:
-    """Validate and compile a ``matches`` pattern (see the module docstring for the bounds)."""
+    """Validate a ``matches`` pattern and compile it with RE2 (see the module docstring).
+
+    Python's parser runs first so that the patterns the old analysis refused keep their friendly
+    error; a pattern only RE2 reads (``\\p{Han}``) skips that analysis, which RE2's linear time
+    makes a courtesy rather than a defence.
+    """
     if len(source) > MAX_REGEX_LENGTH:
         raise RuleError(path, f"regular expression longer than {MAX_REGEX_LENGTH} characters")
+    variable = _analyse(source, path)
+    try:
+        regex = re2.compile(source, _RE2_OPTIONS)
+    except re2.error as exc:
+        raise RuleError(path, _re2_message(exc)) from None
+    limit = MATCH_INPUT_LIMITS[variable] if variable is not None else MATCH_INPUT_LIMITS[0]
+    return Pattern(source, regex, limit)
+
+
+def _analyse(source: str, path: str) -> int | None:
+    """Count the variable quantifiers of a pattern Python can parse (None if it cannot).
+
+    Raises the friendly errors: backreferences, quantified variable groups, too many quantifiers,
+    and a pattern neither Python nor RE2 can read.
+    """
     flags = re.IGNORECASE | re.DOTALL
     try:
-        re.compile(source, flags)
-        parsed = _sre_parse.parse(source, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "possible nested set" for RE2's [[:alpha:]]
+            parsed = _sre_parse.parse(source, flags)
     except (re.error, RecursionError, OverflowError) as exc:
-        raise RuleError(path, f"invalid regular expression: {exc}") from None
+        try:
+            re2.compile(source, _RE2_OPTIONS)
+        except re2.error:
+            raise RuleError(path, f"invalid regular expression: {exc}") from None
+        return None
     effective = _drop_redundant_dot_stars(source, parsed, flags)
     try:
         variable = _variable_quantifiers(_sre_parse.parse(effective, flags), path, inside=False)
     except RuleError:
         raise
-    except Exception:  # an unexpected parse shape: refuse rather than risk a slow pattern
+    except Exception:  # an unexpected parse shape: refuse rather than guess
         logger.exception("could not analyse regular expression %r", source)
         raise RuleError(path, "regular expression could not be analysed") from None
     if variable > MAX_VARIABLE_QUANTIFIERS:
@@ -299,7 +339,17 @@ def compile_pattern(source: str, path: str = "rule.value") -> Pattern:
             f"regular expression has {variable} variable quantifiers (*, +, {{m,n}}); at most "
             f"{MAX_VARIABLE_QUANTIFIERS} are allowed: split it into several conditions",
         )
-    return Pattern(source, re.compile(effective, flags), MATCH_INPUT_LIMITS[variable])
+    return variable
+
+
+def _re2_message(exc: Exception) -> str:
+    detail = exc.args[0] if exc.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    return (
+        "regular expression uses syntax RE2 does not support (backreferences, lookahead or "
+        f"lookbehind, \\Z; see RE2 syntax): {detail}"
+    )
 
 
 def _drop_redundant_dot_stars(source: str, parsed: Any, flags: int) -> str:

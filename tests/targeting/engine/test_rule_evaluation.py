@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import re2
 
 from targeting.engine.rules import (
+    RuleError,
     attributes_used,
+    compile_pattern,
     compile_rule,
     compile_segments,
     explain,
@@ -67,6 +70,46 @@ def test_matches_looks_at_the_first_1000_characters_only():
 def test_matches_with_two_quantifiers_looks_at_100_characters():
     assert holds("source.keyword", "matches", "a.*b.*c", "a" + "-" * 97 + "bc")
     assert not holds("source.keyword", "matches", "a.*b.*c", "a" + "-" * 98 + "bc")
+
+
+@pytest.mark.parametrize("n", [24, 66])  # 66 is the longest that fits in 200 characters
+def test_matches_is_linear_time_on_the_pattern_that_defeated_the_analysis(n):
+    # Given a^n preceded by n optional a's: the analysis lets it through ("?" is not counted) and
+    # Python's backtracking re takes about 2**n steps on a string of fewer than n a's
+    pattern = "a?" * n + "a" * n
+    rule = {"attr": "source.landing_path", "op": "matches", "value": pattern}
+    predicate = compile_rule(rule)
+
+    # When it is evaluated against long values that fail and that match
+    failing = predicate(context({"source.landing_path": "a" * (n - 1) + "b" * 5000}))
+    matching = predicate(context({"source.landing_path": "b" * 500 + "a" * n + "b" * 5000}))
+
+    # Then the answers are right (this test would not finish with re), and RE2 gave them
+    assert failing is False
+    assert matching is True
+    assert isinstance(compile_pattern(pattern).regex, type(re2.compile("x")))
+
+
+def test_the_evil_pattern_at_n_100_is_refused_by_the_length_bound():
+    with pytest.raises(RuleError) as caught:
+        compile_rule({"attr": "source.keyword", "op": "matches", "value": "a?" * 100 + "a" * 100})
+    assert caught.value.message == "regular expression longer than 200 characters"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "actual", "expected"),
+    [
+        ("信用卡", "申请招商信用卡", True),  # search: anywhere in the value
+        ("^信用卡$", "申请信用卡", False),  # anchors still anchor
+        ("^信用卡$", "信用卡", True),
+        ("CARD.LOAN", "card\nloan", True),  # "." matches a newline
+        (r"\p{Han}{2}卡", "办信用卡", True),  # RE2 syntax for Chinese characters
+        (r"\p{Han}", "credit card", False),
+        ("ΣΑΣ", "σας", True),  # case-insensitive beyond ASCII
+    ],
+)
+def test_matches_semantics_under_re2(pattern, actual, expected):
+    assert holds("source.keyword", "matches", pattern, actual) is expected
 
 
 @pytest.mark.parametrize(

@@ -190,6 +190,39 @@ def test_regex_errors(pattern, message):
 
 
 @pytest.mark.parametrize(
+    ("pattern", "detail"),
+    [
+        ("^/cards/(?=gold)", "invalid perl operator: (?="),  # lookahead
+        ("(?<!no-)card", "invalid perl operator: (?<!"),  # lookbehind
+        ("(?>card)s", "invalid perl operator: (?>"),  # atomic group
+        (r"card\Z", r"invalid escape sequence: \Z"),  # RE2 spells it \z
+    ],
+)
+def test_patterns_re2_cannot_compile_are_refused_with_the_node_path(pattern, detail):
+    # Given a rule whose third condition uses syntax Python reads and RE2 does not
+    rule = {
+        "all": [
+            cond("geo.country", "eq", "CN"),
+            cond("device.type", "eq", "mobile"),
+            cond("source.landing_path", "matches", pattern),
+        ]
+    }
+    # When it is validated, then the error names that node's value and says why
+    error = error_of(rule)
+    assert error.path == "rule.all[2].value"
+    assert error.message.startswith("regular expression uses syntax RE2 does not support")
+    assert error.message.endswith(detail)
+
+
+def test_numbered_backreference_keeps_its_friendly_error():
+    error = error_of({"all": [cond("source.keyword", "matches", r"(ab)\1")]})
+    assert (error.path, error.message) == (
+        "rule.all[0].value",
+        "backreferences are not allowed in a regular expression",
+    )
+
+
+@pytest.mark.parametrize(
     "pattern",
     [
         "x" * 200,
@@ -199,6 +232,8 @@ def test_regex_errors(pattern, message):
         ".*card.*",  # the .* at either end are dropped, not counted
         "loan.*rate.*calculator",
         "^https?://(www\\.)?bank.*loan.*",  # "?" does not count as a variable quantifier
+        r"\p{Han}+卡",  # RE2 syntax that Python's parser does not read
+        r"^card\z",
     ],
 )
 def test_acceptable_regexes(pattern):
