@@ -10,6 +10,12 @@ client_id) stays the final word on duplicates either way.
 commit, then ``XACK`` + ``XDEL``. A worker that dies between the read and the ack leaves the
 entries pending; the next drain re-claims them with ``XAUTOCLAIM`` and the unique constraint
 ignores whatever was already inserted.
+
+One entry the database can never store (an older client's NaN, a NUL, a bug) must not block the
+stream: entries are checked again when read, a chunk whose insert fails is retried row by row,
+and each entry that cannot be stored goes with its reason to the dead-letter stream
+(``<stream>:dead``, see ``manage.py tracking_dead_letters``) and is acknowledged. Only an
+unreachable database (``OperationalError``) leaves a chunk pending for the next drain.
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 
 from targeting.tracking.models import RawEvent
-from targeting.tracking.schema import Event
+from targeting.tracking.schema import Event, hostile_values, parse_json
 
 logger = logging.getLogger("targeting.tracking")
 
@@ -64,6 +71,15 @@ def redis_url() -> str:
 
 def stream_key() -> str:
     return getattr(settings, "TRACKING_STREAM_KEY", "portal:tracking:events")
+
+
+def dead_letter_key() -> str:
+    """The stream where entries that cannot be stored wait for an operator."""
+    return stream_key() + ":dead"
+
+
+def dead_letter_maxlen() -> int:
+    return int(getattr(settings, "TRACKING_DEAD_LETTER_MAXLEN", 100_000))
 
 
 def dedup_ttl() -> int:
@@ -107,6 +123,7 @@ def _mark_down(error: Exception) -> None:
 
 
 def encode(source: str, event: Event, received_at: datetime) -> str:
+    # allow_nan=False: a NaN that slipped past validation fails here, never enters the stream.
     return json.dumps(
         {
             "s": source,
@@ -121,11 +138,50 @@ def encode(source: str, event: Event, received_at: datetime) -> str:
         },
         separators=(",", ":"),
         ensure_ascii=False,
+        allow_nan=False,
     )
 
 
+class PoisonedEntry(ValueError):
+    """A stream entry that can never be stored, with the reason (goes to the dead letters)."""
+
+
+#: The stream payload's short keys and the event fields they carry (for the reasons given).
+_PAYLOAD_FIELDS = {
+    "s": "source",
+    "i": "id",
+    "t": "type",
+    "a": "at",
+    "v": "visitor",
+    "c": "customer",
+    "ch": "channel",
+    "p": "properties",
+    "r": "received_at",
+}
+
+
 def decode(payload: bytes | str) -> RawEvent:
-    data = json.loads(payload)
+    """A stream entry as a ``RawEvent``; ``PoisonedEntry`` when it is unreadable or carries a
+    value no event may hold (checked again here: the stream may hold entries written by an older
+    client or past a bug)."""
+    try:
+        data = parse_json(payload.decode("utf-8") if isinstance(payload, bytes) else payload)
+    except (ValueError, RecursionError) as error:
+        raise PoisonedEntry(f"not readable JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise PoisonedEntry("not an event object")
+    problems: dict[str, str] = {}
+    for short, name in _PAYLOAD_FIELDS.items():
+        problems.update(hostile_values(data.get(short), name, depth=2 if short == "p" else 1))
+    if problems:
+        raise PoisonedEntry("; ".join(f"{field}: {why}" for field, why in problems.items()))
+    try:
+        return _row(data)
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
+        raise PoisonedEntry(f"not an event: {error!r}") from None
+
+
+def _row(data: dict[str, Any]) -> RawEvent:
     return RawEvent(
         source=data["s"],
         client_id=data["i"],
@@ -214,29 +270,104 @@ def _ensure_group(redis_client: Any) -> None:
             raise
 
 
+#: What the database answers for a row it will never take (a value its types refuse, a field
+#: too long, a surrogate the driver cannot encode). Anything else, such as ``OperationalError``
+#: (database unreachable), propagates and leaves the chunk pending for the next drain.
+ROW_REFUSED = (DataError, IntegrityError, ValueError, TypeError)
+
+DeadLetter = tuple[bytes, bytes, str]  # (entry id, payload, reason)
+
+
+def _insert(rows: list[tuple[bytes, bytes, RawEvent]], dead: list[DeadLetter]) -> int:
+    """Insert the rows: the whole chunk at once, or, when that fails, one by one, each row the
+    database refuses going to ``dead`` with the database's reason."""
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            RawEvent.objects.bulk_create(
+                [row for _id, _payload, row in rows], ignore_conflicts=True, batch_size=1000
+            )
+        return len(rows)
+    except ROW_REFUSED as error:
+        logger.warning("tracking: a chunk of %d events failed (%s); row by row", len(rows), error)
+    stored = 0
+    for entry_id, payload, row in rows:
+        try:
+            with transaction.atomic():
+                RawEvent.objects.bulk_create([row], ignore_conflicts=True)
+            stored += 1
+        except ROW_REFUSED as error:
+            dead.append((entry_id, payload, f"the database refused it: {error}".strip()))
+    return stored
+
+
 def store_entries(redis_client: Any, entries: Iterable[tuple[bytes, dict]]) -> int:
-    """Insert stream entries into ``RawEvent``, commit, then acknowledge and delete them."""
+    """Insert stream entries into ``RawEvent`` and commit; move the ones that can never be
+    stored to the dead letters; then acknowledge and delete them all."""
     entry_ids: list[bytes] = []
-    rows: list[RawEvent] = []
+    rows: list[tuple[bytes, bytes, RawEvent]] = []
+    dead: list[DeadLetter] = []
     for entry_id, fields in entries:
         entry_ids.append(entry_id)
         payload = fields.get(b"e") if fields else None
         if payload is None:
             continue  # an entry already deleted (XAUTOCLAIM reports those as empty)
         try:
-            rows.append(decode(payload))
-        except (ValueError, KeyError, TypeError):
-            logger.error("tracking: dropping an undecodable stream entry %r", entry_id)
+            rows.append((entry_id, payload, decode(payload)))
+        except PoisonedEntry as error:
+            dead.append((entry_id, payload, str(error)))
     if not entry_ids:
         return 0
-    with transaction.atomic():
-        RawEvent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    stored = _insert(rows, dead)
     # Only after the commit: a crash before this line re-delivers, and the insert is idempotent.
-    pipe = redis_client.pipeline(transaction=False)
+    # MULTI/EXEC: an entry is never acknowledged without its dead letter, nor the reverse.
+    pipe = redis_client.pipeline(transaction=True)
+    moment = timezone.now().isoformat()
+    for entry_id, payload, reason in dead:
+        logger.error("tracking: stream entry %r moved to the dead letters: %s", entry_id, reason)
+        pipe.xadd(
+            dead_letter_key(),
+            {"e": payload, "reason": reason[:2000], "entry": entry_id, "at": moment},
+            maxlen=dead_letter_maxlen(),
+            approximate=True,
+        )
     pipe.xack(stream_key(), GROUP, *entry_ids)
     pipe.xdel(stream_key(), *entry_ids)
     pipe.execute()
-    return len(rows)
+    return stored
+
+
+def dead_letters(count: int = 100) -> list[dict[str, str]]:
+    """The newest dead letters first: ``{"id", "at", "entry", "reason", "payload"}``."""
+    redis_client = client()
+    if redis_client is None:
+        return []
+    letters = []
+    for letter_id, fields in redis_client.xrevrange(dead_letter_key(), count=count):
+        text = {k.decode(): v.decode("utf-8", "backslashreplace") for k, v in fields.items()}
+        letters.append(
+            {
+                "id": letter_id.decode(),
+                "at": text.get("at", ""),
+                "entry": text.get("entry", ""),
+                "reason": text.get("reason", ""),
+                "payload": text.get("e", ""),
+            }
+        )
+    return letters
+
+
+def delete_dead_letters(ids: Sequence[str] | None = None) -> int:
+    """Delete the given dead letters, or all of them; returns how many were deleted."""
+    redis_client = client()
+    if redis_client is None:
+        return 0
+    if ids is None:
+        count = int(redis_client.xlen(dead_letter_key()))
+        redis_client.delete(dead_letter_key())
+        return count
+    return int(redis_client.xdel(dead_letter_key(), *ids)) if ids else 0
 
 
 def drain(max_entries: int = 20_000, chunk: int = 1000) -> int:

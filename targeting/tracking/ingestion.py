@@ -6,7 +6,6 @@ Views call ``ingest_batch`` with the caller already identified; the portal's own
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -19,7 +18,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from targeting.tracking import buffer
-from targeting.tracking.schema import MAX_BATCH_EVENTS, Event, validate_event
+from targeting.tracking.schema import (
+    ID_PATTERN,
+    MAX_BATCH_EVENTS,
+    Event,
+    parse_json,
+    validate_event,
+)
 
 logger = logging.getLogger("targeting.tracking")
 
@@ -65,12 +70,23 @@ class BatchResult:
     def as_dict(self) -> dict[str, Any]:
         return {"accepted": self.accepted, "rejected": self.rejected, "duplicates": self.duplicates}
 
+    @property
+    def all_rejected(self) -> bool:
+        """Nothing of the batch was taken (every event refused): the API answers 400."""
+        return bool(self.rejected) and not self.accepted and not self.duplicates
+
+    def detail(self) -> str:
+        """Every rejection as ``events[<index>].<field>: why``, for a client developer's log."""
+        return "; ".join(entry["detail"] for entry in self.rejected)
+
 
 def parse_batch(body: bytes) -> list[Any]:
     """The list of events in a request body, or ``BatchError`` naming what is wrong."""
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = parse_json(body.decode("utf-8"))
+    except RecursionError:
+        raise BatchError("body: JSON nested too deeply") from None
+    except ValueError as error:  # invalid UTF-8 or JSON (both are ValueErrors)
         raise BatchError(f"body: not valid JSON ({error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise BatchError('body: expected an object {"events": [...]}')
@@ -109,8 +125,15 @@ def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = N
             result.rejected.append(
                 {
                     "index": index,
-                    "id": client_id if isinstance(client_id, str) else None,
+                    # Echoed only when it is a well-formed id (never a hostile string back).
+                    "id": client_id
+                    if isinstance(client_id, str) and ID_PATTERN.match(client_id)
+                    else None,
                     "errors": checked,
+                    "detail": "; ".join(
+                        f"events[{index}]{'' if name == 'event' else '.' + name}: {why}"
+                        for name, why in checked.items()
+                    ),
                 }
             )
             continue

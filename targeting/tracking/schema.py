@@ -7,6 +7,8 @@ either a clean ``Event`` or a dict of ``{"field": "why"}`` errors naming the fie
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +32,111 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
 CHANNELS = ("web", "app", "atm", "pos", "branch", "call_centre")
 
+#: Deepest nesting of objects and lists inside one event (the event object is level 1; its
+#: properties level 2; a list property level 3). Deeper input is refused, never recursed into.
+MAX_EVENT_DEPTH = 4
+#: Integers beyond what every JSON reader keeps exact (JavaScript's doubles) are refused.
+MAX_SAFE_INTEGER = 2**53 - 1
+#: Characters refused in every string of an event, keys included: NUL and the other C0 control
+#: characters except tab and line feed, DEL, and lone UTF-16 surrogates ("\ud800" is valid JSON
+#: but no valid text: PostgreSQL's jsonb and UTF-8 encoders reject it). Tab and line feed are
+#: allowed where free text is; identifiers have their own patterns anyway.
+FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+#: Event times outside these years are refused before any date arithmetic (no overflow).
+MIN_YEAR, MAX_YEAR = 2000, 2999
+MAX_TIME_LENGTH = 40
+
 Validator = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class RefusedNumber:
+    """A number token the JSON reader refused: ``NaN``, ``Infinity``, ``1e999``, a huge integer.
+
+    ``parse_json`` keeps it as this marker instead of a float, so no NaN ever exists in an event,
+    and the event carrying it is rejected naming its field while the rest of the batch goes on.
+    """
+
+    literal: str
+
+
+def _refuse_constant(name: str) -> RefusedNumber:
+    return RefusedNumber(name)
+
+
+def _read_float(text_: str) -> float | RefusedNumber:
+    value = float(text_)
+    return value if math.isfinite(value) else RefusedNumber(text_[:24])
+
+
+def _read_int(text_: str) -> int | RefusedNumber:
+    # Length first: Python refuses to convert more than 4,300 digits (a ValueError, not a 400).
+    if len(text_.lstrip("-")) > 16:
+        return RefusedNumber(text_[:24] + ("…" if len(text_) > 24 else ""))
+    value = int(text_)
+    return value if abs(value) <= MAX_SAFE_INTEGER else RefusedNumber(text_)
+
+
+def parse_json(document: str) -> Any:
+    """``json.loads`` without NaN, Infinity or out-of-range numbers (they become
+    ``RefusedNumber``). Raises ``ValueError`` for invalid JSON and ``RecursionError`` for JSON
+    nested deeper than the interpreter's limit."""
+    return json.loads(
+        document, parse_constant=_refuse_constant, parse_float=_read_float, parse_int=_read_int
+    )
+
+
+def _describe_character(character: str) -> str:
+    code = ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate U+{code:04X} is not text"
+    return f"control character U+{code:04X} is not allowed"
+
+
+def _key_label(key: str) -> str:
+    """A key as it may appear in an error path: escaped and short."""
+    return key[:40].encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def hostile_values(value: Any, path: str = "", depth: int = 1) -> dict[str, str]:
+    """Values no event may carry anywhere (known fields or not), by path within the event:
+    refused numbers, non-finite floats, out-of-range integers, control characters, lone
+    surrogates, nesting deeper than ``MAX_EVENT_DEPTH``."""
+    errors: dict[str, str] = {}
+
+    def at(name: str) -> str:
+        return name or "event"
+
+    def walk(item: Any, where: str, level: int) -> None:
+        if isinstance(item, dict | list):
+            if level > MAX_EVENT_DEPTH:
+                errors[at(where)] = f"nested too deeply (at most {MAX_EVENT_DEPTH} levels)"
+                return
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    label = _key_label(key)
+                    child_path = f"{where}.{label}" if where else label
+                    bad = FORBIDDEN_CHARACTER.search(key)
+                    if bad:
+                        errors[child_path] = "name: " + _describe_character(bad.group())
+                        continue
+                    walk(child, child_path, level + 1)
+            else:
+                for index, child in enumerate(item):
+                    walk(child, f"{where}[{index}]", level + 1)
+        elif isinstance(item, RefusedNumber):
+            errors[at(where)] = f"expected a finite number within ±(2^53-1), got {item.literal}"
+        elif isinstance(item, float) and not math.isfinite(item):
+            errors[at(where)] = f"expected a finite number, got {item}"
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_SAFE_INTEGER:
+            errors[at(where)] = "expected a number within ±(2^53-1)"
+        elif isinstance(item, str):
+            bad = FORBIDDEN_CHARACTER.search(item)
+            if bad:
+                errors[at(where)] = _describe_character(bad.group())
+
+    walk(value, path, depth)
+    return errors
 
 
 def text(
@@ -61,6 +167,8 @@ def number(minimum: float | None = None, maximum: float | None = None) -> Valida
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
+        if not math.isfinite(value):
+            return "expected a finite number"
         if minimum is not None and value < minimum:
             return f"must be at least {minimum}"
         if maximum is not None and value > maximum:
@@ -92,8 +200,8 @@ def text_list(max_items: int, max_length: int) -> Validator:
 
 
 def slug_or_number(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None if 0 <= value <= 2**31 - 1 else "expected a product id from 0 to 2147483647"
     return text(80, min_length=1, pattern=SLUG_PATTERN)(value)
 
 
@@ -136,7 +244,7 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         EventType(
             "search",
-            {"query": (True, text(100, min_length=1)), "results": (False, number(0))},
+            {"query": (True, text(100, min_length=1)), "results": (False, number(0, 10**9))},
         ),
         EventType(
             "impression",
@@ -219,10 +327,15 @@ def parse_time(value: Any, site_timezone: str) -> datetime | str:
     """An ISO 8601 time (a time without an offset is in the site's zone), or an error."""
     if not isinstance(value, str) or not value:
         return "expected an ISO 8601 date-time"
+    if len(value) > MAX_TIME_LENGTH:
+        return f"at most {MAX_TIME_LENGTH} characters"
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return "expected an ISO 8601 date-time, e.g. 2026-03-07T20:30:00+08:00"
+    # Checked before any arithmetic: year 1 or 9999 with an offset overflows when converted.
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return f"out of range (years {MIN_YEAR} to {MAX_YEAR})"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(site_timezone))
     return moment
@@ -240,7 +353,11 @@ def validate_event(
     a browser cannot name a visitor or a customer, nor send channel-only types."""
     if not isinstance(raw, dict):
         return {"event": "expected an object"}
-    errors: dict[str, str] = {}
+    # First what no field may hold, wherever it is (unknown keys included): such an event is
+    # refused whole, before it could reach the buffer and a database that rejects it.
+    errors = hostile_values(raw)
+    if errors:
+        return errors
     event_id = raw.get("id")
     if not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
         errors["id"] = "required: 1 to 64 letters, digits or _.:- (a random UUID is best)"

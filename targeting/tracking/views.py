@@ -170,6 +170,11 @@ def events_endpoint(request: HttpRequest) -> HttpResponse:
     except BatchError as error:
         return _error(400, "bad_batch", error.message)
     result = ingest_batch(raw_events, caller)
+    if result.all_rejected:
+        # Nothing taken: a 400 naming every field, with the same per-event answer.
+        return JsonResponse(
+            {"error": "rejected", "detail": result.detail(), **result.as_dict()}, status=400
+        )
     return JsonResponse(result.as_dict(), status=200)
 
 

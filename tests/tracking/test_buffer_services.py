@@ -8,6 +8,8 @@ memory, so it skips with the reason printed.
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +20,9 @@ from unittest import mock
 
 import pytest
 import redis
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from targeting.models import VisitorProfile
 from targeting.tracking import buffer
@@ -94,6 +98,86 @@ def test_a_worker_dying_between_read_and_ack_is_redelivered_once(redis_server, b
     assert RawEvent.objects.count() == 3
     assert client.xpending(buffer.stream_key(), buffer.GROUP)["pending"] == 0
     assert VisitorProfile.objects.get(visitor_id=VID).data["pageviews"] == 3
+
+
+def _poison(client, payload: str) -> None:
+    """Write straight into the stream, bypassing validation, as an older client or a bug would."""
+    client.xadd(buffer.stream_key(), {"e": payload})
+
+
+def _payload(client_id: str, properties_json: str, type_: str = "search") -> str:
+    now = timezone.now().isoformat()
+    return (
+        f'{{"s":"v:{VID}","i":"{client_id}","t":"{type_}","a":"{now}","v":"{VID}","c":"",'
+        f'"ch":"web","p":{properties_json},"r":"{now}"}}'
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poisoned_stream_entries_go_to_the_dead_letters_and_later_events_flow(
+    redis_server, browser
+):
+    """On PostgreSQL (jsonb refuses NaN and NUL) this is the reported outage; on SQLite the same
+    entries were silently dropped. Either way they must now sit in the dead letters, with the
+    reason, and never block what comes after."""
+    # Given a stream poisoned with a NaN, a NUL and a lone surrogate, bypassing validation
+    client = buffer.client()
+    _poison(client, _payload("poison-nan", '{"query":"基金","results":NaN}'))
+    _poison(client, _payload("poison-nul", '{"query":"\\u0000"}'))
+    _poison(client, _payload("poison-surrogate", '{"query":"\\ud800"}'))
+    # When later good events arrive through the API and the worker processes the stream
+    with no_folding():
+        response = post_batch(browser, [event(), event("search", properties={"query": "理财"})])
+    assert len(response.json()["accepted"]) == 2
+    process_events()
+
+    # Then the good events are stored and folded into the visitor's profile
+    assert set(RawEvent.objects.values_list("client_id", flat=True)) == set(
+        response.json()["accepted"]
+    )
+    profile = VisitorProfile.objects.get(visitor_id=VID).data
+    assert profile["pageviews"] == 1 and profile["searches"] == ["理财"]
+    # and the stream moved on: nothing left, nothing pending
+    assert buffer.backlog() == 0
+    assert client.xpending(buffer.stream_key(), buffer.GROUP)["pending"] == 0
+    # and the poisoned entries wait in the dead letters with their reason
+    letters = {
+        json.loads(letter["payload"])["i"]: letter["reason"]
+        for letter in buffer.dead_letters()
+    }
+    assert letters == {
+        "poison-nan": "properties.results: expected a finite number within ±(2^53-1), got NaN",
+        "poison-nul": "properties.query: control character U+0000 is not allowed",
+        "poison-surrogate": "properties.query: a lone surrogate U+D800 is not text",
+    }
+    # and the operator's command lists them
+    out = io.StringIO()
+    call_command("tracking_dead_letters", stdout=out)
+    assert "3 dead letters shown." in out.getvalue()
+    assert "poison-nul" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_the_database_refuses_is_stored_row_by_row(redis_server, browser):
+    """Defence in depth: a row that passes the checks but that the database still refuses (here
+    an id longer than the column, which PostgreSQL enforces) goes to the dead letters alone."""
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL (DATABASE_URL): SQLite does not enforce the column length"
+        print(reason)
+        pytest.skip(reason)
+    client = buffer.client()
+    _poison(client, _payload("x" * 200, '{"query":"太长"}'))
+    with no_folding():
+        response = post_batch(browser, [event() for _ in range(3)])
+    process_events()
+
+    assert RawEvent.objects.count() == 3
+    assert VisitorProfile.objects.get(visitor_id=VID).data["pageviews"] == 3
+    assert buffer.backlog() == 0
+    [letter] = buffer.dead_letters()
+    assert letter["reason"].startswith("the database refused it: ")
+    assert "too long" in letter["reason"]
+    assert len(response.json()["accepted"]) == 3
 
 
 def _database_url() -> str | None:

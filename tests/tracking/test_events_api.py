@@ -78,6 +78,7 @@ def test_bad_events_are_rejected_with_index_and_field_the_rest_accepted(browser)
         "index": 1,
         "id": bad["id"],
         "errors": {"properties.query": "required"},
+        "detail": "events[1].properties.query: required",
     }
     assert body["rejected"][1]["index"] == 2
     assert RawEvent.objects.count() == 1
