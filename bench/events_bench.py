@@ -322,10 +322,10 @@ def main() -> None:
                     "shell",
                     "-c",
                     "from django.contrib.auth.models import Group, User;"
-                    "from rest_framework.authtoken.models import Token;"
+                    "from targeting.api.tokens import issue;"
                     "u=User.objects.create(username='bench-channel');"
                     "u.groups.add(Group.objects.get(name='Channel systems'));"
-                    "print(Token.objects.create(user=u).key)",
+                    "print(issue(u, name='bench').key)",
                 ],
                 cwd=ROOT,
                 env=env,

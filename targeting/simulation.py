@@ -3,13 +3,18 @@
 The described request goes through the same providers as a real one; ``attributes`` override or
 add values by their rule-language names. A real customer's profile is never read: there is no
 customer loader, so profile, CRM and history come only from ``attributes``. A ``visitor`` id feeds
-the behaviour attributes from that visitor's stored profile.
+the behaviour attributes from that browser visitor's stored profile; that is personal data, so it
+needs the visitors API's permission (``VISITOR_PROFILE_PERMISSION``), and only browser visitor ids
+(32 letters and digits, as in the signed cookie) are accepted: a customer's folded profile
+(``customer-<id>``) is never read here.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +31,26 @@ from targeting.engine.providers import DEFAULT_PROVIDERS
 
 REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
 MAX_TEXT = 4000
+#: Reading a stored visitor profile needs what the visitors API needs.
+VISITOR_PROFILE_PERMISSION = "targeting.view_visitorprofile"
+#: Browser visitor ids: as ``targeting.visitors.new_visitor_id`` makes and the cookie carries.
+BROWSER_VISITOR_ID = re.compile(r"^[A-Za-z0-9]{32}$")
+#: C0 controls (tab, line feed and carriage return included: no request field holds them), DEL, C1.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Numbers every JSON reader keeps exactly (I-JSON, RFC 7493); no attribute needs more.
+MAX_NUMBER = 2**53 - 1
+MAX_LIST = 200
+#: Years a simulated moment may fall in (the engine's time providers work in between).
+EARLIEST_AT, LATEST_AT = 1900, 2200
+
+
+class SimulationForbidden(PermissionError):
+    """The description asks for data the caller may not read (a stored visitor profile)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class SimulationError(ValueError):
@@ -45,7 +70,48 @@ def _text(spec: Mapping[str, Any], key: str) -> str:
         raise SimulationError(f"request.{key}", "expected a string")
     if len(value) > MAX_TEXT:
         raise SimulationError(f"request.{key}", f"longer than {MAX_TEXT} characters")
+    if CONTROL_CHARACTERS.search(value):
+        raise SimulationError(f"request.{key}", "control characters are not allowed")
     return value
+
+
+def _check_value(field: str, value: Any, depth: int = 0) -> None:
+    """Refuse what no attribute can hold: NaN, Infinity, huge numbers, control characters."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            raise SimulationError(field, f"number out of range (at most ±{MAX_NUMBER})")
+    elif isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise SimulationError(field, f"longer than {MAX_TEXT} characters")
+        if CONTROL_CHARACTERS.search(value):
+            raise SimulationError(field, "control characters are not allowed")
+    elif isinstance(value, list | tuple) and depth == 0:
+        if len(value) > MAX_LIST:
+            raise SimulationError(field, f"more than {MAX_LIST} values")
+        for item in value:
+            _check_value(field, item, depth + 1)
+    else:
+        raise SimulationError(field, "expected a string, number, true/false or a list of them")
+
+
+def _parse_url(url: str) -> tuple[str, str, Any]:
+    """(url, site host, parts) of a landing URL; relative URLs land on the site's own host."""
+    try:
+        parts = urlsplit(url)
+        site_host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        if not site_host:
+            site_host = next((h for h in settings.ALLOWED_HOSTS if h and h != "*"), "localhost")
+            url = f"https://{site_host}{url if url.startswith('/') else '/' + url}"
+            parts = urlsplit(url)
+            parts.port  # noqa: B018
+    except ValueError:
+        raise SimulationError("request.url", "not a URL") from None
+    if parts.scheme not in ("http", "https"):
+        raise SimulationError("request.url", "expected an http or https URL or a path")
+    return url, site_host, parts
 
 
 def parse_at(value: Any) -> datetime:
@@ -60,32 +126,39 @@ def parse_at(value: Any) -> datetime:
         moment = None
     if moment is None:
         raise SimulationError("request.at", "expected an ISO 8601 date-time, e.g. 2026-03-07T20:30")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        in_range = EARLIEST_AT <= moment.astimezone(UTC).year <= LATEST_AT
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range:
+        raise SimulationError("request.at", f"expected a year from {EARLIEST_AT} to {LATEST_AT}")
     return moment
 
 
 def build_context(
-    request_spec: Mapping[str, Any] | None, attributes: Mapping[str, Any] | None
+    request_spec: Mapping[str, Any] | None,
+    attributes: Mapping[str, Any] | None,
+    *,
+    may_read_profiles: bool = False,
 ) -> tuple[VisitorContext, datetime]:
-    """The engine context of a described visitor (validates every part, naming the field)."""
+    """The engine context of a described visitor (validates every part, naming the field).
+
+    ``may_read_profiles``: whether the caller holds ``VISITOR_PROFILE_PERMISSION``; without it a
+    ``visitor`` raises ``SimulationForbidden`` before anything is read.
+    """
     from targeting.profiles import behaviour_view, stored_behaviour
     from targeting.visitors import engine_config
 
-    spec = dict(request_spec or {})
     if not isinstance(request_spec or {}, Mapping):
         raise SimulationError("request", "expected an object")
+    spec = dict(request_spec or {})
     unknown = sorted(set(spec) - set(REQUEST_KEYS))
     if unknown:
         raise SimulationError(f"request.{unknown[0]}", "unknown key")
     now = parse_at(spec.get("at"))
-    url = _text(spec, "url") or "/"
-    parts = urlsplit(url)
-    site_host = parts.hostname or ""
-    if not site_host:
-        site_host = next((h for h in settings.ALLOWED_HOSTS if h and h != "*"), "localhost")
-        url = f"https://{site_host}{url if url.startswith('/') else '/' + url}"
-        parts = urlsplit(url)
+    url, site_host, parts = _parse_url(_text(spec, "url") or "/")
     ip = _text(spec, "ip").strip()
     if ip:
         import ipaddress
@@ -95,6 +168,20 @@ def build_context(
         except ValueError:
             raise SimulationError("request.ip", "expected an IPv4 or IPv6 address") from None
     visitor = _text(spec, "visitor").strip() or None
+    if visitor is not None:
+        if not BROWSER_VISITOR_ID.match(visitor):
+            raise SimulationError(
+                "request.visitor",
+                _(
+                    "expected a browser visitor id (32 letters and digits); customers' profiles "
+                    "cannot be simulated"
+                ),
+            )
+        if not may_read_profiles:
+            raise SimulationForbidden(
+                "request.visitor",
+                _("reading a stored visitor profile needs %s") % VISITOR_PROFILE_PERMISSION,
+            )
     behaviour = behaviour_view(stored_behaviour(visitor)) if visitor else None
     overrides: dict[str, Any] = {}
     if not isinstance(attributes or {}, Mapping):
@@ -102,6 +189,7 @@ def build_context(
     for name, value in (attributes or {}).items():
         if name not in ATTRIBUTES:
             raise SimulationError(f"attributes.{name}", "unknown attribute")
+        _check_value(f"attributes.{name}", value)
         try:
             overrides[name] = coerce(name, value)
         except ValueError as exc:
@@ -141,18 +229,21 @@ def simulate(
     request_spec: Mapping[str, Any] | None,
     attributes: Mapping[str, Any] | None,
     placements: list[str] | None = None,
+    *,
+    may_read_profiles: bool = False,
 ) -> dict[str, Any]:
     """The answer of ``POST /api/v1/simulate`` (see DESIGN.md); raises ``SimulationError``.
 
     ``{"attributes", "segments", "decisions", "explain"}``: every resolved attribute, the matched
     segment slugs, each placement's decision as the decide API gives it (creative with its
     ``html``), and why each segment and campaign matched or not. Frequency caps are not applied
-    (a described visitor has no impressions).
+    (a described visitor has no impressions). Raises ``SimulationForbidden`` for a ``visitor``
+    unless ``may_read_profiles`` (the caller holds ``VISITOR_PROFILE_PERMISSION``).
     """
     from targeting.rendering import decision_as_dict
     from targeting.snapshot import get_snapshot
 
-    ctx, now = build_context(request_spec, attributes)
+    ctx, now = build_context(request_spec, attributes, may_read_profiles=may_read_profiles)
     snapshot = get_snapshot()
     if placements is None:
         slugs = sorted(snapshot.placements)

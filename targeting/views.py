@@ -23,16 +23,28 @@ def _require(request: HttpRequest, permission: str) -> None:
 def preview_as_visitor(request: HttpRequest) -> HttpResponse:
     """What the site would show a described visitor, and why."""
     _require(request, PREVIEW_PERMISSION)
-    from targeting.simulation import SimulationError, reasons, simulate
+    from targeting.simulation import (
+        VISITOR_PROFILE_PERMISSION,
+        SimulationError,
+        SimulationForbidden,
+        reasons,
+        simulate,
+    )
 
     form = PreviewForm(request.GET if "run" in request.GET else None)
     result: dict[str, Any] | None = None
     if form.is_bound and form.is_valid():
         request_spec, attributes = form.to_simulation()
         try:
-            result = simulate(request_spec, attributes, None)
-        except SimulationError as exc:
-            form.add_error(None, str(exc))
+            result = simulate(
+                request_spec,
+                attributes,
+                None,
+                may_read_profiles=request.user.has_perm(VISITOR_PROFILE_PERMISSION),
+            )
+        except (SimulationError, SimulationForbidden) as exc:
+            # A stored visitor's behaviour is personal data: the visitors API's permission.
+            form.add_error("visitor" if exc.field == "request.visitor" else None, str(exc))
         else:
             for slug, decision in result["decisions"].items():
                 decision["why"] = reasons(result, slug)

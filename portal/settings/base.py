@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    # api: Wagtail's hashed API tokens (Settings → API tokens; the v3 API's URLs are not mounted)
+    # and their expiry (targeting.api), replacing rest_framework.authtoken's keys kept in clear.
+    "wagtail.api.v3",
+    "targeting.api",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "allauth",
@@ -220,13 +223,20 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "targeting.api.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # api: JSON only, hostile bodies refused with a 400 naming the field (targeting/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["targeting.api.parsers.StrictJSONParser"],
+    # api: JSON only; dev.py adds the browsable API for local exploring.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# api: days an API key works (targeting/api/tokens.py); largest JSON body the API reads.
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portal Bank API",
     "DESCRIPTION": "Decisions, simulation, targeting administration and events.",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -45,13 +45,14 @@ from targeting.api.serializers import (
     SimulationAnswerSerializer,
     SimulationSerializer,
 )
+from targeting.api.tokens import ApiTokenAuthentication
 from targeting.models import Campaign, Creative, Placement, Segment
 
 logger = logging.getLogger("targeting")
 
 #: Systems send a token; the admin's pages use the session (with CSRF on writes). Token first,
 #: so an anonymous call gets 401 with ``WWW-Authenticate: Token`` rather than a bare 403.
-API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+API_AUTHENTICATION = [ApiTokenAuthentication, SessionAuthentication]
 
 #: What a decision depends on besides the audience key: the request headers the providers read.
 DECISION_VARY = ("Cookie", "User-Agent", "Referer")
@@ -188,7 +189,12 @@ class SimulateView(APIView):
         tags=["decisions"],
     )
     def post(self, request: Request) -> Response:
-        from targeting.simulation import SimulationError, simulate
+        from targeting.simulation import (
+            VISITOR_PROFILE_PERMISSION,
+            SimulationError,
+            SimulationForbidden,
+            simulate,
+        )
 
         body = request.data
         if not isinstance(body, dict):
@@ -202,9 +208,16 @@ class SimulateView(APIView):
                 message = _("Expected an object.") if expected is dict else _("Expected a list.")
                 return errors(400, **{key: message})
         try:
-            answer = simulate(body.get("request"), body.get("attributes"), body.get("placements"))
+            answer = simulate(
+                body.get("request"),
+                body.get("attributes"),
+                body.get("placements"),
+                may_read_profiles=request.user.has_perm(VISITOR_PROFILE_PERMISSION),
+            )
         except SimulationError as exc:
             return errors(400, **{exc.field: exc.message})
+        except SimulationForbidden as exc:
+            return errors(403, **{exc.field: exc.message})
         return Response(answer)
 
 

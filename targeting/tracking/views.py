@@ -75,10 +75,10 @@ def _system_user(header: str) -> tuple[int, bool] | None:
     cached = cache.get(cache_key)
     if cached is not None:
         return tuple(cached) if cached else None  # type: ignore[return-value]
-    from rest_framework.authtoken.models import Token
+    from targeting.api.tokens import find  # api: hashed, expiring keys
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    token = find(key)
+    if token is None:
         cache.set(cache_key, [], TOKEN_CACHE_SECONDS)
         return None
     value = (token.user_id, token.user.has_perm("targeting.add_event"))

@@ -7,8 +7,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 
-from targeting.simulation import SimulationError, simulate
+from targeting.simulation import SimulationError, SimulationForbidden, simulate
 from tests.targeting.conftest import CHENGDU_IP, IPHONE
 from tests.targeting.factories import (
     CreativeFactory,
@@ -73,7 +75,7 @@ def test_a_visitor_id_feeds_behaviour_from_the_stored_profile(db):
         visitor_id="f" * 32,
         data={"visits": 4, "pageviews": 9, "categories": {"wealth": "2026-03-01T10:00:00+08:00"}},
     )
-    answer = simulate({"visitor": "f" * 32}, {}, [])
+    answer = simulate({"visitor": "f" * 32}, {}, [], may_read_profiles=True)
     assert answer["attributes"]["behaviour.visits"] == 4
     assert answer["attributes"]["behaviour.categories"] == ["wealth"]
 
@@ -121,3 +123,108 @@ def test_the_time_is_taken_in_the_site_time_zone(db):
         {"at": datetime(2026, 3, 9, 8, 0, tzinfo=ZoneInfo("UTC")).isoformat()}, {}, []
     )
     assert answer["attributes"]["time.hour"] == 16
+
+
+# --- Stored profiles are personal data (issue 8, item 5) ---------------------------------------
+
+BROWSER_ID = "a1" * 16
+SEARCH = "房贷逾期怎么办"
+
+
+@pytest.fixture
+def stored_visitors(db):
+    """A browser visitor and a signed-in customer's folded profile, both with a search term."""
+    VisitorProfileFactory(visitor_id=BROWSER_ID, data={"visits": 3, "searches": [SEARCH]})
+    VisitorProfileFactory(visitor_id="customer-7", data={"visits": 9, "searches": [SEARCH]})
+
+
+def test_without_the_visitors_permission_a_stored_profile_is_not_read(stored_visitors):
+    with pytest.raises(SimulationForbidden) as caught:
+        simulate({"visitor": BROWSER_ID}, {}, [])
+    assert caught.value.field == "request.visitor"
+
+
+@pytest.mark.parametrize("visitor", ["customer-7", "customer-7" + "0" * 22, "../" + "a" * 29])
+def test_only_browser_visitor_ids_are_accepted_even_with_the_permission(stored_visitors, visitor):
+    with pytest.raises(SimulationError) as caught:
+        simulate({"visitor": visitor}, {}, [], may_read_profiles=True)
+    assert caught.value.field == "request.visitor"
+
+
+def test_with_the_permission_a_browser_visitors_searches_are_read(stored_visitors):
+    answer = simulate({"visitor": BROWSER_ID}, {}, [], may_read_profiles=True)
+    assert answer["attributes"]["behaviour.searches"] == [SEARCH]
+
+
+def preview(client, user, **fields):
+    client.force_login(user)
+    return client.get(
+        reverse("targeting_preview"),
+        {"run": "1", "device": "iphone-safari", **fields},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_a_reviewer_previewing_a_stored_visitor_sees_an_error_and_no_search_terms(
+    client, reviewer, stored_visitors
+):
+    # Given a compliance reviewer, who may preview but not read visitor profiles
+    # When they preview as a stored browser visitor
+    response = preview(client, reviewer, visitor=BROWSER_ID)
+
+    # Then the form says why, and nothing of that visitor's behaviour is on the page
+    assert response.status_code == 200
+    assert "targeting.view_visitorprofile" in str(response.context["form"].errors["visitor"])
+    assert SEARCH not in response.content.decode()
+    assert response.context["result"] is None
+
+
+def test_a_customer_id_in_the_preview_is_refused_even_for_profile_readers(
+    client, marketer, stored_visitors
+):
+    marketer.user_permissions.add(Permission.objects.get(codename="view_visitorprofile"))
+
+    response = preview(client, marketer, visitor="customer-7")
+
+    assert "browser visitor id" in str(response.context["form"].errors["visitor"])
+    assert SEARCH not in response.content.decode()
+
+
+def test_a_profile_reader_previews_a_stored_browser_visitor(client, marketer, stored_visitors):
+    marketer.user_permissions.add(Permission.objects.get(codename="view_visitorprofile"))
+
+    response = preview(client, marketer, visitor=BROWSER_ID)
+
+    assert response.context["result"]["attributes"]["behaviour.searches"] == [SEARCH]
+
+
+# --- Hostile values (issue 8, item 9) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "attributes", "field"),
+    [
+        ({"url": "http://[::1"}, {}, "request.url"),
+        ({"url": "https://bank.example:99999/"}, {}, "request.url"),
+        ({"url": "ftp://bank.example/"}, {}, "request.url"),
+        ({"url": "/?q=\x00"}, {}, "request.url"),
+        ({"url": "/" + "a" * 5000}, {}, "request.url"),
+        ({"referrer": "https://www.baidu.com/\x01"}, {}, "request.referrer"),
+        ({"user_agent": "Mozilla\x00"}, {}, "request.user_agent"),
+        ({"at": "9999-12-31T23:59:59-23:59"}, {}, "request.at"),
+        ({"at": "0001-01-01T00:00:00+14:00"}, {}, "request.at"),
+        ({"at": "2999-01-01T00:00"}, {}, "request.at"),
+        ({}, {"profile.age": float("inf")}, "attributes.profile.age"),
+        ({}, {"profile.age": float("nan")}, "attributes.profile.age"),
+        ({}, {"profile.age": 10**400}, "attributes.profile.age"),
+        ({}, {"profile.age": "9" * 5000}, "attributes.profile.age"),
+        ({}, {"profile.occupation": "teacher\x00"}, "attributes.profile.occupation"),
+        ({}, {"crm.segments": ["VIP", "\x1b[31m"]}, "attributes.crm.segments"),
+        ({}, {"crm.segments": [["deep"]]}, "attributes.crm.segments"),
+        ({}, {"time.date": "99999-01-01"}, "attributes.time.date"),
+    ],
+)
+def test_hostile_values_are_refused_naming_the_field(db, spec, attributes, field):
+    with pytest.raises(SimulationError) as caught:
+        simulate(spec, attributes, [])
+    assert caught.value.field == field

@@ -18,8 +18,8 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from targeting.api.tokens import issue
 from targeting.tracking import buffer
 from targeting.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 from tests.targeting.factories import UserFactory
@@ -86,8 +86,7 @@ def channel_system(db) -> tuple[Any, str]:
     """A channel system's user (group "Channel systems") and its API token."""
     user = UserFactory(username="atm-switch")
     user.groups.add(Group.objects.get(name="Channel systems"))
-    token = Token.objects.create(user=user)
-    return user, f"Token {token.key}"
+    return user, f"Token {issue(user, name='channel').key}"
 
 
 def _free_port() -> int:

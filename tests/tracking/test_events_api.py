@@ -6,8 +6,8 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 
+from targeting.api.tokens import issue
 from targeting.models import VisitorProfile
 from targeting.tracking.models import RawEvent
 from targeting.tracking.schema import MAX_BODY_BYTES
@@ -224,7 +224,7 @@ def test_a_system_retry_counts_once(channel_system, client):
 
 def test_a_token_without_the_permission_is_refused(db, client):
     user = UserFactory(username="someone")
-    token = Token.objects.create(user=user)
+    token = issue(user, name="app")
     response = post_batch(
         client, [event(customer="C1", channel="app")], HTTP_AUTHORIZATION=f"Token {token.key}"
     )
@@ -240,7 +240,7 @@ def test_an_unknown_token_is_401(db, client):
 def test_the_permission_alone_also_makes_a_channel_system(db, client):
     user = UserFactory(username="callcentre")
     user.user_permissions.add(Permission.objects.get(codename="add_event"))
-    token = Token.objects.create(user=user)
+    token = issue(user, name="app")
     raw = event(
         "call_centre_contact",
         customer="C9",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from targeting.api.tokens import issue
 from tests.targeting.factories import (
     CreativeFactory,
     PlacementFactory,
@@ -31,8 +31,7 @@ def client_for(user=None) -> APIClient:
     """An API client authenticated with the user's token (a system), or anonymous."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user, name='test').key}")
     return client
 
 

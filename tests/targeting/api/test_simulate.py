@@ -100,22 +100,25 @@ def test_a_real_customers_crm_codes_never_leak_into_a_simulation(
     CustomerProfileFactory(user=vip, customer_number="C0009999", age=52, income_band="very_high")
     CrmMembershipFactory(customer_ref="C0009999", code="VIP-PLATINUM")
 
-    # When a marketer passes the customer's id, username and number wherever they can
-    for visitor in (str(vip.pk), "vip-demo", "C0009999"):
-        body = {
-            "request": {"visitor": visitor, "url": f"/?user={vip.pk}&customer=C0009999"},
-            "placements": [],
-        }
+    # When a marketer passes the customer's id, username and number as the visitor
+    for visitor in (str(vip.pk), "vip-demo", "C0009999", f"customer-{vip.pk}"):
+        body = {"request": {"visitor": visitor}, "placements": []}
         response = marketer_client.post(URL, body, format="json")
 
-        # Then nothing of that customer comes back
-        assert response.status_code == 200
-        text = response.content.decode()
-        assert "VIP-PLATINUM" not in text
-        attributes = response.json()["attributes"]
-        assert not attributes.get("crm.segments")
-        assert attributes.get("profile.age") is None
-        assert attributes.get("profile.income_band") is None
+        # Then it is not a browser visitor id, and nothing of that customer comes back
+        assert response.status_code == 400
+        assert "request.visitor" in response.json()["errors"]
+        assert "VIP-PLATINUM" not in response.content.decode()
+
+    # And naming them in the landing URL reads nothing either
+    body = {"request": {"url": f"/?user={vip.pk}&customer=C0009999"}, "placements": []}
+    response = marketer_client.post(URL, body, format="json")
+    assert response.status_code == 200
+    assert "VIP-PLATINUM" not in response.content.decode()
+    attributes = response.json()["attributes"]
+    assert not attributes.get("crm.segments")
+    assert attributes.get("profile.age") is None
+    assert attributes.get("profile.income_band") is None
 
 
 @pytest.mark.django_db
@@ -132,3 +135,112 @@ def test_a_signed_in_marketer_simulates_nobody_but_the_described_visitor(
     assert response.status_code == 200
     assert "STAFF-VIP" not in response.content.decode()
     assert response.json()["attributes"].get("profile.age") is None
+
+
+# --- Stored profiles are personal data (issue 8, item 5) ---------------------------------------
+
+BROWSER_ID = "b2" * 16
+SEARCH = "房贷逾期怎么办"
+
+
+@pytest.fixture
+def stored_visitors(db):
+    """A browser visitor and a signed-in customer's folded profile, both with a search term."""
+    from tests.targeting.factories import VisitorProfileFactory
+
+    VisitorProfileFactory(visitor_id=BROWSER_ID, data={"visits": 3, "searches": [SEARCH]})
+    VisitorProfileFactory(visitor_id="customer-7", data={"visits": 9, "searches": [SEARCH]})
+
+
+def profile_reader(user):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="view_visitorprofile"))
+    return user
+
+
+@pytest.mark.parametrize("role", ["reviewer_client", "marketer_client"])
+def test_without_the_visitors_permission_a_stored_visitor_is_403(
+    credit_card_offer, stored_visitors, request, role
+):
+    # Given a compliance reviewer or marketer, who get 403 on the visitors API
+    client = request.getfixturevalue(role)
+    assert client.get(f"/api/v1/visitors/{BROWSER_ID}").status_code == 403
+
+    # When they simulate that visitor
+    response = client.post(URL, {"request": {"visitor": BROWSER_ID}}, format="json")
+
+    # Then the answer is 403 naming the field, with nothing of the visitor's behaviour
+    assert response.status_code == 403
+    assert "targeting.view_visitorprofile" in response.json()["errors"]["request.visitor"]
+    assert SEARCH not in response.content.decode()
+
+
+def test_a_customer_id_is_400_even_for_a_profile_reader(
+    credit_card_offer, stored_visitors, marketer
+):
+    from tests.targeting.api.conftest import client_for
+
+    client = client_for(profile_reader(marketer))
+
+    response = client.post(URL, {"request": {"visitor": "customer-7"}}, format="json")
+
+    assert response.status_code == 400
+    assert "browser visitor id" in response.json()["errors"]["request.visitor"]
+    assert SEARCH not in response.content.decode()
+
+
+def test_a_profile_reader_simulates_a_stored_browser_visitor(
+    credit_card_offer, stored_visitors, marketer
+):
+    from tests.targeting.api.conftest import client_for
+
+    client = client_for(profile_reader(marketer))
+
+    response = client.post(URL, {"request": {"visitor": BROWSER_ID}}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["attributes"]["behaviour.searches"] == [SEARCH]
+
+
+# --- Hostile bodies (issue 8, item 9) ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('{"attributes": {"profile.age": 1e309}}', "attributes.profile.age"),
+        ('{"attributes": {"profile.age": NaN}}', "attributes.profile.age"),
+        ('{"attributes": {"profile.age": -Infinity}}', "attributes.profile.age"),
+        ('{"attributes": {"profile.age": 1' + "0" * 400 + "}}", "attributes.profile.age"),
+        ('{"attributes": {"profile.age": 1' + "0" * 5000 + "}}", "body"),
+        ('{"attributes": {"profile.occupation": "a\\u0000b"}}', "attributes.profile.occupation"),
+        ('{"request": {"url": "/\\u0000"}}', "request.url"),
+        ('{"request": {"url": "http://[::1"}}', "request.url"),
+        ('{"request": {"url": "/' + "a" * 5000 + '"}}', "request.url"),
+        ('{"request": {"at": "9999-12-31T23:59:59-23:59"}}', "request.at"),
+        ('{"request": {"at": "2999-01-01T00:00"}}', "request.at"),
+        ('{"placements": ["\\u001b[2J"]}', "placements[0]"),
+        ("[" * 100_000 + "]" * 100_000, "body"),
+        ('{"attributes": ' + "[" * 40 + "]" * 40 + "}", "attributes" + "[0]" * 32),
+        ('{"request": {"url": "/"}', "body"),
+    ],
+)
+def test_hostile_bodies_are_400_naming_the_field(marketer_client, raw, field):
+    response = marketer_client.post(URL, raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_an_oversized_body_is_413_before_it_is_read(marketer_client, settings):
+    settings.API_MAX_BODY_BYTES = 1000
+
+    response = marketer_client.post(
+        URL, '{"request": {"user_agent": "' + "a" * 2000 + '"}}', content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert "body" in response.json()["errors"]
