@@ -63,6 +63,11 @@ def request_info(
 
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    behaviour_id = visitor_id
+    if visitor_id and signed_in:
+        from targeting.tracking.folding import customer_profile_key
+
+        behaviour_id = customer_profile_key(user.pk)
     try:
         url = request.build_absolute_uri()
         host = request.get_host()
@@ -82,7 +87,9 @@ def request_info(
         customer_id=str(user.pk) if signed_in else None,
         site_host=host,
         timezone=settings.TIME_ZONE,
-        behaviour_loader=(lambda: load_behaviour(visitor_id)) if visitor_id else None,
+        # Signed in (and consenting), behaviour is the customer's cross-device profile; the
+        # browser's own profile holds only what was done on it anonymously (docs/tracking.md).
+        behaviour_loader=(lambda: load_behaviour(behaviour_id)) if behaviour_id else None,
         customer_loader=(lambda: load_customer(user)) if signed_in else None,
     )
 

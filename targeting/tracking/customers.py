@@ -61,10 +61,11 @@ def merge_documents(into: dict[str, Any], other: dict[str, Any]) -> dict[str, An
 def merge_visitor_into_customer(visitor_id: str | None, user: Any) -> None:
     """On sign-in: this browser's anonymous history becomes the customer's.
 
-    The visitor id is linked to the customer (web events from now on enter their interaction
-    history), the browser's behaviour is merged into the customer's cross-device profile, and the
-    browser's own profile gets the merged document so targeting on this device knows the customer
-    at once. Signing in again on the same browser merges nothing twice.
+    The visitor id is linked to the customer (for download and erasure) and the browser's
+    behaviour is merged into the customer's cross-device profile, which targeting reads while
+    they are signed in. The merged document is never copied back into the browser's profile:
+    the next person on a shared browser must not inherit it. Signing in again on the same
+    browser merges nothing twice.
     """
     if not visitor_id or user is None or not user.is_authenticated:
         return
@@ -86,14 +87,8 @@ def merge_visitor_into_customer(visitor_id: str | None, user: Any) -> None:
         customer, browser = rows[key], rows[visitor_id]
         merged = merge_documents(customer.data or {}, browser.data or {})
         customer.data = merged
-        browser.data = merged
         customer.save(update_fields=["data", "updated_at"])
-        browser.save(update_fields=["data", "updated_at"])
-    transaction.on_commit(
-        lambda: cache.set_many(
-            {behaviour_key(key): merged, behaviour_key(visitor_id): merged}, BEHAVIOUR_TTL
-        )
-    )
+    transaction.on_commit(lambda: cache.set(behaviour_key(key), merged, BEHAVIOUR_TTL))
 
 
 def _customer_refs(user: Any) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from targeting.models import CustomerProfile, VisitorProfile
@@ -49,6 +50,11 @@ def user_from_ref(customer_ref: str) -> int | None:
     if customer_ref.startswith("user-") and customer_ref[5:].isdigit():
         return int(customer_ref[5:])
     return None
+
+
+def is_browser_event(event: RawEvent) -> bool:
+    """Sent by a browser's beacon (source ``v:<visitor id>``), not a channel system or the portal."""
+    return event.source.startswith("v:")
 
 
 def _push_recent(items: list[Any], value: Any, limit: int) -> list[Any]:
@@ -181,8 +187,10 @@ def _resolve_customers(events: list[RawEvent]) -> dict[int, int]:
             owners[event.pk] = by_ref[event.customer_ref]
         elif account is not None:
             owners[event.pk] = account
-        elif event.visitor_id in links:
-            # The customer who most recently signed in on this browser before the event.
+        elif event.visitor_id in links and not is_browser_event(event):
+            # A channel system's or the portal's event naming only a browser: the customer who
+            # most recently signed in on it before the event. (A browser's own events carry
+            # ``user-<id>`` while signed in, and nothing after sign-out: the session decides.)
             earlier = [(t, u) for t, u in links[event.visitor_id] if t <= event.at]
             if earlier:
                 owners[event.pk] = max(earlier)[1]
@@ -208,9 +216,11 @@ def fold_events(events: list[RawEvent]) -> None:
     targets: dict[str, list[RawEvent]] = defaultdict(list)
     interactions: list[Interaction] = []
     for event in events:
-        if event.visitor_id:
-            targets[event.visitor_id].append(event)
         user_id = owners.get(event.pk)
+        # A signed-in browser's events are the customer's alone: they never enter the browser's
+        # own profile, which the next person on a shared browser would inherit.
+        if event.visitor_id and not (user_id is not None and is_browser_event(event)):
+            targets[event.visitor_id].append(event)
         if user_id is None:
             continue
         if event.channel != "web" or event.type in HISTORY_WEB_TYPES:
@@ -295,6 +305,7 @@ def rebuild_profiles(chunk: int = 500) -> int:
 
     rows = (
         RawEvent.objects.exclude(visitor_id="")
+        .exclude(source__startswith="v:", customer_ref__gt="")  # signed in: the customer's
         .order_by("visitor_id", "at", "id")
         .values_list("visitor_id", "type", "at", "properties")
     )
@@ -311,21 +322,32 @@ def rebuild_profiles(chunk: int = 500) -> int:
     if current is not None:
         documents[current] = data
     flush()
-    # Customers' merged profiles: every event of every browser they signed in with, in order.
-    browsers: dict[int, list[str]] = defaultdict(list)
+    # Customers' merged profiles, in time order: what each browser they signed in with did
+    # anonymously up to that sign-in (the merge), and their own web events (signed in, or named
+    # by a system as theirs).
+    browsers: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     for visitor_id, owned in links.items():
-        for _linked_at, user_id in owned:
-            browsers[user_id].append(visitor_id)
-    for user_id, visitor_ids in browsers.items():
-        key = customer_profile_key(user_id)
+        for linked_at, user_id in owned:
+            browsers[user_id].append((visitor_id, linked_at))
+    numbers = dict(
+        CustomerProfile.objects.exclude(customer_number="").values_list(
+            "user_id", "customer_number"
+        )
+    )
+    for user_id in set(browsers) | set(numbers):
+        anonymous = Q()
+        for visitor_id, linked_at in browsers.get(user_id, []):
+            anonymous |= Q(visitor_id=visitor_id, customer_ref="", at__lte=linked_at)
+        refs = [f"user-{user_id}"] + ([numbers[user_id]] if user_id in numbers else [])
         doc: dict[str, Any] = {}
         for type_, at, properties in (
-            RawEvent.objects.filter(visitor_id__in=visitor_ids, channel="web")
+            RawEvent.objects.filter(anonymous | Q(customer_ref__in=refs), channel="web")
             .order_by("at", "id")
             .values_list("type", "at", "properties")
             .iterator(chunk_size=2000)
         ):
             doc = fold_event(doc, type_, at, properties or {})
-        documents[key] = doc
+        if doc:
+            documents[customer_profile_key(user_id)] = doc
     flush()
     return rebuilt

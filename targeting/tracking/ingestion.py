@@ -49,10 +49,18 @@ class Caller:
     source: str
     from_browser: bool
     visitor_id: str = ""
+    #: ``user-<id>`` while the browser's session is signed in: its events are that customer's.
+    customer_ref: str = ""
 
     @classmethod
-    def browser(cls, visitor_id: str) -> Caller:
-        return cls(source=f"v:{visitor_id}", from_browser=True, visitor_id=visitor_id)
+    def browser(cls, visitor_id: str, user_id: int | None = None) -> Caller:
+        """A browser's batch; ``user_id`` only while it is signed in (never after sign-out)."""
+        return cls(
+            source=f"v:{visitor_id}",
+            from_browser=True,
+            visitor_id=visitor_id,
+            customer_ref=f"user-{user_id}" if user_id is not None else "",
+        )
 
     @classmethod
     def system(cls, user_id: int) -> Caller:
@@ -143,6 +151,7 @@ def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = N
         seen_in_batch.add(checked.id)
         if caller.from_browser:
             checked.visitor = caller.visitor_id
+            checked.customer = caller.customer_ref
         valid.append(checked)
     flags = buffer.append(caller.source, valid, now)
     for event, is_new in zip(valid, flags, strict=True):

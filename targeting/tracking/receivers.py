@@ -1,11 +1,11 @@
-"""Signal receivers of tracking: the one hook is sign-in (allauth's and the admin's alike)."""
+"""Signal receivers of tracking: sign-in and sign-out (allauth's and the admin's alike)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 logger = logging.getLogger("targeting.tracking")
@@ -24,3 +24,16 @@ def merge_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
         merge_visitor_into_customer(visitor_id, user)
     except Exception:  # signing in must never fail because of marketing data
         logger.exception("tracking: could not merge visitor %s into user %s", visitor_id, user.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="tracking-new-visitor-on-sign-out")
+def new_visitor_on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A shared browser: whoever uses it next must not inherit the customer's behaviour, so the
+    browser gets a fresh visitor id (the middleware sets its cookie on this very response)."""
+    visitor = getattr(request, "visitor", None) if request is not None else None
+    if visitor is None or not visitor.consented:
+        return
+    from targeting.visitors import new_visitor_id
+
+    visitor.id = new_visitor_id()
+    visitor.is_new = True

@@ -164,7 +164,9 @@ def events_endpoint(request: HttpRequest) -> HttpResponse:
         retry = hit(f"v:{visitor.id}", settings.TRACKING_RATE_LIMIT_VISITOR, 60)
         if retry:
             return _limited(retry, "Too many batches from this visitor; slow down.")
-        caller = Caller.browser(visitor.id)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        caller = Caller.browser(visitor.id, user.pk if signed_in else None)
     try:
         raw_events = parse_batch(body)
     except BatchError as error:
