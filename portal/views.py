@@ -66,4 +66,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     template = loader.get_template("500.html")
-    return HttpResponse(template.render({"site_name": settings.WAGTAIL_SITE_NAME}), status=500)
+    # The page's one inline <style> carries the Content-Security-Policy nonce (portal/csp.py).
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "CSP_NONCE": getattr(request, "csp_nonce", ""),
+    }
+    return HttpResponse(template.render(context), status=500)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "targeting.api",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
+    "csp",  # security: django-csp's system checks and {% load csp %}
     "allauth",
     "allauth.account",
     "django.contrib.admin",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.AreaCSPMiddleware",  # security: Content-Security-Policy (see below)
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # security: browser features off
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",  # security: {{ CSP_NONCE }} for inline tags
             ],
         },
     },
@@ -277,4 +281,72 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "targeting": {"level": env("TARGETING_LOG_LEVEL", default="WARNING")},
     },
+}
+
+# Security headers (docs/security.md). Content-Security-Policy through django-csp: the public
+# site runs only our own static scripts (an inline one needs the response's nonce), loads nothing
+# from other hosts and may not be framed by other sites. portal/csp.py applies it.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    # 'self' rather than 'none': Wagtail's live preview frames our own pages.
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the small SVG images that CSS and rich text inline; media is our own.
+        "img-src": [SELF, "data:"],
+    },
+}
+# Areas that run code we do not write, by path prefix; the longest prefix wins and None means
+# the site policy. Wagtail 8's admin still renders inline <script> in its date pickers and
+# inline panels (wagtail/wagtail#1288, #12940) and inline styles in widgets, so signed-in staff
+# pages allow inline script and style (with no nonce: a nonce would switch 'unsafe-inline' off);
+# everything else stays as strict as the site, and the login pages anyone can reach keep the
+# site policy. blob: shows a chosen image before it is uploaded.
+_CSP_ADMIN = {
+    **_CSP_COMMON,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+CSP_AREA_POLICIES: dict[str, dict | None] = {
+    "/admin/": _CSP_ADMIN,
+    "/admin/login/": None,
+    "/admin/password_reset/": None,
+    "/django-admin/": _CSP_ADMIN,
+    "/django-admin/login/": None,
+    # Redoc (the API reference) injects its styles at run time (styled-components).
+    "/api/redoc/": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "worker-src": [SELF, "blob:"],
+    },
+}
+# Wagtail's admin avatars come from gravatar.com by default: blocked in mainland China, and the
+# URL leaks a hash of the staff member's e-mail. Wagtail shows its own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Permissions-Policy (django-permissions-policy): browser features the portal never uses are off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
 }

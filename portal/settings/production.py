@@ -3,7 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, SPECTACULAR_SETTINGS, env
+from .base import (
+    ALLOWED_HOSTS,
+    CONTENT_SECURITY_POLICY,
+    CSP_AREA_POLICIES,
+    SECRET_KEY,
+    SPECTACULAR_SETTINGS,
+    env,
+)
 
 DEBUG = False
 
@@ -25,6 +32,15 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# security: any http:// reference a page still holds is fetched over HTTPS, in every area.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
+CSP_AREA_POLICIES = {
+    prefix: None if directives is None else {**directives, "upgrade-insecure-requests": True}
+    for prefix, directives in CSP_AREA_POLICIES.items()
+}
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 STORAGES = {
