@@ -12,7 +12,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import IO
 
 from django.db import transaction
@@ -22,6 +22,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 REQUIRED_COLUMNS = ("customer", "code")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 CUSTOMER_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+#: Expiry years accepted (PostgreSQL and Python both hold them, in every time zone).
+EARLIEST_EXPIRY, LATEST_EXPIRY = 1970, 2999
 
 
 @dataclass
@@ -47,14 +49,23 @@ def parse_expiry(value: str) -> datetime | None:
     value = value.strip()
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None:
+    try:
+        # A bare date first: Django 5's parse_datetime also reads one, as midnight.
         day = parse_date(value)
-        if day is None:
-            raise ValueError(f"expires: {value!r} is not a date (YYYY-MM-DD) or date-time")
-        moment = datetime.combine(day, time(23, 59, 59))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        moment = datetime.combine(day, time(23, 59, 59)) if day else parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(f"expires: {value!r} is not a date (YYYY-MM-DD) or date-time")
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        # Databases store UTC: a far date with an offset can fall outside every calendar.
+        in_range = EARLIEST_EXPIRY <= moment.astimezone(UTC).year <= LATEST_EXPIRY
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range:
+        raise ValueError(f"expires: expected a year from {EARLIEST_EXPIRY} to {LATEST_EXPIRY}")
     return moment
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ from django.db import transaction
 #: Rows per request; more answers 413 (split the batch).
 MAX_ROWS = 5000
 ROW_KEYS = ("customer", "code", "expires")
+MAX_VALUE_LENGTH = 100
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -46,6 +49,10 @@ def _row_problem(row: Any) -> str | None:
             return f"{key}: expected a string"
         if "\n" in value or "\r" in value:
             return f"{key}: line breaks are not allowed"
+        if CONTROL_CHARACTERS.search(value):
+            return f"{key}: control characters are not allowed"
+        if len(value) > MAX_VALUE_LENGTH:
+            return f"{key}: longer than {MAX_VALUE_LENGTH} characters"
     return None
 
 

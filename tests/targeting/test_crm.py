@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from targeting.crm import import_memberships
 from targeting.models import CrmMembership
 from targeting.profiles import load_customer
 from tests.targeting.factories import CustomerProfileFactory
@@ -110,3 +112,34 @@ def test_a_file_without_the_required_columns_is_refused(csv_file):
     with pytest.raises(CommandError, match="missing column"):
         call_command("import_crm_segments", csv_file("client,segment\nC1,VIP\n"))
     assert CrmMembership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "expires",
+    [
+        "99999-01-01",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+14:00",
+        "3000-01-01",
+        "2999-12-31T23:00:00-08:00",
+        "2026-02-30",
+        "1" + "0" * 30,
+    ],
+)
+def test_an_expiry_outside_any_calendar_is_rejected_by_line(db, expires):
+    # Given a CRM export with a far-future or overflowing expiry next to a good row
+    report = import_memberships(
+        io.StringIO(f"customer,code,expires\nC0000001,VIP,{expires}\nC0000002,SME,2030-06-30\n")
+    )
+
+    # Then that row is rejected naming expires, and the good row is imported
+    assert [line for line, _reason in report.rejected] == [2]
+    assert report.rejected[0][1].startswith("expires:")
+    assert report.created == 1
+
+
+def test_a_bare_date_means_the_end_of_that_day(db):
+    import_memberships(io.StringIO("customer,code,expires\nC0000001,VIP,2030-06-30\n"))
+
+    expires = timezone.localtime(CrmMembership.objects.get().expires_at)
+    assert (expires.date().isoformat(), expires.hour, expires.minute) == ("2030-06-30", 23, 59)

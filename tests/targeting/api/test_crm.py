@@ -166,3 +166,50 @@ def test_only_callers_allowed_to_change_memberships_may_post(db, who, request):
 
     assert response.status_code == (401 if who == "anonymous_client" else 403)
     assert not CrmMembership.objects.exists()
+
+
+# --- Hostile values (issue 8, item 9) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expires",
+    ["99999-01-01", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00", "1" + "0" * 30],
+)
+def test_an_overflowing_expiry_is_a_rejected_row_not_a_500(crm_client, expires):
+    response = crm_client.post(
+        URL,
+        {"memberships": [{"customer": "C0000001", "code": "VIP", "expires": expires}]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["rejected"][0]["index"] == 0
+    assert response.json()["rejected"][0]["reason"].startswith("expires:")
+    assert not CrmMembership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('{"memberships": [{"customer": "C1\\u0000", "code": "VIP"}]}', "memberships[0].customer"),
+        ('{"memberships": [{"customer": "C1", "code": "V\\u001bIP"}]}', "memberships[0].code"),
+        (
+            '{"memberships": [{"customer": "C1", "code": "VIP", "expires": 1e30}]}',
+            "memberships[0].expires",
+        ),
+        (
+            '{"memberships": [{"customer": "C1", "code": "VIP", "expires": NaN}]}',
+            "memberships[0].expires",
+        ),
+        ('{"memberships": [], "replace": Infinity}', "replace"),
+        ('{"memberships": ' + "[" * 50 + "]" * 50 + "}", "memberships" + "[0]" * 32),
+        ("[" * 100_000, "body"),
+        ('{"memberships": [}', "body"),
+    ],
+)
+def test_hostile_bodies_are_400_naming_the_field(crm_client, raw, field):
+    response = crm_client.post(URL, raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not CrmMembership.objects.exists()
