@@ -211,6 +211,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+# tracking: "Download my data" and "Erase my data" ask for the password again unless it was
+# confirmed within this many seconds (allauth's reauthentication; default 5 minutes).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/community/"
 

@@ -11,6 +11,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -285,8 +286,12 @@ def customer_profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@reauthentication_required
 def download_my_data(request: HttpRequest) -> HttpResponse:
-    """Everything kept about the signed-in customer, as a JSON file."""
+    """Everything kept about the signed-in customer, as a JSON file.
+
+    Only after the password was confirmed within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds
+    (allauth's reauthentication): an unattended signed-in browser must not hand the file out."""
     document = customers.export_customer_data(request.user)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2, default=str),
@@ -300,8 +305,10 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def erase_my_data(request: HttpRequest) -> HttpResponse:
-    """Erase the customer's data and close the account, after they confirm."""
+    """Erase the customer's data and close the account, after they confirm (and confirmed their
+    password within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``; a POST is resumed after it)."""
     form = EraseConfirmationForm(request.POST or None, username=request.user.get_username())
     if request.method == "POST" and form.is_valid():
         user = request.user

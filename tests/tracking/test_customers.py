@@ -20,6 +20,7 @@ from tests.targeting.factories import UserFactory
 from tests.tracking.conftest import VID, browser_client, event, post_batch
 
 pytestmark = pytest.mark.django_db
+SECRET = "s3cret-pass-123"
 
 
 @pytest.fixture
@@ -35,6 +36,18 @@ def customer(db):
 def signed_in(user, visitor_id=VID) -> Client:
     client = browser_client(visitor_id)
     client.force_login(user)
+    return client
+
+
+def confirm_password(client: Client, password: str | None = None) -> None:
+    """Confirm the password again (allauth's reauthentication), as download and erasure ask."""
+    response = client.post("/accounts/reauthenticate/", {"password": password or SECRET})
+    assert response.status_code == 302, response.content[:300]
+
+
+def confirmed(user, visitor_id=VID) -> Client:
+    client = signed_in(user, visitor_id)
+    confirm_password(client)
     return client
 
 
@@ -169,7 +182,7 @@ def test_one_history_across_channels(customer, channel_system, client):
 
 def test_a_customer_downloads_their_data_as_json(customer):
     post_batch(signed_in(customer), [event("search", properties={"query": "信用卡"})])
-    response = signed_in(customer).get("/account/profile/download/")
+    response = confirmed(customer).get("/account/profile/download/")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     document = json.loads(response.content)
@@ -181,7 +194,7 @@ def test_a_customer_downloads_their_data_as_json(customer):
 
 
 def test_erasure_needs_confirmation(customer):
-    client = signed_in(customer)
+    client = confirmed(customer)
     assert client.get("/account/profile/erase/").status_code == 200
     response = client.post("/account/profile/erase/", {"confirm": "someone-else"})
     assert response.status_code == 400
@@ -201,7 +214,7 @@ def test_erasure_removes_the_customers_data_and_closes_the_account(
     )
     assert RawEvent.objects.count() == 3
 
-    response = signed_in(customer).post("/account/profile/erase/", {"confirm": "zhang.wei"})
+    response = confirmed(customer).post("/account/profile/erase/", {"confirm": "zhang.wei"})
 
     assert response.status_code == 302
     user = get_user_model().objects.get(pk=customer.pk)
@@ -229,7 +242,7 @@ def test_erasure_anonymises_applications(customer):
         user=customer,
         visitor_id=VID,
     )
-    signed_in(customer).post("/account/profile/erase/", {"confirm": "zhang.wei"})
+    confirmed(customer).post("/account/profile/erase/", {"confirm": "zhang.wei"})
     application.refresh_from_db()
     assert (application.applicant_name, application.mobile_phone, application.user_id) == (
         "",
@@ -254,3 +267,56 @@ def test_staff_need_the_permission_to_see_a_customers_history(customer, client):
     assert found.status_code == 200 and "zhang.wei" in found.content.decode()
     timeline = client.get(f"/admin/targeting/customers/{customer.pk}/")
     assert timeline.status_code == 200 and "外汇" in timeline.content.decode()
+
+
+def test_downloading_my_data_asks_for_the_password_again_first(customer):
+    # Given a signed-in session that has not confirmed the password lately
+    client = signed_in(customer)
+
+    # When the customer asks for their data, they are sent to confirm their password first
+    response = client.get("/account/profile/download/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert "next=%2Faccount%2Fprofile%2Fdownload%2F" in response["Location"]
+    # and a wrong password does not open it
+    wrong = client.post("/accounts/reauthenticate/", {"password": "not-my-password"})
+    assert wrong.status_code == 200
+    assert client.get("/account/profile/download/").status_code == 302
+
+    # Then with the password confirmed, the file comes
+    confirm_password(client)
+    response = client.get("/account/profile/download/")
+    assert response.status_code == 200
+    assert json.loads(response.content)["account"]["username"] == "zhang.wei"
+
+
+def test_erasing_without_a_fresh_password_erases_nothing(customer):
+    client = signed_in(customer)
+
+    response = client.post("/account/profile/erase/", {"confirm": "zhang.wei"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert get_user_model().objects.get(pk=customer.pk).is_active
+    assert CustomerProfile.objects.filter(user=customer).exists()
+
+
+def test_the_erasure_is_resumed_once_the_password_is_confirmed(customer):
+    client = signed_in(customer)
+    asked = client.post("/account/profile/erase/", {"confirm": "zhang.wei"})
+
+    # allauth resumes the suspended POST once the password is confirmed
+    client.post(asked["Location"], {"password": SECRET})
+
+    assert not get_user_model().objects.get(pk=customer.pk).is_active
+
+
+def test_the_confirmation_window_is_configurable(customer, settings):
+    client = confirmed(customer)
+    assert client.get("/account/profile/download/").status_code == 200
+
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the window has passed
+
+    response = client.get("/account/profile/download/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
