@@ -18,6 +18,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
+from targeting.approval import approval_copy  # noqa: E402
 from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment  # noqa: E402
 
 REGIONS = ["CN-SC", "CN-BJ", "CN-SH", "CN-GD", "CN-ZJ", "CN-JS", "CN-HB", "CN-HN"]
@@ -64,7 +65,13 @@ def main(count: int) -> None:
             campaign.placements.set(placements)
             campaign.include_segments.set(segments[n : n + 10])
             if creative:
-                campaign.campaign_creatives.add(CampaignCreative(creative=creative, weight=1))
+                # Written directly, not approved: pin the creative as approval would, or the
+                # snapshot (which shows only approved content) leaves the campaign out.
+                campaign.campaign_creatives.add(
+                    CampaignCreative(
+                        creative=creative, weight=1, approved_content=approval_copy(creative)
+                    )
+                )
             campaign.save()
     print(f"published {count} segments and {len(range(0, count, 10))} campaigns")
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -365,6 +365,19 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         if self.start_at and self.end_at and self.end_at <= self.start_at:
             raise ValidationError({"end_at": _("The end must be after the start.")})
 
+    def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
+        """Publish (or schedule) a revision with the creatives' content pinned as approved.
+
+        Compliance approves a campaign by publishing it, so this is the moment the creatives'
+        current published content becomes the content the campaign shows; later edits to a
+        creative wait for the next approval (``targeting.approval``).
+        """
+        from targeting.approval import pin_creatives
+
+        with transaction.atomic():
+            pin_creatives(revision)
+            return super().publish(revision, *args, **kwargs)
+
     def status_at(self, now: datetime | None = None) -> str:
         """The status a marketer sees in the listing."""
         now = now or timezone.now()
@@ -401,6 +414,16 @@ class CampaignCreative(Orderable):
         Creative, verbose_name=_("creative"), on_delete=models.CASCADE, related_name="+"
     )
     weight = models.PositiveIntegerField(_("weight"), default=1, validators=[MinValueValidator(1)])
+    approved_content = models.JSONField(
+        _("approved content"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The creative as compliance approved it with this campaign (Wagtail revision data); "
+            "the site shows this, not the creative's later edits."
+        ),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("campaign creative")

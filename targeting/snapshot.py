@@ -104,6 +104,7 @@ def reset() -> None:
 
 def build_snapshot(version: str) -> TargetingSnapshot:
     """Read live segments, campaigns, creatives and placements and compile them once."""
+    from targeting.approval import approved_creative
     from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
     from targeting.models import Campaign, CampaignCreative, Placement, Segment
 
@@ -121,8 +122,12 @@ def build_snapshot(version: str) -> TargetingSnapshot:
             "exclude_segments",
             Prefetch(
                 "campaign_creatives",
-                queryset=CampaignCreative.objects.filter(creative__live=True)
-                .select_related("creative__image", "creative__mobile_image", "creative__cta_page")
+                # A creative unpublished since approval is withdrawn; one published since shows
+                # its approved copy (``approved_content``) until the campaign is approved again.
+                queryset=CampaignCreative.objects.filter(
+                    creative__live=True, approved_content__isnull=False
+                )
+                .select_related("creative")
                 .order_by("sort_order"),
             ),
         )
@@ -133,7 +138,10 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         creatives = []
         for link in campaign.campaign_creatives.all():
             try:
-                payload = creative_payload(link.creative)
+                approved = approved_creative(link)
+                if approved is None:
+                    continue
+                payload = creative_payload(approved)
             except Exception:
                 logger.exception(
                     "targeting: creative %s left out of the snapshot", link.creative_id

@@ -9,6 +9,7 @@ from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
@@ -20,7 +21,12 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from targeting import views
 from targeting.models import Campaign, Creative, CrmMembership, CustomerProfile, Placement, Segment
@@ -73,15 +79,52 @@ class PlacementViewSet(SnippetViewSet):
     ]
 
 
+class CreativeEditView(EditView):
+    """Publishing a creative used by live campaigns sends them to compliance, and says so."""
+
+    def publish_action(self) -> Any:
+        response = super().publish_action()
+        if response is not None:
+            return response
+        from targeting import approval
+
+        messages_by_outcome = {
+            approval.SUBMITTED: _(
+                "Campaign “%(campaign)s” keeps showing the approved version of this creative. "
+                "The change has been sent to compliance and shows once they approve it."
+            ),
+            approval.IN_REVIEW: _(
+                "Campaign “%(campaign)s” is awaiting approval: the change to this creative "
+                "shows once compliance approves it."
+            ),
+            approval.NEEDS_SUBMISSION: _(
+                "Campaign “%(campaign)s” keeps showing the approved version of this creative. "
+                "It has changes of its own: submit it for approval to show this change."
+            ),
+        }
+        for campaign, outcome in approval.creative_published(self.object, self.request.user):
+            messages.warning(
+                self.request, messages_by_outcome[outcome] % {"campaign": campaign.name}
+            )
+        return None
+
+
 class CreativeViewSet(SnippetViewSet):
     """What a campaign shows."""
 
     model = Creative
     icon = "image"
     menu_label = _("Creatives")
+    edit_view_class = CreativeEditView
     list_display = ["name", "headline", UpdatedAtColumn()]
     search_fields = ["name", "headline"]
     panels = [
+        HelpPanel(
+            _(
+                "A live campaign shows this creative as compliance approved it. Changes you "
+                "publish here show in a live campaign only after compliance approves it again."
+            )
+        ),
         FieldPanel("name"),
         FieldPanel("headline"),
         FieldPanel("body"),
