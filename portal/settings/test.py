@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import CACHES, REDIS_URL, env
 
 DEBUG = False
-SECRET_KEY = "test-only-not-secret"  # noqa: S105 - used by the test suite alone
+SECRET_KEY = "test-only-not-secret"  # noqa: S105 - used by the test suite alone  # nosec B105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

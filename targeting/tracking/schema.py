@@ -413,7 +413,8 @@ def validate_event(
                 errors[f"properties.{name}"] = "required"
     if errors:
         return errors
-    assert isinstance(at, datetime) and event_type is not None
+    # For the type checker only: every path that leaves these unset returned errors above.
+    assert isinstance(at, datetime) and event_type is not None  # nosec B101
     return Event(
         id=event_id,
         type=event_type.name,

@@ -28,7 +28,7 @@ def hash_old_keys(apps, schema_editor):
     TokenExpiry = apps.get_model("targeting_api", "TokenExpiry")
     quoted = schema_editor.quote_name(OLD_TABLE)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, user_id FROM {quoted}")  # noqa: S608 - a fixed name
+        cursor.execute(f"SELECT key, user_id FROM {quoted}")  # noqa: S608 - a fixed name  # nosec B608
         rows = cursor.fetchall()
     now = timezone.now()
     ends = now + timedelta(days=getattr(settings, "API_TOKEN_LIFETIME_DAYS", 90))
@@ -44,7 +44,7 @@ def hash_old_keys(apps, schema_editor):
         )
         TokenExpiry.objects.get_or_create(token=token, defaults={"expires_at": ends})
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {quoted}")  # noqa: S608 - a fixed name
+        cursor.execute(f"DELETE FROM {quoted}")  # noqa: S608 - a fixed name  # nosec B608
 
 
 class Migration(migrations.Migration):
