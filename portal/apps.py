@@ -9,3 +9,7 @@ class PortalConfig(AppConfig):
         from portal.navigation import connect_menu_invalidation
 
         connect_menu_invalidation()
+
+        from portal import signin
+
+        signin.connect()

@@ -12,9 +12,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import signin_views
 from portal import views as portal_views
 
 urlpatterns = [
+    # auth: staff sign in at the Wagtail login (lockout and two-step sign-in in one place).
+    path("django-admin/login/", signin_views.django_admin_login),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

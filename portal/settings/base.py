@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "csp",  # security: django-csp's system checks and {% load csp %}
     "allauth",
     "allauth.account",
+    "axes",  # auth: lockout after repeated failed sign-ins on every login form
+    "django_otp",  # auth: two-step sign-in (TOTP) for staff
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,11 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # auth: request.user.is_verified()
     "targeting.middleware.VisitorMiddleware",  # targeting: request.visitor (after auth)
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SignInPolicyMiddleware",  # auth: idle timeouts, staff two-step sign-in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",  # auth: last, turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -203,6 +209,8 @@ CELERY_BEAT_SCHEDULE["tracking-purge-raw-events"] = {
 # Customer accounts (django-allauth): customers sign up and in by username or email at
 # /accounts/; staff keep the Wagtail admin login at /admin/.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in attempt (any form) while the username or address is locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -216,6 +224,36 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/community/"
+# auth: allauth's own login rate limits count the client behind our trusted proxies
+# (portal.signin.AccountAdapter.get_client_ip uses targeting.tracking.clientaddr).
+ACCOUNT_ADAPTER = "portal.signin.AccountAdapter"
+
+# Sign-in protection (docs/operations.md, "Sign-in and lockouts"). django-axes counts failed
+# sign-ins on every login form (customers' /accounts/login/, staff's /admin/login/; the Django
+# admin's login sends staff there) and locks a username, and separately a client address, after
+# AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME. Staff unlock with
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>` or in the Django admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "targeting.tracking.clientaddr.client_ip"
+AXES_USERNAME_CALLABLE = "portal.signin.attempted_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # else a working account would wipe its address's failures
+AXES_VERBOSE = False  # portal.signin logs each failure once, without the password
+# Idle and absolute session limits, in seconds: a signed-in session ends after this long
+# without a request (staff: the Wagtail admin; customers: everyone else), and in any case this
+# long after signing in. Anonymous visitors never get a session.
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
+SESSION_IDLE_TIMEOUT_CUSTOMER = env.int("SESSION_IDLE_TIMEOUT_CUSTOMER", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Two-step sign-in for staff (TOTP, django-otp): staff who enrolled an authenticator app always
+# give a code at /admin/login/; with STAFF_OTP_REQUIRED every staff member must enrol before
+# using the admin (production turns it on; off here so `make run` signs in with a password).
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Portal Bank")
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.signin_forms.StaffLoginForm"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Portal Bank"
@@ -283,6 +321,8 @@ LOGGING = {
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", default="WARNING")},
         "django_tasks": {"level": "WARNING"},
         "targeting": {"level": env("TARGETING_LOG_LEVEL", default="WARNING")},
+        # auth: axes notes every sign-in; failures are logged by portal.signin with the address.
+        "axes": {"level": "WARNING"},
     },
 }
 

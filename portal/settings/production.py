@@ -57,3 +57,9 @@ SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "PREPROCESSING_HOOKS": ["portal.api_schema.only_public_api"],
 }
+
+# auth: a bank's defaults in production (docs/operations.md, "Sign-in and lockouts"): every
+# staff member signs in with an authenticator code, and customers confirm their e-mail address
+# before the portal relies on it (allauth "mandatory"). Both can be relaxed from the environment.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")

@@ -54,3 +54,34 @@ def test_production_refuses_to_start_without(missing: str, present: dict[str, st
     result = run_manage("check", **present)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_signs_staff_in_with_a_code_and_verifies_customer_e_mail() -> None:
+    # Given production settings from a minimal environment
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STAFF_OTP_REQUIRED, s.ACCOUNT_EMAIL_VERIFICATION, s.WAGTAIL_GRAVATAR_PROVIDER_URL,"
+        " s.SESSION_IDLE_TIMEOUT_STAFF, s.SESSION_IDLE_TIMEOUT_CUSTOMER, s.SESSION_COOKIE_AGE)"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="bank.example.com",
+    )
+    # Then two-step sign-in is required, e-mail must be verified, no gravatar, bank timeouts
+    assert result.stdout.split() == ["True", "mandatory", "None", "900", "1800", "43200"]
+    # And the idle limits come from the environment
+    relaxed = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="bank.example.com",
+        STAFF_OTP_REQUIRED="false",
+        SESSION_IDLE_TIMEOUT_STAFF="600",
+    )
+    assert relaxed.stdout.split()[0] == "False" and relaxed.stdout.split()[3] == "600"

@@ -1,0 +1,91 @@
+"""The staff login form and the authenticator enrolment form (see portal.signin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
+from wagtail.admin.forms.auth import LoginForm
+
+from portal import signin
+
+TOKEN_MAX_LENGTH = 8
+
+
+def _token_field(required: bool, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=_("Authentication code"),
+        required=required,
+        max_length=TOKEN_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+        help_text=help_text,
+    )
+
+
+class StaffLoginForm(LoginForm):
+    """Wagtail's login form, for staff only, with the authenticator code as a second step.
+
+    A customer's correct password is refused here exactly like a wrong one (and counted as a
+    failure), before anything is written to a session. Staff with an authenticator must give
+    its current code: the session is marked verified (django-otp) only then.
+    """
+
+    otp_token = _token_field(
+        required=False,
+        help_text=_(
+            "If you set up two-step sign-in: the six digits your authenticator app shows now."
+        ),
+    )
+
+    def _refuse(self, error: forms.ValidationError) -> None:
+        # Counted by axes (lockout) and logged by portal.signin like any failed sign-in.
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": self.cleaned_data.get("username", "")},
+            request=self.request,
+        )
+        raise error
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not signin.is_staff_member(user):
+            self._refuse(self.get_invalid_login_error())
+        if signin.has_authenticator(user):
+            token = self.cleaned_data.get("otp_token") or ""
+            device = match_token(user, token) if token.isdigit() else None
+            if device is None:
+                self._refuse(
+                    forms.ValidationError(
+                        _("Enter the current code from your authenticator app."),
+                        code="invalid_otp",
+                    )
+                )
+            # django-otp marks the session verified with this device when login() runs.
+            user.otp_device = device
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    """Enrolment: the first code from the newly scanned authenticator proves it works."""
+
+    otp_token = _token_field(
+        required=True, help_text=_("The six digits your authenticator app shows now.")
+    )
+
+    def __init__(self, *args: Any, device: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data["otp_token"]
+        if not token.isdigit() or not self.device.verify_token(token):
+            raise forms.ValidationError(
+                _("That code did not match. Check the time on your phone and try the new code."),
+                code="invalid_otp",
+            )
+        return token
