@@ -24,6 +24,36 @@ OPTIONAL_PURPOSES = {
 CONSENT_COOKIE_AGE = 60 * 60 * 24 * 180
 
 
+CHOICES = ("all", "necessary", "custom")
+TICKED = ("on", "1", "true")
+MAX_NEXT_LENGTH = 2000
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+
+
+def consent_errors(data: Any) -> dict[str, str]:
+    """What is wrong with a submitted consent form, by field (empty when it is fine).
+
+    The form only ever sends the banner's values; anything else is a forged or broken request
+    and gets a 400 naming the field rather than a silent guess."""
+    errors: dict[str, str] = {}
+    choice = data.get("choice", "")
+    if choice and choice not in CHOICES:
+        errors["choice"] = str(_("expected one of: all, necessary, custom"))
+    for purpose in OPTIONAL_PURPOSES:
+        value = data.get(purpose)
+        if value is not None and value not in (*TICKED, purpose):
+            errors[purpose] = str(_("expected “on” when ticked"))
+    target = data.get("next", "")
+    if len(target) > MAX_NEXT_LENGTH:
+        errors["next"] = str(_("at most %(limit)d characters") % {"limit": MAX_NEXT_LENGTH})
+    elif _has_control_characters(target):
+        errors["next"] = str(_("contains control characters"))
+    return errors
+
+
 def consent_choice(data: Any) -> frozenset[str]:
     """The purposes chosen in a submitted form (``choice=all|necessary``, or ticked boxes)."""
     choice = data.get("choice", "")
@@ -31,7 +61,7 @@ def consent_choice(data: Any) -> frozenset[str]:
         return frozenset({NECESSARY, *OPTIONAL_PURPOSES})
     if choice == "necessary":
         return frozenset({NECESSARY})
-    chosen = {p for p in OPTIONAL_PURPOSES if data.get(p) in ("on", "1", "true", p)}
+    chosen = {p for p in OPTIONAL_PURPOSES if data.get(p) in (*TICKED, p)}
     return frozenset({NECESSARY, *chosen})
 
 

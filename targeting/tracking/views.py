@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,9 +31,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +49,8 @@ from targeting.tracking.ratelimit import hit
 from targeting.tracking.schema import MAX_BODY_BYTES
 
 ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain")
+#: What ``GET /api/v1/visitors/<id>`` accepts: a browser's id or a customer's merged profile.
+VISITOR_OR_CUSTOMER = re.compile(r"^(?:[A-Za-z0-9]{32}|customer-[0-9]{1,12})\Z")
 TOKEN_CACHE_SECONDS = 60
 
 
@@ -206,8 +209,21 @@ class VisitorProfileView(APIView):
     permission_classes = [CanViewVisitorProfiles]
     serializer_class = VisitorProfileSerializer
 
-    @extend_schema(responses=VisitorProfileSerializer, summary="A visitor's folded profile")
+    @extend_schema(
+        responses={
+            200: VisitorProfileSerializer,
+            400: OpenApiResponse(description='Not a visitor id: {"visitor": [why]}.'),
+            403: OpenApiResponse(description="Without targeting.view_visitorprofile."),
+            404: OpenApiResponse(description="No profile for this visitor id."),
+        },
+        summary="A visitor's folded profile",
+    )
     def get(self, request: Request, visitor_id: str) -> Response:
+        if not VISITOR_OR_CUSTOMER.match(visitor_id):
+            # Checked before the query: a NUL in the path is a 500 on PostgreSQL otherwise.
+            raise ValidationError(
+                {"visitor": _("expected a visitor id of 32 letters or digits, or customer-<id>")}
+            )
         row = VisitorProfile.objects.filter(visitor_id=visitor_id).first()
         if row is None:
             raise NotFound("No profile for this visitor id.")
@@ -225,6 +241,8 @@ def _next_url(request: HttpRequest, fallback: str = "/") -> str:
     target = (
         request.POST.get("next") or request.GET.get("next") or request.headers.get("Referer", "")
     )
+    if len(target) > privacy.MAX_NEXT_LENGTH or any(ord(c) < 0x20 for c in target):
+        return fallback  # a forged Referer or link: never echo control characters back
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -235,6 +253,14 @@ def _next_url(request: HttpRequest, fallback: str = "/") -> str:
 @require_POST
 def consent(request: HttpRequest) -> HttpResponse:
     """The banner's and the settings page's form: store the choice, then go back (or JSON)."""
+    errors = privacy.consent_errors(request.POST)
+    if errors:
+        detail = "; ".join(f"{name}: {why}" for name, why in errors.items())
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {"error": "bad_request", "detail": detail, "errors": errors}, status=400
+            )
+        return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
     chosen = privacy.consent_choice(request.POST)
     if "application/json" in request.headers.get("Accept", ""):
         response: HttpResponse = JsonResponse({"purposes": sorted(chosen)})

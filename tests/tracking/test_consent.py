@@ -112,3 +112,43 @@ def test_without_consent_the_middleware_issues_no_visitor_id_end_to_end(client):
     client.cookies[VISITOR_COOKIE] = signed_vid(VID)
     response = client.get("/privacy/cookies/")
     assert response.cookies[VISITOR_COOKIE].value == ""  # a stale id is deleted
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"choice": "everything"}, "choice", "expected one of: all, necessary, custom"),
+        ({"choice": "all\x00"}, "choice", "expected one of: all, necessary, custom"),
+        ({"choice": "custom", "analytics": "\x00"}, "analytics", "expected “on” when ticked"),
+        ({"choice": "all", "next": "/a\x00b"}, "next", "contains control characters"),
+        ({"choice": "all", "next": "/a\r\nSet-Cookie: x=1"}, "next", "contains control characters"),
+        ({"choice": "all", "next": "/" + "a" * 3000}, "next", "at most 2000 characters"),
+    ],
+)
+def test_a_forged_consent_form_is_a_400_naming_the_field(client, form, field, message):
+    response = client.post("/en/privacy/consent/", form, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: message}
+    assert "consent" not in response.cookies
+
+
+def test_a_forged_consent_form_without_javascript_is_a_plain_400(client):
+    response = client.post("/en/privacy/consent/", {"choice": "x"})
+    assert response.status_code == 400
+    assert response.content.decode() == "choice: expected one of: all, necessary, custom"
+
+
+def test_a_referer_with_control_characters_is_not_followed(client):
+    response = client.post("/privacy/consent/", {"choice": "all"}, HTTP_REFERER="/x\r\ny")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_the_consent_errors_speak_chinese(client):
+    response = client.post(
+        "/privacy/consent/",
+        {"choice": "x"},
+        HTTP_ACCEPT="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.json()["errors"] == {"choice": "应为以下之一：all、necessary、custom"}

@@ -38,4 +38,20 @@ def test_with_the_permission_the_folded_profile_is_returned(client, profile):
     assert body["visitor"] == profile.visitor_id
     assert body["behaviour"]["pageviews"] == 3
     assert body["behaviour"]["categories"] == ["loan"]
-    assert client.get("/api/v1/visitors/unknown").status_code == 404
+    assert client.get(f"/api/v1/visitors/{'f' * 32}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "visitor_id", ["%00", "a%00b", "customer-1%00", "x" * 5000, "a" * 31, "customer-", "unknown"]
+)
+def test_a_malformed_visitor_id_is_a_400_naming_the_field(client, visitor_id):
+    # Given staff with the permission (a NUL in the path was a 500 on PostgreSQL)
+    user = UserFactory(username="analyst")
+    user.user_permissions.add(Permission.objects.get(codename="view_visitorprofile"))
+    client.force_login(user)
+
+    # (the API speaks the site's default language, zh-hans)
+    response = client.get(f"/api/v1/visitors/{visitor_id}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    assert response.json() == {"visitor": "应为 32 位字母或数字组成的访客标识，或 customer-<编号>"}
