@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -246,6 +246,30 @@ def fold_events(events: list[RawEvent]) -> None:
     transaction.on_commit(lambda: cache.set_many(documents, BEHAVIOUR_TTL))
 
 
+#: A fold that fails for a reason in the data (a stored value of an unexpected shape), as
+#: opposed to the database being unreachable (``OperationalError``), which propagates.
+FOLD_REFUSED = (TypeError, ValueError, KeyError, AttributeError, DataError, IntegrityError)
+
+
+def _fold_one_by_one(events: list[RawEvent]) -> None:
+    """After a chunk failed: fold each event alone, so one bad row never blocks the others.
+
+    An event that still fails stays in the raw log (marked folded with the chunk, so it is not
+    retried forever) and is logged at ERROR with its id for an operator."""
+    for event in events:
+        try:
+            with transaction.atomic():
+                fold_events([event])
+        except FOLD_REFUSED as error:
+            logger.error(
+                "tracking: raw event %s (%s/%s) could not be folded and was skipped: %r",
+                event.pk,
+                event.source,
+                event.client_id,
+                error,
+            )
+
+
 def fold_pending(limit: int = 2000) -> int:
     """Fold up to ``limit`` unfolded raw events, exactly once; returns how many were folded."""
     with transaction.atomic():
@@ -255,7 +279,14 @@ def fold_pending(limit: int = 2000) -> int:
         events = list(queryset[:limit])
         if not events:
             return 0
-        fold_events(events)
+        try:
+            with transaction.atomic():  # a savepoint: a failed chunk leaves nothing behind
+                fold_events(list(events))
+        except FOLD_REFUSED as error:
+            logger.warning(
+                "tracking: a chunk of %d failed to fold (%r); one by one", len(events), error
+            )
+            _fold_one_by_one(events)
         RawEvent.objects.filter(pk__in=[e.pk for e in events]).update(folded_at=timezone.now())
     return len(events)
 

@@ -139,3 +139,24 @@ def test_purge_deletes_only_old_folded_events(browser, settings):
     call_command("purge_raw_events", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert RawEvent.objects.count() == 1
     assert not RawEvent.objects.filter(pk=first.pk).exists()
+
+
+def test_one_event_that_cannot_be_folded_never_blocks_the_others(browser, caplog):
+    # Given a stored row of a shape folding cannot read (written before validation, or by a bug)
+    bad = RawEvent.objects.create(
+        source=f"v:{VID}",
+        client_id="bad-shape",
+        type="page_view",
+        at=timezone.now(),
+        visitor_id=VID,
+        properties={"tags": 5},
+    )
+    # When good events arrive after it and are folded
+    post_batch(browser, [event(), event()])
+
+    # Then the good events are in the profile and the bad one is skipped, logged, not retried
+    assert VisitorProfile.objects.get(visitor_id=VID).data["pageviews"] == 2
+    bad.refresh_from_db()
+    assert bad.folded_at is not None
+    assert "bad-shape" in caplog.text
+    assert fold_pending() == 0
