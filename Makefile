@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate seed test test-fast lint format bench clean
+.PHONY: run install migrate seed test test-fast lint security format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ lint: install
 	$(BIN)/djhtml --check templates
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Security checks: bandit (any finding fails; a false positive needs `# nosec BXXX` and its
+## reason), schemathesis against the API's own schema, and the community XSS corpus.
+## See docs/security.md for what each covers and the latest figures.
+security: install
+	$(BIN)/bandit -r portal products targeting community -x tests,.venv -q
+	bash .ci/schemathesis
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/community/test_xss.py
 
 format: install
 	$(BIN)/ruff check --fix .
