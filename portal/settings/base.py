@@ -275,8 +275,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["targeting.api.parsers.StrictJSONParser"],
     # api: JSON only; dev.py adds the browsable API for local exploring.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # api: every operation's error answers documented too (schemathesis checks them).
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.PortalAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "targeting.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 # api: days an API key works (targeting/api/tokens.py); largest JSON body the API reads.
@@ -289,6 +290,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # api: document /api/ only, in every environment (Wagtail's internal admin API breaks it).
     "PREPROCESSING_HOOKS": ["portal.api_schema.only_public_api"],
+    # api: request bodies as strict as the JSON parser, in components of their own.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.tighten_requests",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

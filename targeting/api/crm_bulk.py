@@ -35,6 +35,35 @@ class BulkReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
+REQUIRED_KEYS = ("customer", "code")
+
+
+def shape_problem(rows: Sequence[Any]) -> tuple[str, str] | None:
+    """(field, why) for the first row that is not shaped as documented, else None.
+
+    Shape (an object with string ``customer`` and ``code``, an optional string or null
+    ``expires``, nothing else) is the request's contract: a misshaped row refuses the batch with
+    a 400 naming it. What a well-shaped row says (an unknown code, a date that is not one) is
+    the CRM's data: such rows are reported as rejected and the others are upserted.
+    """
+    for index, row in enumerate(rows):
+        where = f"memberships[{index}]"
+        if not isinstance(row, dict):
+            return where, "expected an object with customer, code and expires"
+        unknown = sorted(set(row) - set(ROW_KEYS))
+        if unknown:
+            return f"{where}.{unknown[0]}", "unknown key"
+        for key in ROW_KEYS:
+            value = row.get(key)
+            if value is None and key not in REQUIRED_KEYS:
+                continue
+            if value is None:
+                return f"{where}.{key}", "required"
+            if not isinstance(value, str):
+                return f"{where}.{key}", "expected a string"
+    return None
+
+
 def _row_problem(row: Any) -> str | None:
     if not isinstance(row, dict):
         return "expected an object with customer, code and expires"

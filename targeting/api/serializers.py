@@ -48,6 +48,19 @@ class TargetingModelSerializer(serializers.ModelSerializer):
     #: Many-to-many and inline fields, set on the object apart from plain fields.
     relation_fields: tuple[str, ...] = ()
 
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # DRF ignores keys it does not know; a misspelt field must not be silently dropped.
+        if isinstance(data, dict):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            unknown = sorted(set(data) - writable - {"url", "id"} - self._read_only_names())
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: [_("Unknown field.")]})
+        return super().to_internal_value(data)
+
+    def _read_only_names(self) -> set[str]:
+        # Sending back what was read (live, status...) is harmless: those are ignored.
+        return {name for name, f in self.fields.items() if f.read_only}
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         self._publish = bool(attrs.pop("publish", False))
@@ -310,9 +323,15 @@ class CampaignSerializer(TargetingModelSerializer):
                 {"exclude_segments": [_("%s is also in include_segments.") % both[0]]}
             )
         if "campaign_creatives" in attrs:
+            rows = attrs["campaign_creatives"]
+            if any("creative" not in row for row in rows):
+                # PATCH validates nested rows partially: a row still needs its creative.
+                raise serializers.ValidationError(
+                    {"creatives": [_("Each row needs its creative.")]}
+                )
             attrs["campaign_creatives"] = [
-                CampaignCreative(creative=row["creative"], weight=row["weight"])
-                for row in attrs["campaign_creatives"]
+                CampaignCreative(creative=row["creative"], weight=row.get("weight", 1))
+                for row in rows
             ]
         return super().validate(attrs)
 
@@ -362,18 +381,75 @@ class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.CharField())
 
 
+def _attribute_schema(attribute: Any) -> dict[str, Any]:
+    """The JSON schema of a value ``attributes`` may give for one rule-language attribute."""
+    from targeting.api.parsers import MAX_NUMBER
+
+    kinds: dict[str, dict[str, Any]] = {
+        "str": {"type": "string", "maxLength": 4000},
+        "int": {"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER},
+        "bool": {"type": "boolean"},
+        "date": {"type": "string", "format": "date"},
+        "list": {"type": "array", "maxItems": 200, "items": {"type": "string", "maxLength": 4000}},
+    }
+    schema = dict(kinds[attribute.type])
+    if attribute.choices is not None:
+        schema["enum"] = list(attribute.choices)
+    schema["nullable"] = True
+    if attribute.label:
+        schema["description"] = str(attribute.label)
+    return schema
+
+
+def _attributes_schema() -> dict[str, Any]:
+    from targeting.engine.attributes import ATTRIBUTES
+
+    return {
+        "type": "object",
+        "properties": {name: _attribute_schema(attr) for name, attr in ATTRIBUTES.items()},
+        "additionalProperties": False,
+        "description": "Rule-language attribute names and values that override or add to the "
+        'request\'s, e.g. {"profile.age": 30, "crm.segments": ["VIP"]}.',
+    }
+
+
+@extend_schema_field(_attributes_schema())
+class AttributesField(serializers.DictField):
+    """Attribute overrides by rule-language name (schema generated from the attribute list)."""
+
+
+@extend_schema_field({"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]})
+class AddressField(serializers.CharField):
+    """An IPv4 or IPv6 address."""
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": "^(19|2[01])[0-9]{2}-"})
+class MomentField(serializers.DateTimeField):
+    """An ISO 8601 date-time in the years the simulation accepts (1900 to 2199)."""
+
+
 class SimulationRequestSerializer(serializers.Serializer):
     """The described request; it goes through the same providers as a real one."""
 
-    user_agent = serializers.CharField(required=False, allow_blank=True)
-    referrer = serializers.CharField(required=False, allow_blank=True)
-    url = serializers.CharField(required=False, allow_blank=True, help_text="The landing URL.")
-    ip = serializers.IPAddressField(required=False, allow_blank=True)
-    at = serializers.DateTimeField(
-        required=False, help_text="ISO 8601; without an offset it is in the site's time zone."
+    user_agent = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    referrer = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    url = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        help_text="The landing URL, or a path on the site.",
     )
-    visitor = serializers.CharField(
-        required=False, help_text="A visitor id whose stored profile feeds behaviour.*."
+    ip = AddressField(required=False)
+    at = MomentField(
+        required=False,
+        help_text="ISO 8601, a year from 1900 to 2199; without an offset it is in the site's "
+        "time zone.",
+    )
+    visitor = serializers.RegexField(
+        r"^[A-Za-z0-9]{32}$",
+        required=False,
+        help_text="A browser visitor id whose stored profile feeds behaviour.* (needs "
+        "targeting.view_visitorprofile; customers' profiles are never read).",
     )
 
 
@@ -381,14 +457,11 @@ class SimulationSerializer(serializers.Serializer):
     """``POST /api/v1/simulate``: every part optional."""
 
     request = SimulationRequestSerializer(required=False)
-    attributes = serializers.DictField(
-        required=False,
-        child=serializers.JSONField(),
-        help_text="Rule-language attribute names and values that override or add to the "
-        'request\'s, e.g. {"profile.age": 30, "crm.segments": ["VIP"]}.',
-    )
+    attributes = AttributesField(required=False)
     placements = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Default: every placement."
+        child=serializers.SlugField(),
+        required=False,
+        help_text="Default: every placement. An unknown one is a 404.",
     )
 
 
@@ -412,11 +485,20 @@ class SimulationAnswerSerializer(serializers.Serializer):
 class CrmMembershipRowSerializer(serializers.Serializer):
     """One CRM segment code held by a customer (as a row of the CRM's CSV export)."""
 
-    customer = serializers.CharField(help_text="The CRM's customer number.")
-    code = serializers.CharField(help_text="Letters, digits, - and _.")
+    customer = serializers.CharField(
+        allow_blank=True,
+        help_text="The CRM's customer number (letters, digits, - and _; up to 40). A row with a "
+        "number that is not one is reported in `rejected`.",
+    )
+    code = serializers.CharField(
+        allow_blank=True,
+        help_text="Letters, digits, - and _ (up to 40); otherwise the row is reported in "
+        "`rejected`.",
+    )
     expires = serializers.CharField(
         required=False,
         allow_null=True,
+        allow_blank=True,
         help_text="YYYY-MM-DD (end of that day, site time) or an ISO 8601 date-time.",
     )
 

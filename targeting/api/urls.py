@@ -1,6 +1,6 @@
 """The targeting API under /api/v1/ (see docs/api.md). Events and visitors are targeting.tracking's."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from targeting.api import views
@@ -19,4 +19,6 @@ urlpatterns = [
     path("simulate", views.SimulateView.as_view(), name="simulate"),
     path("crm/memberships", views.CrmMembershipBulkView.as_view(), name="crm-memberships"),
     *router.urls,
+    # Last under /api/v1/ (after tracking's routes too): unknown paths answer JSON.
+    re_path(r"", views.not_found),
 ]

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -26,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api_schema import ProblemSerializer
 from targeting.api import crm_bulk, revisions, usage
 from targeting.api.permissions import (
     CRM_REPLACE_PERMISSION,
@@ -133,7 +133,10 @@ class DecideView(APIView):
         summary="Decide a placement for the requesting visitor",
         parameters=[
             OpenApiParameter(
-                "placement", OpenApiTypes.STR, required=True, description="The placement's slug."
+                "placement",
+                {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 255},
+                required=True,
+                description="The placement's slug.",
             )
         ],
         responses={
@@ -183,8 +186,12 @@ class SimulateView(APIView):
         responses={
             200: SimulationAnswerSerializer,
             400: OpenApiResponse(ErrorsSerializer, description="A field is invalid."),
-            401: OpenApiResponse(description="Not authenticated."),
-            403: OpenApiResponse(description="Needs targeting.view_segment."),
+            403: OpenApiResponse(
+                ProblemSerializer,
+                description="Needs targeting.view_segment; `request.visitor` also "
+                "targeting.view_visitorprofile.",
+            ),
+            404: OpenApiResponse(ErrorsSerializer, description="An unknown placement."),
         },
         tags=["decisions"],
     )
@@ -193,6 +200,7 @@ class SimulateView(APIView):
             VISITOR_PROFILE_PERMISSION,
             SimulationError,
             SimulationForbidden,
+            UnknownPlacement,
             simulate,
         )
 
@@ -204,7 +212,7 @@ class SimulateView(APIView):
             return errors(400, **{unknown[0]: _("Unknown key.")})
         shapes = {"request": dict, "attributes": dict, "placements": list}
         for key, expected in shapes.items():
-            if body.get(key) is not None and not isinstance(body[key], expected):
+            if key in body and not isinstance(body[key], expected):
                 message = _("Expected an object.") if expected is dict else _("Expected a list.")
                 return errors(400, **{key: message})
         try:
@@ -214,6 +222,8 @@ class SimulateView(APIView):
                 body.get("placements"),
                 may_read_profiles=request.user.has_perm(VISITOR_PROFILE_PERMISSION),
             )
+        except UnknownPlacement as exc:
+            return errors(404, **{exc.field: exc.message})
         except SimulationError as exc:
             return errors(400, **{exc.field: exc.message})
         except SimulationForbidden as exc:
@@ -326,6 +336,7 @@ class CrmMembershipBulkView(APIView):
 
     authentication_classes = API_AUTHENTICATION
     permission_classes = [CanUpsertCrmMemberships]
+    max_body_bytes = CRM_MAX_BODY_BYTES  # read by the JSON parser
 
     @extend_schema(
         operation_id="crm_memberships_upsert",
@@ -333,10 +344,13 @@ class CrmMembershipBulkView(APIView):
         request=CrmBulkSerializer,
         responses={
             200: CrmBulkAnswerSerializer,
-            400: OpenApiResponse(ErrorsSerializer, description="The body is malformed."),
-            401: OpenApiResponse(description="Not authenticated."),
-            403: OpenApiResponse(description="Missing CRM membership permissions."),
-            413: OpenApiResponse(ErrorsSerializer, description="More than 5,000 rows."),
+            400: OpenApiResponse(
+                ErrorsSerializer, description="The body or a row is not shaped as documented."
+            ),
+            403: OpenApiResponse(ProblemSerializer, description="Missing CRM permissions."),
+            413: OpenApiResponse(
+                ErrorsSerializer, description="More than 5,000 rows, or a body over 4 MiB."
+            ),
         },
         tags=["crm"],
     )
@@ -362,6 +376,9 @@ class CrmMembershipBulkView(APIView):
             return errors(400, memberships=_("Expected a list of memberships."))
         if len(rows) > crm_bulk.MAX_ROWS:
             return too_big
+        problem = crm_bulk.shape_problem(rows)
+        if problem is not None:
+            return errors(400, **{problem[0]: problem[1]})
         replace = body.get("replace", False)
         if not isinstance(replace, bool):
             return errors(400, replace=_("Expected true or false."))
@@ -371,3 +388,8 @@ class CrmMembershipBulkView(APIView):
             )
         report = crm_bulk.upsert_memberships(rows, replace=replace)
         return Response(CrmBulkAnswerSerializer(report).data)
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other path under /api/v1/: a JSON 404, as the API's clients expect, not a web page."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -210,6 +210,14 @@ class VisitorProfileView(APIView):
     serializer_class = VisitorProfileSerializer
 
     @extend_schema(
+        # api: the path's pattern, so schema-valid ids are exactly those the view accepts.
+        parameters=[
+            OpenApiParameter(
+                "visitor_id",
+                {"type": "string", "pattern": VISITOR_OR_CUSTOMER.pattern.replace("\\Z", "$")},
+                OpenApiParameter.PATH,
+            )
+        ],
         responses={
             200: VisitorProfileSerializer,
             400: OpenApiResponse(description='Not a visitor id: {"visitor": [why]}.'),

@@ -206,7 +206,6 @@ def test_a_profile_reader_previews_a_stored_browser_visitor(client, marketer, st
     [
         ({"url": "http://[::1"}, {}, "request.url"),
         ({"url": "https://bank.example:99999/"}, {}, "request.url"),
-        ({"url": "ftp://bank.example/"}, {}, "request.url"),
         ({"url": "/?q=\x00"}, {}, "request.url"),
         ({"url": "/" + "a" * 5000}, {}, "request.url"),
         ({"referrer": "https://www.baidu.com/\x01"}, {}, "request.referrer"),

@@ -134,3 +134,16 @@ def test_a_bad_field_is_400_naming_it(parts, marketer_client, change, field):
     assert response.status_code == 400
     assert field in response.json()
     assert not Campaign.objects.exists()
+
+
+def test_a_patch_with_a_creative_row_without_its_creative_is_400(marketer_client, db):
+    from tests.targeting.factories import CreativeFactory, PlacementFactory, live_campaign, publish
+
+    campaign = live_campaign(PlacementFactory(), publish(CreativeFactory()), slug="spring")
+
+    response = marketer_client.patch(
+        f"/api/v1/campaigns/{campaign.slug}/", {"creatives": [{"weight": 1}]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "creatives" in response.json()

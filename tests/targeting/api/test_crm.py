@@ -72,18 +72,34 @@ def test_a_new_expiry_updates_the_membership(crm_client):
     assert CrmMembership.objects.get().expires_at.year == 2031
 
 
-def test_rows_that_are_not_strings_are_rejected_not_crashing(crm_client):
-    rows = [
-        "C0000001,VIP",
-        {"customer": 42, "code": "VIP"},
-        {"customer": "C1", "code": "VIP\nC2,VIP"},
-        {"customer": "C1", "code": "VIP", "colour": "red"},
-        {"customer": "C1", "code": "OK"},
-    ]
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("C0000001,VIP", "memberships[1]"),
+        ({"customer": 42, "code": "VIP"}, "memberships[1].customer"),
+        ({"code": "VIP"}, "memberships[1].customer"),
+        ({"customer": "C1", "code": "VIP", "colour": "red"}, "memberships[1].colour"),
+        ({"customer": "C1", "code": "VIP", "expires": 20301231}, "memberships[1].expires"),
+    ],
+)
+def test_a_misshaped_row_refuses_the_batch_naming_it(crm_client, row, field):
+    # Given a batch whose second row is not shaped as documented
+    rows = [{"customer": "C1", "code": "OK"}, row]
+
+    response = crm_client.post(URL, {"memberships": rows}, format="json")
+
+    # Then nothing is stored and the answer names the row and field
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not CrmMembership.objects.exists()
+
+
+def test_a_line_break_in_a_value_is_a_rejected_row(crm_client):
+    rows = [{"customer": "C1", "code": "VIP\nC2,VIP"}, {"customer": "C1", "code": "OK"}]
 
     answer = crm_client.post(URL, {"memberships": rows}, format="json").json()
 
-    assert [r["index"] for r in answer["rejected"]] == [0, 1, 2, 3]
+    assert [r["index"] for r in answer["rejected"]] == [0]
     assert answer["created"] == 1
 
 

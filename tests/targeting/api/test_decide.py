@@ -154,3 +154,12 @@ def test_a_warm_anonymous_decision_makes_no_database_query(
 
     # Then they get the campaign without touching the database
     assert response.json()["campaign"] == "credit-card-offer"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/creatives/0.5/", "/api/v1/nothing-here"])
+def test_an_unknown_api_path_is_a_json_404(marketer_client, path):
+    response = marketer_client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

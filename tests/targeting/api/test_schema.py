@@ -47,3 +47,53 @@ def test_the_documentation_pages_render_for_staff(client, marketer, path, loader
 
     assert response.status_code == 200
     assert b"/api/schema/" in client.get(loader).content
+
+
+@pytest.fixture
+def schema(db, client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    return yaml.safe_load(response.content)
+
+
+def test_every_error_answer_of_simulate_and_the_crm_batch_is_documented(schema):
+    simulate = schema["paths"]["/api/v1/simulate"]["post"]["responses"]
+    crm = schema["paths"]["/api/v1/crm/memberships"]["post"]["responses"]
+
+    assert {"200", "400", "401", "403", "404", "413"} <= set(simulate)
+    assert {"200", "400", "401", "403", "413"} <= set(crm)
+    detail = schema["paths"]["/api/v1/segments/{slug}/"]["patch"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409", "413"} <= set(detail)
+
+
+def test_request_bodies_are_as_strict_as_the_parser(schema):
+    components = schema["components"]["schemas"]
+    simulation = components["SimulationRequest"]
+    row = components["CrmMembershipRowRequest"]
+
+    # Unknown keys are refused, strings carry no control characters, attributes are known ones
+    assert simulation["additionalProperties"] is False
+    assert row["additionalProperties"] is False
+    assert set(row["required"]) == {"customer", "code"}
+    assert "\\u0000" in row["properties"]["customer"]["pattern"]
+    attributes = simulation["properties"]["attributes"]
+    assert attributes["additionalProperties"] is False
+    assert attributes["properties"]["profile.age"]["maximum"] == 2**53 - 1
+    visitor = components["SimulationRequestRequest"]["properties"]["visitor"]
+    assert visitor["pattern"] == "^[A-Za-z0-9]{32}$"
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=abc", "limit=0", "limit=501", "offset=-1", "offset=1.5", "limit=1&limit=2"]
+)
+def test_a_bad_page_query_is_400_naming_it(marketer_client, query):
+    response = marketer_client.get(f"/api/v1/segments/?{query}")
+
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()["errors"]
+
+
+def test_a_good_page_query_pages(marketer_client):
+    response = marketer_client.get("/api/v1/segments/?limit=1&offset=0")
+
+    assert response.status_code == 200
+    assert "count" in response.json()

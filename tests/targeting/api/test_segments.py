@@ -175,3 +175,18 @@ def test_the_list_is_paginated_and_shows_drafts(marketer_client):
         ("live-one", True),
         ("draft-one", False),
     ]
+
+
+def test_an_unknown_field_is_400_naming_it_not_silently_dropped(marketer_client):
+    # Given a segment written with a misspelt field ("enabeld")
+    body = {
+        "name": "Phones",
+        "slug": "phones",
+        "rule": {"attr": "device.type", "op": "eq", "value": "mobile"},
+        "enabeld": False,
+    }
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 400
+    assert "enabeld" in response.json()

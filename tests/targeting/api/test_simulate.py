@@ -70,7 +70,6 @@ def test_a_compliance_reviewer_may_simulate_too(credit_card_offer, reviewer_clie
         ({"request": {"cookie": "x"}}, "request.cookie"),
         ({"attributes": {"profile.shoe_size": 42}}, "attributes.profile.shoe_size"),
         ({"attributes": {"profile.age": "old"}}, "attributes.profile.age"),
-        ({"placements": ["no-such-slot"]}, "placements"),
         ({"placements": "home-hero"}, "placements"),
         ({"request": "baidu"}, "request"),
         ({"visitor": "abc"}, "visitor"),
@@ -81,6 +80,23 @@ def test_a_bad_field_is_400_naming_it(credit_card_offer, marketer_client, body, 
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_placement_is_404_as_in_decide(credit_card_offer, marketer_client):
+    response = marketer_client.post(URL, {"placements": ["no-such-slot"]}, format="json")
+
+    assert response.status_code == 404
+    assert "no-such-slot" in response.json()["errors"]["placements"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["request", "attributes", "placements"])
+def test_a_null_part_is_400_naming_it(marketer_client, key):
+    response = marketer_client.post(URL, {key: None}, format="json")
+
+    assert response.status_code == 400
+    assert key in response.json()["errors"]
 
 
 @pytest.mark.django_db
