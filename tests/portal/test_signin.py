@@ -311,3 +311,23 @@ def test_no_gravatar_in_the_admin(staff):
     client.force_login(staff)
     html = client.get("/admin/").content.decode()
     assert "gravatar" not in html.lower()
+
+
+def test_allauth_counts_its_limits_by_the_client_behind_our_proxies(settings):
+    from allauth.account.adapter import get_adapter
+    from django.test import RequestFactory
+
+    settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
+    adapter = get_adapter()
+    forwarded = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    spoofed = RequestFactory().get(
+        "/", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert adapter.get_client_ip(forwarded) == "198.51.100.7"
+    assert adapter.get_client_ip(spoofed) == "192.0.2.66"
+
+
+def test_wagtail_builds_no_gravatar_urls():
+    from wagtail.users.utils import get_gravatar_url
+
+    assert get_gravatar_url("editor@example.com") is None
