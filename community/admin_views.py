@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from community import complaints, moderation
 from community.access import is_complaint_handler, is_moderator
+from community.forms import SuspensionForm, refuse_nul_characters
 from community.models import (
     OPEN_STATUSES,
     Complaint,
@@ -88,6 +89,7 @@ def moderation_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @moderator_required
 @require_POST
+@refuse_nul_characters
 def moderation_act(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
     action = request.POST.get("action", "")
@@ -111,10 +113,13 @@ def moderation_act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "warn":
             moderation.warn(post.author, user, reason)
         elif action == "suspend":
-            days = request.POST.get("days", "")
-            if not days.isdigit():
-                raise ValueError(_("Days: enter a whole number of days."))
-            moderation.suspend(post.author, user, int(days), reason)
+            form = SuspensionForm(request.POST)
+            if not form.is_valid():
+                raise ValueError(
+                    _("Days: enter a whole number from %(min)s to %(max)s.")
+                    % {"min": moderation.MIN_SUSPENSION_DAYS, "max": moderation.MAX_SUSPENSION_DAYS}
+                )
+            moderation.suspend(post.author, user, form.cleaned_data["days"], reason)
         elif action == "complaint":
             complaint = complaints.complaint_from_post(
                 post,
@@ -224,6 +229,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @complaint_handler_required
 @require_POST
+@refuse_nul_characters
 def complaint_act(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
     if request.POST.get("action") == "assign":

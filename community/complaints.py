@@ -4,6 +4,7 @@ timeline, escalation of overdue complaints, and turning a forum post into a comp
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.access import CUSTOMER_SERVICE_GROUP
+from community.masking import MaskedText, mask_sensitive
 from community.models import (
+    ATTACHMENT_EXTENSIONS,
     CommunitySettings,
     Complaint,
     ComplaintAttachment,
@@ -41,6 +44,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# What a complaint form's body may weigh at most: the files plus room for the text fields and the
+# multipart framing. A bigger Content-Length is refused before the body is read.
+MAX_COMPLAINT_BODY_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 256 * 1024
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Content signatures of the accepted files; the name's extension is never trusted.
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -92,13 +99,26 @@ def validate_attachment(upload: UploadedFile) -> str:
         try:
             with Image.open(upload) as image:
                 image.verify()
+                pillow_type = Image.MIME.get(image.format or "")
         except Exception as exc:
             raise ValidationError(
                 _("%(name)s could not be read as an image.") % {"name": name}, code="file_broken"
             ) from exc
         finally:
             upload.seek(0)
+        # Pillow reads the whole header: the stored type (and extension) is what it found.
+        if pillow_type not in ATTACHMENT_EXTENSIONS:
+            raise ValidationError(
+                _("%(name)s could not be read as an image.") % {"name": name}, code="file_broken"
+            )
+        content_type = pillow_type
     return content_type
+
+
+def attachment_name(upload: UploadedFile) -> str:
+    """The file name shown to the customer and staff: no path, no control characters."""
+    name = CONTROL_CHARACTERS.sub("", (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return name.strip()[:200] or "file"
 
 
 def validate_attachments(uploads: list[UploadedFile]) -> list[str]:
@@ -126,9 +146,15 @@ def file_complaint(
     source_post: Post | None = None,
     filed_by: Any = None,
 ) -> Complaint:
-    """Register a complaint with its due dates and the first entry of its timeline."""
+    """Register a complaint with its due dates and the first entry of its timeline.
+
+    Card, resident ID and mobile numbers in the description are masked before it is stored; the
+    kinds found are left on the returned complaint as ``masked`` so the view can tell the
+    customer why.
+    """
     attachments = attachments or []
     content_types = validate_attachments(attachments)
+    masked = mask_sensitive(description.strip())
     now = timezone.now()
     first_due, resolution_due = _due_dates(now)
     for _attempt in range(5):
@@ -139,7 +165,7 @@ def file_complaint(
                     customer=customer,
                     category=category,
                     channel=channel,
-                    description=description.strip(),
+                    description=masked.text,
                     product=product,
                     created=now,
                     first_response_due=first_due,
@@ -150,7 +176,7 @@ def file_complaint(
                     ComplaintAttachment.objects.create(
                         complaint=complaint,
                         file=upload,
-                        original_name=(upload.name or "file")[:200],
+                        original_name=attachment_name(upload),
                         content_type=content_type,
                         size=upload.size,
                     )
@@ -162,6 +188,7 @@ def file_complaint(
                     message=_("Complaint received."),
                     at=now,
                 )
+                complaint.masked = masked.found
                 return complaint
         except IntegrityError:
             continue  # the random tracking number was taken that day: draw again
@@ -189,8 +216,13 @@ def staff_update(
     public: bool = True,
     notify_customer: bool = True,
 ) -> None:
-    """A customer-service agent changes the status and/or writes a message or internal note."""
+    """A customer-service agent changes the status and/or writes a message or internal note.
+
+    A message the customer sees is masked like the customer's own text; internal notes are not.
+    """
     message = (message or "").strip()
+    if public:
+        message = mask_sensitive(message).text
     if not to_status and not message:
         raise ComplaintError(_("Choose a new status or write a message."))
     if to_status and to_status != complaint.status and not can_transition(complaint, to_status):
@@ -269,9 +301,13 @@ def _notify_customer(complaint: Complaint) -> None:
 
 
 @transaction.atomic
-def customer_reply(complaint: Complaint, customer: Any, message: str) -> None:
-    """The customer writes on their complaint; an answer to "awaiting your reply" reopens work."""
-    message = (message or "").strip()
+def customer_reply(complaint: Complaint, customer: Any, message: str) -> MaskedText:
+    """The customer writes on their complaint; an answer to "awaiting your reply" reopens work.
+
+    Returns the stored text with card, ID and phone numbers masked, and which kinds were found.
+    """
+    masked = mask_sensitive((message or "").strip())
+    message = masked.text
     if not message:
         raise ComplaintError(_("Write a message before sending."))
     if complaint.status == S.CLOSED:
@@ -296,6 +332,7 @@ def customer_reply(complaint: Complaint, customer: Any, message: str) -> None:
             to_status=S.IN_PROGRESS,
             at=now,
         )
+    return masked
 
 
 @transaction.atomic
@@ -361,7 +398,8 @@ def complaint_from_post(post: Post, moderator: Any, category: str, channel: str)
         post.author,
         category=category,
         channel=channel,
-        description=post.body_markdown,
+        # The post's text is masked already; its Markdown escapes mean nothing in a complaint.
+        description=post.body_markdown.replace("\\*", "*"),
         source_post=post,
         filed_by=moderator,
     )

@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from community.complaints import MAX_ATTACHMENTS, validate_attachments
 from community.models import ComplaintCategory, ComplaintChannel, Member
+from community.moderation import MAX_SUSPENSION_DAYS, MIN_SUSPENSION_DAYS
+from community.posting import TITLE_CONTROL_CHARACTERS
 
 BODY_MAX = 20_000
+
+
+def nul_field(*sources: QueryDict) -> str | None:
+    """The first parameter (name or value) carrying a NUL character, which no database stores."""
+    for source in sources:
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "\\0")
+    return None
+
+
+def refuse_nul_characters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 400 naming the field when a query or form parameter carries a NUL character.
+
+    Forms refuse NUL already (Django's CharField); this covers the parameters views read
+    directly, which would otherwise reach PostgreSQL and fail there (a 500).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sources = [request.GET]
+        if request.method == "POST":
+            sources.append(request.POST)
+        name = nul_field(*sources)
+        if name is not None:
+            return HttpResponseBadRequest(
+                _("%(field)s: remove the NUL character (\\0).") % {"field": name},
+                content_type="text/plain; charset=utf-8",
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class TopicForm(forms.Form):
@@ -29,6 +66,16 @@ class TopicForm(forms.Form):
         help_text=_("Up to 5, separated by commas."),
     )
 
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].replace("\t", " ")
+        # CR/LF and other control characters would break the e-mail subjects built from titles.
+        if TITLE_CONTROL_CHARACTERS.search(title):
+            raise ValidationError(
+                _("Write the title on one line, without control characters."),
+                code="control_characters",
+            )
+        return title
+
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
         tags = [t.strip()[:50] for t in raw.replace("，", ",").split(",") if t.strip()]
@@ -43,6 +90,14 @@ class ReplyForm(forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown: **bold**, *italic*, > quote, - list, [link](https://…)."),
+    )
+
+
+class SuspensionForm(forms.Form):
+    """How long a moderator suspends a member: bounded, so no date arithmetic can overflow."""
+
+    days = forms.IntegerField(
+        label=_("Days"), min_value=MIN_SUSPENSION_DAYS, max_value=MAX_SUSPENSION_DAYS
     )
 
 

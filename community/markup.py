@@ -8,8 +8,9 @@ raw HTML in a post is either reduced to safe markup or dropped, never executed.
 
 from __future__ import annotations
 
+import posixpath
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
@@ -29,17 +30,47 @@ LINK_REL = "nofollow ugc noopener"
 # Contents of these tags are dropped along with the tag, so no script text leaks into the page.
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "iframe", "object", "svg", "math", "template", "noscript"})  # fmt: skip
 
+MAX_UNQUOTE_ROUNDS = 5
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 _SPACE_AND_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 
+def _decoded_path(path: str) -> str | None:
+    """The path a server would finally see: percent-escapes undone until nothing changes
+    (``%252e`` is ``%2e`` is ``.``), backslashes read as slashes, then normalised.
+    None when it never settles, climbs with ``..``, names another host or holds control
+    characters.
+    """
+    for _round in range(MAX_UNQUOTE_ROUNDS):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    else:
+        return None
+    path = path.replace("\\", "/")
+    # Relative paths resolve against the page, and "//host" (or "/\\host") names another site.
+    if _CONTROL.search(path) or not path.startswith("/") or path.startswith("//"):
+        return None
+    # A dot segment anywhere is refused outright rather than resolved: no honest upload needs one.
+    if ".." in path.split("/"):
+        return None
+    return posixpath.normpath(path)
+
+
 def _is_own_media(url: str) -> bool:
-    """Images may only come from the portal's own uploads: no tracking pixels, no mixed content."""
+    """Images may only come from the portal's own uploads: no tracking pixels, no mixed content.
+
+    The check runs on the normalised path, so ``/media/%2e%2e/admin/`` and its double-encoded
+    or backslashed spellings cannot climb out of the media folder.
+    """
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return False
-    return parts.path.startswith(settings.MEDIA_URL) and ".." not in parts.path
+    path = _decoded_path(parts.path)
+    return path is not None and path.startswith(settings.MEDIA_URL)
 
 
 def _has_foreign_scheme(url: str) -> bool:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from community.storage import private_storage
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -195,6 +197,7 @@ class HeldReason(models.TextChoices):
     LINKS = "links", _("Many links")
     DUPLICATE = "duplicate", _("Same text posted again")
     NEW_ACCOUNT = "new_account", _("Account less than a day old")
+    EDITED = "edited", _("Edited after it was published")
 
 
 class Post(models.Model):
@@ -236,13 +239,18 @@ class Post(models.Model):
 
 
 class PostRevision(models.Model):
-    """An earlier text of an edited post, shown to readers as the edit history."""
+    """An earlier text of an edited post, shown to its author and the moderators only.
+
+    When a moderator redacts a post, the text of every earlier revision is wiped
+    (``redacted_at`` set, both bodies emptied): what was taken out leaves no trace.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     body_markdown = models.TextField()
     body_html = models.TextField()
     edited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(default=timezone.now)
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -484,19 +492,35 @@ class Complaint(models.Model):
         return self.next_due - timezone.now()
 
 
+#: The only files a complaint accepts, by sniffed content type, and the extension each is stored
+#: under (the client's file name and extension are never trusted).
+ATTACHMENT_EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+
+
 def complaint_upload_to(instance: ComplaintAttachment, filename: str) -> str:
-    # Random names: a customer's file name never reaches the storage path.
+    # Random names with the extension of the sniffed type: the customer's file name never
+    # reaches the storage path.
     import secrets
 
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    ext = ATTACHMENT_EXTENSIONS[instance.content_type]
     return f"complaints/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{ext}"
 
 
 class ComplaintAttachment(models.Model):
-    """A photo or PDF the customer attached (checked by content, not only by name)."""
+    """A photo or PDF the customer attached (checked by content, not by name).
+
+    Kept in private storage (``PRIVATE_MEDIA_ROOT``), outside the public media, and served only
+    by the access-checked view ``community:complaint_attachment``.
+    """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=complaint_upload_to)
+    file = models.FileField(upload_to=complaint_upload_to, storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()

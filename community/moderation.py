@@ -5,7 +5,7 @@ actions moderators take (every one of them logged as a `ModerationAction`).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,9 +25,15 @@ from community.models import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from community.posting import PostOutcome
+
 MAX_LINKS = 3
 NEW_ACCOUNT_AGE = timedelta(days=1)
 DUPLICATE_WINDOW = timedelta(days=1)
+# Ten years is "for good" for a bank's forum; more would overflow the date arithmetic.
+MIN_SUSPENSION_DAYS = 1
+MAX_SUSPENSION_DAYS = 3650
 # (posts, seconds) per account and per network address; settings may override.
 DEFAULT_RATE_LIMITS = {"account": (5, 60), "address": (20, 60)}
 
@@ -72,8 +78,8 @@ def is_exempt(user: Any) -> bool:
     return bool(user.is_staff or is_moderator(user))
 
 
-def held_reasons(user: Any, body: str) -> list[str]:
-    """Why a new post must wait for a moderator (empty: publish at once)."""
+def held_reasons(user: Any, body: str, exclude: Post | None = None) -> list[str]:
+    """Why a new post (or an edit of ``exclude``) must wait for a moderator (empty: publish)."""
     if is_exempt(user):
         return []
     reasons: list[str] = []
@@ -83,7 +89,10 @@ def held_reasons(user: Any, body: str) -> list[str]:
     if count_links(body) > MAX_LINKS:
         reasons.append(HeldReason.LINKS)
     since = timezone.now() - DUPLICATE_WINDOW
-    if Post.objects.filter(author=user, body_markdown=body.strip(), created__gte=since).exists():
+    same_text = Post.objects.filter(author=user, body_markdown=body.strip(), created__gte=since)
+    if exclude is not None:
+        same_text = same_text.exclude(pk=exclude.pk)
+    if same_text.exists():
         reasons.append(HeldReason.DUPLICATE)
     joined = getattr(user, "date_joined", None)
     if joined and timezone.now() - joined < NEW_ACCOUNT_AGE:
@@ -127,10 +136,13 @@ def approve(post: Post, moderator: Any, reason: str = "") -> None:
 
     if post.approved:
         return
+    # A post held after an edit was published before: its counters and notices went out then.
+    republished = HeldReason.EDITED in post.held_reasons.split(",")
     post.approved = True
     post.save(update_fields=["approved"])
     PostReport.objects.filter(post=post).update(resolved=True)
-    publish_post(post)
+    if not republished:
+        publish_post(post)
     _log(moderator, ModerationAction.Kind.APPROVE, _post_target(post), reason, post=post)
 
 
@@ -178,11 +190,13 @@ def delete(post: Post, moderator: Any, reason: str = "") -> None:
 
 
 @transaction.atomic
-def edit(post: Post, moderator: Any, body: str, reason: str = "") -> None:
+def edit(post: Post, moderator: Any, body: str, reason: str = "") -> PostOutcome:
+    """A moderator's edit is a redaction: what it takes out is also wiped from the history."""
     from community.posting import edit_post
 
-    edit_post(post, moderator, body)
+    outcome = edit_post(post, moderator, body, redact=True)
     _log(moderator, ModerationAction.Kind.EDIT, _post_target(post), reason, post=post)
+    return outcome
 
 
 @transaction.atomic
@@ -210,8 +224,11 @@ def warn(member_user: Any, moderator: Any, reason: str) -> None:
 def suspend(member_user: Any, moderator: Any, days: int, reason: str) -> None:
     from community.posting import notify
 
-    if days < 1:
-        raise ValueError(_("Suspend for at least one day."))
+    if not MIN_SUSPENSION_DAYS <= days <= MAX_SUSPENSION_DAYS:
+        raise ValueError(
+            _("Days: enter a whole number from %(min)s to %(max)s.")
+            % {"min": MIN_SUSPENSION_DAYS, "max": MAX_SUSPENSION_DAYS}
+        )
     member, _created = Member.objects.get_or_create(user=member_user)
     member.suspended_until = timezone.now() + timedelta(days=days)
     member.save(update_fields=["suspended_until"])

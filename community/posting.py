@@ -8,7 +8,7 @@ Side effects (notifications and their emails) are explicit calls, queued after t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from community import moderation
 from community.access import is_bank_staff
 from community.markup import render_markdown
+from community.masking import mask_sensitive
 from community.models import (
     Board,
+    HeldReason,
     Like,
     Member,
     Notification,
@@ -45,12 +47,23 @@ class PostingError(Exception):
     """A member may not post this; the message says why, in words for the member."""
 
 
+# Control characters (CR/LF among them) have no place in a one-line title: they would break the
+# e-mail subjects built from it. U+2028/2029 and NEL are line breaks too. A tab is only a wide
+# space and becomes one.
+TITLE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 @dataclass
 class PostOutcome:
-    """What happened to a new post: published, or held for the moderators and why."""
+    """What happened to a new or edited post: published, or held for the moderators and why.
+
+    ``masked`` names the kinds of sensitive number (see `community.masking`) that were hidden in
+    the member's text, so the page can tell them why their text changed.
+    """
 
     post: Post
     held: bool
+    masked: set[str] = field(default_factory=set)
 
 
 def display_name(user: Any) -> str:
@@ -88,7 +101,8 @@ def _check_can_write(user: Any, ip: str | None) -> None:
 
 
 def _new_post(topic: Topic, user: Any, body: str, ip: str | None) -> PostOutcome:
-    body = (body or "").strip()
+    masked = mask_sensitive((body or "").strip(), markdown=True)
+    body = masked.text
     if not body:
         raise PostingError(_("Write a message before posting."))
     reasons = moderation.held_reasons(user, body)
@@ -105,7 +119,7 @@ def _new_post(topic: Topic, user: Any, body: str, ip: str | None) -> PostOutcome
     Subscription.objects.get_or_create(topic=topic, user=user)
     if post.approved:
         publish_post(post)
-    return PostOutcome(post=post, held=not post.approved)
+    return PostOutcome(post=post, held=not post.approved, masked=masked.found)
 
 
 @transaction.atomic
@@ -119,9 +133,13 @@ def start_topic(
 ) -> PostOutcome:
     """Open a topic (a question on a Q&A board) with its first post."""
     _check_can_write(user, ip)
-    title = (title or "").strip()
+    title = (title or "").replace("\t", " ").strip()
     if not title:
         raise PostingError(_("Give the topic a title."))
+    if TITLE_CONTROL_CHARACTERS.search(title):
+        raise PostingError(_("Title: write it on one line, without control characters."))
+    masked_title = mask_sensitive(title)
+    title = masked_title.text
     topic = Topic.objects.create(
         board=board,
         title=title[:150],
@@ -133,6 +151,7 @@ def start_topic(
     if tags:
         topic.tags.set(tags[:5])
     outcome = _new_post(topic, user, body, ip)
+    outcome.masked |= masked_title.found
     return outcome
 
 
@@ -191,6 +210,15 @@ def _mentions(text: str) -> list[str]:
     return seen[:MAX_MENTIONS]
 
 
+def can_see_history(user: Any, post: Post) -> bool:
+    """Earlier versions may hold what the author took out: the author and moderators only."""
+    from community.access import is_moderator
+
+    if not user.is_authenticated:
+        return False
+    return post.author_id == user.pk or is_moderator(user)
+
+
 def can_edit(user: Any, post: Post) -> bool:
     from community.access import is_moderator
 
@@ -200,21 +228,46 @@ def can_edit(user: Any, post: Post) -> bool:
 
 
 @transaction.atomic
-def edit_post(post: Post, user: Any, body: str) -> Post:
-    """Change a post's text, keeping the earlier text in its visible edit history."""
-    body = (body or "").strip()
+def edit_post(
+    post: Post, user: Any, body: str, ip: str | None = None, *, redact: bool = False
+) -> PostOutcome:
+    """Change a post's text, keeping the earlier text in its history (author and moderators).
+
+    An edit passes the checks a new post passes: a suspended member cannot edit, edits count
+    against the rate limit, sensitive numbers are masked, and an edit that would be held as a new
+    post (links, new member, ...) takes the post back to the moderation queue until approved.
+    ``redact`` (a moderator taking something out) wipes the text of every earlier revision too.
+    """
+    if post.author_id == user.pk:
+        _check_can_write(user, ip)
+    masked = mask_sensitive((body or "").strip(), markdown=True)
+    body = masked.text
     if not body:
         raise PostingError(_("Write a message before saving."))
-    if body == post.body_markdown:
-        return post
-    PostRevision.objects.create(
-        post=post, body_markdown=post.body_markdown, body_html=post.body_html, edited_by=user
-    )
-    post.body_markdown = body
-    post.body_html = render_markdown(body)
-    post.edited = timezone.now()
-    post.save(update_fields=["body_markdown", "body_html", "edited"])
-    return post
+    now = timezone.now()
+    if body != post.body_markdown:
+        PostRevision.objects.create(
+            post=post,
+            body_markdown=post.body_markdown,
+            body_html=post.body_html,
+            edited_by=user,
+            created=now,
+        )
+        post.body_markdown = body
+        post.body_html = render_markdown(body)
+        post.edited = now
+        fields = ["body_markdown", "body_html", "edited"]
+        reasons = moderation.held_reasons(user, body, exclude=post)
+        if reasons and post.approved:
+            post.approved = False
+            post.held_reasons = ",".join([*reasons, HeldReason.EDITED])
+            fields += ["approved", "held_reasons"]
+        post.save(update_fields=fields)
+    if redact:
+        post.revisions.filter(redacted_at__isnull=True).update(
+            body_markdown="", body_html="", redacted_at=now
+        )
+    return PostOutcome(post=post, held=not post.approved, masked=masked.found)
 
 
 def toggle_like(post: Post, user: Any) -> bool:

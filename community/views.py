@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from community import access, complaints, moderation, posting, qa
@@ -34,12 +36,16 @@ from community.forms import (
     ReplyForm,
     ReportForm,
     TopicForm,
+    refuse_nul_characters,
 )
 from community.markup import quote_markdown, render_markdown
+from community.masking import masking_notice
 from community.models import (
+    ATTACHMENT_EXTENSIONS,
     Board,
     Category,
     Complaint,
+    ComplaintAttachment,
     ComplaintCategory,
     ComplaintChannel,
     ComplaintEvent,
@@ -50,6 +56,9 @@ from community.models import (
 )
 from community.search import search_posts
 from targeting.tracking.clientaddr import client_ip
+
+# Shown in the page (images only); any other type is always sent as a download.
+INLINE_ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -216,9 +225,12 @@ def post_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Earlier versions of a post: for its author and the moderators only (others: not found)."""
     post, denied = _readable_post(request, pk)
     if denied:
         return denied
+    if not posting.can_see_history(request.user, post):
+        raise Http404
     return render(
         request,
         "community/post_history.html",
@@ -228,6 +240,11 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:
+        # PostgreSQL cannot compare text holding NUL: refuse it as the form's error.
+        error = _("Search: remove the NUL character (\\0) from your search.")
+        context = {"query": query.replace("\x00", ""), "page_obj": None, "error": error}
+        return render(request, "community/search.html", context, status=400)
     boards = access.readable_boards(request, Board.objects.select_related("segment"))
     page = None
     if query:
@@ -236,6 +253,11 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 # Writing ------------------------------------------------------------------------------------
+
+
+def _tell_about_masking(request: HttpRequest, found: set[str]) -> None:
+    if found:
+        messages.warning(request, masking_notice(found))
 
 
 def _preview_html(request: HttpRequest) -> str:
@@ -270,6 +292,7 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 record_interest(request, board)
+                _tell_about_masking(request, outcome.masked)
                 if outcome.held:
                     messages.info(
                         request, _("Thank you! Your topic appears once a moderator approves it.")
@@ -307,6 +330,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 record_interest(request, topic.board)
+                _tell_about_masking(request, outcome.masked)
                 if outcome.held:
                     messages.info(
                         request, _("Thank you! Your reply appears once a moderator approves it.")
@@ -333,12 +357,23 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 if post.author_id == request.user.pk:
-                    posting.edit_post(post, request.user, form.cleaned_data["body"])
+                    outcome = posting.edit_post(
+                        post, request.user, form.cleaned_data["body"], ip=_ip(request)
+                    )
                 else:
-                    moderation.edit(post, request.user, form.cleaned_data["body"])
+                    outcome = moderation.edit(post, request.user, form.cleaned_data["body"])
+            except moderation.RateLimited as exc:
+                return _rate_limited(request, exc)
             except posting.PostingError as exc:
                 form.add_error(None, str(exc))
             else:
+                _tell_about_masking(request, outcome.masked)
+                if outcome.held:
+                    messages.info(
+                        request,
+                        _("Thank you! Your edit appears once a moderator approves it."),
+                    )
+                    return redirect(post.topic.get_absolute_url())
                 return redirect(post.get_absolute_url())
     return render(
         request,
@@ -426,6 +461,7 @@ def to_knowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuse_nul_characters
 def moderate_topic(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk)
     if not access.is_moderator(request.user):
@@ -449,6 +485,7 @@ def moderate_topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuse_nul_characters
 def post_to_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=pk)
     if not access.is_moderator(request.user):
@@ -500,8 +537,48 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/complaint_list.html", {"complaints": items})
 
 
+def _refuse_large_body(request: HttpRequest, limit: int) -> HttpResponse | None:
+    """Answer 413 from the Content-Length alone, before a byte of the body is read."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isascii() or not declared.isdigit():
+        return HttpResponse(
+            _("Content-Length: not a number of bytes."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if int(declared) <= limit:
+        return None
+    return render(
+        request,
+        "community/complaint_form.html",
+        {
+            "form": ComplaintForm(),
+            "too_large": _(
+                "Your files are too large to send: at most %(count)s files of %(size)s MB each."
+            )
+            % {
+                "count": complaints.MAX_ATTACHMENTS,
+                "size": complaints.MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            },
+        },
+        status=413,
+    )
+
+
+# CSRF is checked inside, after the size check: Django's CSRF middleware reads the whole body
+# (request.POST) to find the token, which is what an oversized upload must not get to do.
+@csrf_exempt
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        refused = _refuse_large_body(request, complaints.MAX_COMPLAINT_BODY_BYTES)
+        if refused:
+            return refused
+    return _complaint_new(request)
+
+
+@csrf_protect
+def _complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -522,6 +599,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 _("Your complaint is registered. Tracking number: %(number)s")
                 % {"number": complaint.tracking_number},
             )
+            _tell_about_masking(request, complaint.masked)
             return redirect(complaint.get_absolute_url())
     return render(request, "community/complaint_form.html", {"form": form})
 
@@ -544,11 +622,14 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     form = ComplaintReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            complaints.customer_reply(complaint, request.user, form.cleaned_data["message"])
+            masked = complaints.customer_reply(
+                complaint, request.user, form.cleaned_data["message"]
+            )
         except complaints.ComplaintError as exc:
             form.add_error("message", str(exc))
         else:
             messages.success(request, _("Your message is sent."))
+            _tell_about_masking(request, masked.found)
             return HttpResponseRedirect(complaint.get_absolute_url())
     return render(
         request,
@@ -559,20 +640,24 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def complaint_attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    """Attachments are private: served to their customer (and complaint handlers), never public."""
-    from django.http import FileResponse
+    """Attachments are private: served to their customer (and complaint handlers), never public.
 
-    from community.models import ComplaintAttachment
-
+    Only images are shown inline; everything else (PDFs, anything older of unknown type) is a
+    download, and the browser is told not to guess the type.
+    """
     attachments = ComplaintAttachment.objects.select_related("complaint")
     if not access.is_complaint_handler(request.user):
         attachments = attachments.filter(complaint__customer=request.user)
     attachment = get_object_or_404(attachments, pk=pk, complaint__tracking_number=number)
+    inline = attachment.content_type in INLINE_ATTACHMENT_TYPES
+    known = attachment.content_type in ATTACHMENT_EXTENSIONS
     response = FileResponse(
         attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
+        content_type=attachment.content_type if known else "application/octet-stream",
+        as_attachment=not inline,
         filename=attachment.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -19,6 +19,13 @@ def _no_first_post_approval(db, settings):
     levels.save()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Complaint attachments go to a private folder of the test's own."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+    return tmp_path / "private-media"
+
+
 @pytest.fixture
 def customer(db):
     return UserFactory(username="xiaoming")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -29,6 +30,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create: bool, names: list[str] | None, **kwargs) -> None:
         for name in names or []:
             self.groups.add(Group.objects.get(name=name))
+
+    @factory.post_generation
+    def email_verified(self, create: bool, verified: bool | None, **kwargs) -> None:
+        """Customers confirm their address at sign-up (allauth); pass False for one who did not."""
+        if create and self.email and verified is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -230,3 +230,155 @@ def test_a_moderator_turns_a_post_into_a_complaint(topic, customer, moderator, a
     )
     detail = client_for(agent).get(f"/admin/community/complaints/{complaint.pk}/").content.decode()
     assert f"/community/p/{post.pk}/" in detail
+
+
+# Attachments: private storage, sniffed types, safe serving, early size refusal ------------------
+
+
+def _file_with(client, upload):
+    response = client.post("/community/complaints/new/", file_form(attachments=[upload]))
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Complaint.objects.latest("id").attachments.get()
+
+
+def test_attachments_live_in_private_storage_with_the_sniffed_extension(
+    customer, _private_media, settings
+):
+    # given a PNG photo the customer named "evil.html"
+    upload = SimpleUploadedFile("evil.html", png_bytes(), content_type="text/html")
+    # when they file it
+    attachment = _file_with(client_for(customer), upload)
+    # then it is stored under the private root, outside the public media, as .png
+    assert attachment.file.name.endswith(".png") and "evil" not in attachment.file.name
+    assert (_private_media / attachment.file.name).is_file()
+    assert not str(_private_media).startswith(str(settings.MEDIA_ROOT))
+    assert attachment.content_type == "image/png"
+    # and the storage has no public address at all
+    with pytest.raises(ValueError):
+        attachment.file.url  # noqa: B018
+
+
+def test_images_are_shown_inline_and_pdfs_are_downloads_with_nosniff(customer):
+    client = client_for(customer)
+    photo = _file_with(client, SimpleUploadedFile("a.png", png_bytes()))
+    pdf = _file_with(client, SimpleUploadedFile("b.html", b"%PDF-1.4\n<html><script>"))
+    shown = client.get(f"/community/complaints/{photo.complaint.tracking_number}/files/{photo.pk}/")
+    assert shown["Content-Type"] == "image/png"
+    assert shown["Content-Disposition"].startswith("inline")
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    downloaded = client.get(
+        f"/community/complaints/{pdf.complaint.tracking_number}/files/{pdf.pk}/"
+    )
+    assert downloaded["Content-Type"] == "application/pdf"
+    assert downloaded["Content-Disposition"].startswith("attachment")
+    assert downloaded["X-Content-Type-Options"] == "nosniff"
+    assert pdf.file.name.endswith(".pdf")
+
+
+def test_attachments_are_served_to_the_complainant_and_complaint_staff_only(
+    customer, other_customer, agent, moderator
+):
+    attachment = _file_with(client_for(customer), SimpleUploadedFile("a.png", png_bytes()))
+    url = f"/community/complaints/{attachment.complaint.tracking_number}/files/{attachment.pk}/"
+    assert client_for(customer).get(url).status_code == 200
+    assert client_for(agent).get(url).status_code == 200
+    assert client_for(other_customer).get(url).status_code == 404
+    assert client_for(moderator).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302  # to the sign-in page
+
+
+def test_an_image_pillow_cannot_read_is_refused(customer):
+    # given a GIF whose first bytes were swapped for a JPEG signature
+    gif = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(gif, "GIF")
+    upload = SimpleUploadedFile("x.jpg", b"\xff\xd8\xff" + gif.getvalue()[3:])
+    response = client_for(customer).post(
+        "/community/complaints/new/", file_form(attachments=[upload])
+    )
+    assert response.status_code == 200 and not Complaint.objects.exists()
+
+
+class _UnreadableBody:
+    """A request body that fails the test if anyone reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_oversized_upload_is_refused_by_content_length_before_reading(customer):
+    # given a complaint form whose declared body is far beyond 3 files of 5 MB
+    client = client_for(customer)
+    # when it is posted
+    response = client.generic(
+        "POST",
+        "/community/complaints/new/",
+        b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **{"wsgi.input": _UnreadableBody()},
+    )
+    # then the answer is 413 with a clear message, and the body was never read
+    assert response.status_code == 413
+    assert "文件太大" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_a_malformed_content_length_is_a_400(customer):
+    response = client_for(customer).generic(
+        "POST",
+        "/en/community/complaints/new/",
+        b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH="1e9",
+        **{"wsgi.input": _UnreadableBody()},
+    )
+    assert response.status_code == 400
+    assert response.content.decode().startswith("Content-Length:")
+
+
+def test_the_complaint_form_still_checks_csrf(customer):
+    client = client_for(customer)
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/community/complaints/new/", file_form())
+    assert response.status_code == 403 and not Complaint.objects.exists()
+
+
+def test_existing_public_attachments_move_to_private_storage(
+    customer, _private_media, django_capture_on_commit_callbacks
+):
+    # given an attachment filed before this change: in the public media, with the client's
+    # extension (and served as text/html from there)
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from community.models import ComplaintAttachment
+
+    complaint = ComplaintFactory(customer=customer)
+    public_name = default_storage.save("complaints/2025/01/abc.html", ContentFile(png_bytes()))
+    attachment = ComplaintAttachment.objects.create(
+        complaint=complaint, file="x", original_name="abc.html", content_type="text/html", size=1
+    )
+    ComplaintAttachment.objects.filter(pk=attachment.pk).update(file=public_name)
+    migration = importlib.import_module(
+        "community.migrations.0005_move_attachments_to_private_storage"
+    )
+    # when the data migration runs (and its transaction commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.move_attachments(apps, None)
+    # then the file is private, named by its real type, and gone from the public media
+    attachment.refresh_from_db()
+    assert attachment.file.name == "complaints/2025/01/abc.png"
+    assert attachment.content_type == "image/png"
+    assert (_private_media / attachment.file.name).read_bytes() == png_bytes()
+    assert not default_storage.exists(public_name)
+    # and running it again changes nothing (it is safe to re-run)
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.move_attachments(apps, None)
+    attachment.refresh_from_db()
+    assert attachment.file.name == "complaints/2025/01/abc.png"

@@ -37,6 +37,21 @@ def test_tables_survive():
         ("![图](https://evil.example/a.png)", False),
         ("![图](//evil.example/a.png)", False),
         ("![图](/static/../media/a.png)", False),
+        # encoded climbs out of the media folder, once, twice, with backslashes and mixed case
+        ("![图](/media/%2e%2e/admin/)", False),
+        ("![图](/media/%2E%2E/django-admin/logout/)", False),
+        ("![图](/media/%252e%252e/admin/)", False),
+        ("![图](/media/..%2fadmin/)", False),
+        ("![图](/media/..%5cadmin/)", False),
+        ("![图](/media/..\\admin/)", False),
+        ("![图](/media/%2e./admin/)", False),
+        # a host hidden behind a backslash, a relative path, control characters
+        ("![图](/\\evil.example/media/a.png)", False),
+        ("![图](media/a.png)", False),
+        ("![图](/media/a%00.png)", False),
+        ("![图](/media/a%0a.png)", False),
+        # an honest upload with an encoded space stays
+        ("![图](/media/images/my%20photo.png)", True),
     ],
 )
 def test_images_only_from_our_own_uploads(source, kept):

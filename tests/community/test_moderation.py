@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from community.models import CommunitySettings, ModerationAction, Post, PostReport, Topic
+from community.models import (
+    CommunitySettings,
+    ModerationAction,
+    Post,
+    PostReport,
+    PostRevision,
+    Topic,
+)
 from tests.community.conftest import client_for
 from tests.community.factories import PostFactory, UserFactory
 
@@ -189,3 +196,71 @@ def test_authors_see_their_own_waiting_posts_marked(approval_for_two_posts, topi
     own_view = client.get(topic.get_absolute_url()).content.decode()
     assert "等待审核的回复" in own_view and "badge--pending" in own_view
     assert "等待审核的回复" not in client_for(None).get(topic.get_absolute_url()).content.decode()
+
+
+def test_redaction_leaves_no_public_trace(topic, customer, other_customer, moderator):
+    # given a post written before masking existed, with a card and a phone number in it
+    card, phone = "6222021234567894", "13812345678"
+    post = PostFactory(topic=topic, author=customer, body_markdown=f"卡号{card} 电话{phone}")
+    # and the author who edits them out (the old text stays in the post's history)
+    client_for(customer).post(f"/community/p/{post.pk}/edit/", {"body": "已删除个人信息"})
+    assert post.revisions.filter(body_markdown__contains=card).exists()
+    # when a moderator redacts the post
+    client_for(moderator).post(
+        f"/admin/community/moderation/post/{post.pk}/act/",
+        {"action": "edit", "body": "[内容已由版主删除]", "reason": "个人信息"},
+    )
+    # then no revision keeps the numbers, for anyone: readers, the author, the moderators
+    assert not PostRevision.objects.filter(post=post, body_markdown__contains=card).exists()
+    assert not PostRevision.objects.filter(post=post, body_html__contains=phone).exists()
+    assert all(r.redacted_at for r in post.revisions.all())
+    history_url = f"/community/p/{post.pk}/history/"
+    assert client_for(other_customer).get(history_url).status_code == 404
+    assert client_for(None).get(history_url).status_code == 404
+    for viewer in (customer, moderator):
+        page = client_for(viewer).get(history_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert card not in text and phone not in text and "已删除个人信息" not in text
+        assert "版主已删除此早期版本" in text
+    # and the topic and the search show no trace either
+    assert card not in client_for(other_customer).get(topic.get_absolute_url()).content.decode()
+    search = client_for(other_customer).get("/community/search/", {"q": phone[-4:]})
+    assert phone not in search.content.decode()
+
+
+@pytest.mark.parametrize("days", ["1000000000000", "0", "-1", "3651", "1e3", "", "9" * 5000])
+def test_suspension_days_out_of_range_are_a_clear_error(topic, other_customer, moderator, days):
+    # given a moderator suspending a member for an absurd number of days
+    reply = PostFactory(topic=topic, author=other_customer)
+    # when the form is sent
+    response = client_for(moderator).post(
+        f"/admin/community/moderation/post/{reply.pk}/act/",
+        {"action": "suspend", "days": days, "reason": "广告"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    # then the page names the field and the range, and nobody is suspended
+    assert response.status_code == 200
+    assert "天数：请输入 1 到 3650 之间的整数。" in response.content.decode()
+    assert not ModerationAction.objects.filter(action="suspend").exists()
+
+
+def test_nul_in_moderation_parameters_is_a_400_naming_the_field(topic, moderator):
+    # given a moderator's action whose reason carries a NUL character
+    reply = PostFactory(topic=topic)
+    response = client_for(moderator).post(
+        f"/admin/community/moderation/post/{reply.pk}/act/",
+        {"action": "hide", "reason": "违规\x00"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    # then it is refused, naming the field, and nothing is stored
+    assert response.status_code == 400
+    assert response.content.decode() == "reason：请删除 NUL 字符（\\0）。"
+    assert not ModerationAction.objects.exists()
+    # and the same on the topic's moderation form in the community (English pages)
+    response = client_for(moderator).post(
+        f"/en/community/t/{reply.topic_id}/moderate/", {"action": "lock", "reason": "\x00"}
+    )
+    assert response.status_code == 400
+    assert response.content.decode() == "reason: remove the NUL character (\\0)."

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from community import moderation
 from community.models import Notification, Post, PostRevision, Topic
 from community.posting import POSTS_PER_PAGE
 from tests.community.conftest import client_for
@@ -136,21 +137,66 @@ def test_quote_prefill_on_the_topic_page(topic, other_customer):
     assert "&gt; 请问白金卡年费怎么免？" in page.content.decode()
 
 
-def test_editing_keeps_a_visible_history(topic, customer, other_customer):
+def test_editing_keeps_a_history_for_the_author_and_moderators_only(
+    topic, customer, other_customer, moderator
+):
     # given the author's post
     post = topic.posts.first()
     # when the author edits it
     client_for(customer).post(f"/community/p/{post.pk}/edit/", {"body": "更正：金卡也可以"})
-    # then readers see the new text, an "edited" mark and the earlier text in the history
+    # then everyone sees the new text and an "edited" mark
     post.refresh_from_db()
     assert post.body_markdown == "更正：金卡也可以" and post.edited
     assert PostRevision.objects.filter(post=post).count() == 1
-    reader = client_for(other_customer)
-    assert (
-        f"/community/p/{post.pk}/history/" in reader.get(topic.get_absolute_url()).content.decode()
+    history_url = f"/community/p/{post.pk}/history/"
+    # and the author and the moderators find the earlier text in the history
+    for viewer in (customer, moderator):
+        history = client_for(viewer).get(history_url).content.decode()
+        assert "请问白金卡年费怎么免？" in history and "更正：金卡也可以" in history
+        assert history_url in client_for(viewer).get(topic.get_absolute_url()).content.decode()
+    # but other readers get neither the history nor a link to it
+    for reader in (client_for(other_customer), client_for(None)):
+        page = reader.get(topic.get_absolute_url()).content.decode()
+        assert "更正：金卡也可以" in page and history_url not in page
+        response = reader.get(history_url)
+        assert response.status_code == 404
+        assert "请问白金卡年费怎么免？" not in response.content.decode()
+
+
+def test_a_suspended_member_cannot_edit(topic, customer, moderator):
+    # given an author whom a moderator suspended
+    post = topic.posts.first()
+    moderation.suspend(customer, moderator, 3, "广告")
+    # when they try to edit their post
+    response = client_for(customer).post(
+        f"/community/p/{post.pk}/edit/", {"body": "加我微信买卡"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
-    history = reader.get(f"/community/p/{post.pk}/history/").content.decode()
-    assert "请问白金卡年费怎么免？" in history and "更正：金卡也可以" in history
+    # then the edit is refused with the reason, and the post is unchanged
+    assert response.status_code == 200
+    assert "您的账户已被禁言至" in response.content.decode()
+    post.refresh_from_db()
+    assert post.body_markdown == "请问白金卡年费怎么免？"
+
+
+def test_an_edit_that_would_be_held_goes_back_to_the_queue(topic, customer, moderator):
+    # given a published reply (so the topic counts one reply)
+    reply = client_for(customer).post(f"/community/t/{topic.pk}/reply/", {"body": "第一版回复"})
+    assert reply.status_code == 302
+    post = Post.objects.filter(topic=topic).latest("id")
+    topic.refresh_from_db()
+    assert topic.reply_count == 1
+    # when the author edits it into a post full of links (held when new)
+    links = " ".join(f"https://spam{i}.example/" for i in range(5))
+    client_for(customer).post(f"/community/p/{post.pk}/edit/", {"body": f"便宜办卡 {links}"})
+    # then the edit waits for a moderator and readers no longer see the post
+    post.refresh_from_db()
+    assert not post.approved and "links" in post.held_reasons and "edited" in post.held_reasons
+    assert "便宜办卡" not in client_for(None).get(topic.get_absolute_url()).content.decode()
+    # and approving it publishes it again without counting the reply twice
+    moderation.approve(post, moderator)
+    topic.refresh_from_db()
+    assert topic.reply_count == 1
+    assert "便宜办卡" in client_for(None).get(topic.get_absolute_url()).content.decode()
 
 
 def test_members_cannot_edit_other_members_posts(topic, other_customer):

@@ -84,3 +84,48 @@ def test_search_queries_render_without_executable_markup(payload, topic):
     # then the echoed query is inert text
     assert page.status_code == 200
     assert executable_markup(page.content.decode()) == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_edit_history_renders_without_executable_markup(payload, topic, customer, moderator):
+    # given an author who edits their post into a payload (with a card number) and back again
+    post = topic.posts.first()
+    author = client_for(customer)
+    for body in (f"{payload} 卡号6222021234567894", "已更正"):
+        response = author.post(f"/community/p/{post.pk}/edit/", {"body": body})
+        assert response.status_code == 302
+    # when the author and a moderator read the history, before and after a redaction
+    pages = [author.get(f"/community/p/{post.pk}/history/")]
+    client_for(moderator).post(f"/community/p/{post.pk}/edit/", {"body": "[已删除]"})
+    pages += [
+        author.get(f"/community/p/{post.pk}/history/"),
+        client_for(moderator).get(f"/community/p/{post.pk}/history/"),
+    ]
+    # then no version of the text is executable, and the card number never shows
+    for page in pages:
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert executable_markup(html) == []
+        assert "6222021234567894" not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_masked_text_renders_without_executable_markup(payload, board, customer):
+    # given a member whose title and text mix a payload with numbers that get masked
+    client = client_for(customer)
+    response = client.post(
+        f"/community/b/{board.slug}/new/",
+        {
+            "title": f"13812345678 {payload}"[:150],
+            "body": f"卡号 6222 0212 3456 7894 {payload} 身份证11010519491231002X",
+            "tags": "",
+        },
+        follow=True,
+    )
+    # then the page that tells them about the masking, and the topic, hold nothing executable
+    assert response.status_code == 200
+    topic = Topic.objects.latest("id")
+    for page in (response, client.get(topic.get_absolute_url())):
+        html = page.content.decode()
+        assert executable_markup(html) == []
+        assert "13812345678" not in html and "11010519491231002X" not in html
