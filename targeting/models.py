@@ -8,6 +8,7 @@ into the engine's in-process snapshot.
 from __future__ import annotations
 
 from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -45,8 +47,16 @@ WEEKDAY_CHOICES = [
 ]
 
 
+def link_hosts() -> list[str]:
+    """Hosts marketing content may link to: the site's own (``ALLOWED_HOSTS``) and those
+    compliance allowed (``TARGETING_LINK_HOSTS``); ``.example.com`` covers subdomains."""
+    hosts = [*settings.ALLOWED_HOSTS, *getattr(settings, "TARGETING_LINK_HOSTS", [])]
+    return [h for h in hosts if h and h != "*"]  # "*" (tests, careless setups) allows nothing
+
+
 def validate_link_url(value: str) -> None:
-    """Accept http(s) URLs and site-relative paths only (no javascript:, data:, //host)."""
+    """Accept site-relative paths, and http(s) URLs to an allowed host (``link_hosts``) only:
+    no javascript:, data:, //host, and no outside site compliance has not allowed."""
     if not value:
         return
     value = value.strip()
@@ -54,10 +64,43 @@ def validate_link_url(value: str) -> None:
         return
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.netloc:
+        validate_link_host(parts.hostname or "")
         return
     raise ValidationError(
         _("Enter an http(s) address or a path on this site starting with “/”."), code="invalid"
     )
+
+
+def validate_link_host(host: str) -> None:
+    if not validate_host(host.lower().rstrip("."), link_hosts()):
+        raise ValidationError(
+            _(
+                "Links to other sites may go only to hosts compliance has allowed "
+                "(setting TARGETING_LINK_HOSTS): %(host)s"
+            ),
+            code="link_host",
+            params={"host": host},
+        )
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(v for k, v in attrs if k == "href" and v)
+
+
+def validate_rich_text_links(value: str) -> None:
+    """The outside links of a short rich text follow ``validate_link_url``'s rules."""
+    parser = _Links()
+    parser.feed(value or "")
+    for href in parser.hrefs:
+        if href.startswith(("mailto:", "tel:")):
+            continue
+        validate_link_url(href)
 
 
 class ChoiceListField(models.JSONField):
@@ -199,6 +242,10 @@ class Placement(index.Indexed, models.Model):
             raise ValidationError(
                 {"default_link_url": _("Choose a page or enter a URL for the link label.")}
             )
+        try:
+            validate_rich_text_links(self.default_body)
+        except ValidationError as exc:
+            raise ValidationError({"default_body": exc}) from None
 
 
 class Creative(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
@@ -272,6 +319,10 @@ class Creative(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
             errors["cta_url"] = _("Choose a page or enter a URL for the call to action.")
         if (self.cta_page_id or self.cta_url) and not self.cta_label:
             errors["cta_label"] = _("Give the call to action a label.")
+        try:
+            validate_rich_text_links(self.body)
+        except ValidationError as exc:
+            errors["body"] = exc
         if errors:
             raise ValidationError(errors)
 

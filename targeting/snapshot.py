@@ -188,15 +188,35 @@ def build_snapshot(version: str) -> TargetingSnapshot:
     )
 
 
-def placement_default(placement: Any) -> PlacementDefault:
+#: What a slot's short rich text may hold once expanded (the editor's bold, italic and links).
+SLOT_TAGS = {"p", "br", "b", "i", "strong", "em", "a"}
+SLOT_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def slot_html(stored: str | None) -> str:
+    """Expand a slot's stored rich text and keep only what its editor can produce.
+
+    The admin's editor and the API already whitelist what they store; this guards the page
+    against anything that reached the row another way (a script, a data fix, an old import).
+    """
+    import nh3
     from wagtail.rich_text import expand_db_html
 
+    return nh3.clean(
+        expand_db_html(stored or ""),
+        tags=SLOT_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes=SLOT_URL_SCHEMES,
+    )
+
+
+def placement_default(placement: Any) -> PlacementDefault:
     return PlacementDefault(
         slug=placement.slug,
         name=placement.name,
         kind=placement.kind,
         headline=placement.default_headline,
-        body=expand_db_html(placement.default_body or ""),
+        body=slot_html(placement.default_body),
         link_label=placement.default_link_label,
         link_url=placement.default_link or "",
     )
@@ -204,8 +224,6 @@ def placement_default(placement: Any) -> PlacementDefault:
 
 def creative_payload(creative: Any) -> dict[str, Any]:
     """Everything the slot template (and the decide API) needs, resolved once per snapshot."""
-    from wagtail.rich_text import expand_db_html
-
     desktop = mobile = None
     if creative.image is not None:
         desktop = creative.image.get_rendition(DESKTOP_RENDITION)
@@ -216,7 +234,7 @@ def creative_payload(creative: Any) -> dict[str, Any]:
         "id": creative.pk,
         "name": creative.name,
         "headline": creative.headline,
-        "body": expand_db_html(creative.body or ""),
+        "body": slot_html(creative.body),
         "image_desktop": desktop.url if desktop else None,
         "image_desktop_width": desktop.width if desktop else None,
         "image_desktop_height": desktop.height if desktop else None,

@@ -317,6 +317,9 @@ GEOIP_PATH = env("GEOIP_PATH", default=_GEOLITE2_DEFAULT)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 # targeting: False shows every slot's default content (personalisation off; benchmarks compare).
 TARGETING_ENABLED = env.bool("TARGETING_ENABLED", default=True)
+# Outside hosts creatives and slots may link to besides ALLOWED_HOSTS ("partner.example",
+# ".partner.example" with subdomains); links elsewhere are refused when saved (issue 8).
+TARGETING_LINK_HOSTS = env.list("TARGETING_LINK_HOSTS", default=[])
 
 LOGGING = {
     "version": 1,

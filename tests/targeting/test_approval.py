@@ -58,8 +58,9 @@ def approve(campaign: Campaign, reviewer) -> None:
 
 @pytest.mark.django_db
 def test_a_creative_published_after_approval_waits_for_compliance(
-    approved_campaign, client, marketer, reviewer, django_capture_on_commit_callbacks
+    approved_campaign, client, marketer, reviewer, django_capture_on_commit_callbacks, settings
 ):
+    settings.TARGETING_LINK_HOSTS = ["elsewhere.example"]  # a partner site compliance allows
     creative = approved_campaign.campaign_creatives.get().creative
     assert shown_headline(client) == "Spring offer"
 
@@ -220,3 +221,25 @@ def test_the_data_migration_pins_what_live_campaigns_show_today(approved_campaig
 
     # Then it shows the same creative content as before
     assert get_snapshot().engine.creatives["spring"][0].payload["headline"] == "Spring offer"
+
+
+@pytest.mark.django_db
+def test_a_script_that_reached_a_creative_row_never_reaches_the_page(client):
+    # Given a creative whose stored text holds markup its editor cannot produce (written
+    # directly, not through the admin or the API), in a live campaign
+    creative = CreativeFactory(
+        headline="Offer",
+        body='<p onclick="steal()">Hi<script>steal()</script>'
+        '<a href="javascript:steal()">x</a><img src="x" onerror="steal()"></p>',
+    )
+    creative.save_revision(clean=False).publish()
+    creative.refresh_from_db()
+    live_campaign(PlacementFactory(slug="home-hero"), creative, slug="raw")
+
+    # When the slot is decided
+    html = client.get(DECIDE, {"placement": "home-hero"}).json()["creative"]["html"]
+
+    # Then the text shows without the script, the handlers or the javascript: link
+    assert "Hi" in html
+    assert "steal()" not in html
+    assert "javascript:" not in html

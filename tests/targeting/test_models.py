@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.targeting.factories import (
     CampaignFactory,
@@ -81,9 +82,54 @@ def test_unsafe_call_to_action_links_are_refused(url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/products/cards/", "https://bank.example/cards"])
-def test_site_paths_and_web_addresses_are_accepted(url):
+@pytest.mark.parametrize(
+    "url", ["/products/cards/", "https://bank.example/cards", "https://m.partner.example/x"]
+)
+def test_site_paths_and_allowed_hosts_are_accepted(url, settings):
+    settings.TARGETING_LINK_HOSTS = ["bank.example", ".partner.example"]
     CreativeFactory.build(cta_url=url).full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://elsewhere.example/",
+        "https://bank.example.evil.example/",
+        "http://BANK.example@evil.example/",
+    ],
+)
+def test_links_to_hosts_compliance_has_not_allowed_are_refused(url, settings):
+    # Given a bank that allows links to its own host only
+    settings.TARGETING_LINK_HOSTS = ["bank.example"]
+    creative = CreativeFactory.build(cta_url=url)
+
+    # When a marketer points a call to action elsewhere, then it is refused, naming the field
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            creative.full_clean()
+        errors = caught.value.message_dict["cta_url"]
+    assert errors == [
+        "Links to other sites may go only to hosts compliance has allowed "
+        f"(setting TARGETING_LINK_HOSTS): {urlsplit(url).hostname}"
+    ]
+
+
+@pytest.mark.django_db
+def test_outside_links_in_rich_text_follow_the_same_rule(settings):
+    settings.TARGETING_LINK_HOSTS = ["bank.example"]
+    body = '<p>See <a href="https://bank.example/a">ours</a> and <a href="https://evil.example/">x</a></p>'
+
+    with pytest.raises(ValidationError) as caught:
+        CreativeFactory.build(body=body).full_clean()
+    assert "body" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        PlacementFactory.build(default_body=body).full_clean()
+    assert "default_body" in caught.value.message_dict
+
+    CreativeFactory.build(
+        body='<p><a href="/cards/">cards</a> <a href="tel:95568">call</a></p>'
+    ).full_clean()
 
 
 @pytest.mark.django_db
@@ -118,3 +164,14 @@ def test_a_placement_link_label_needs_a_target():
     placement = PlacementFactory.build(default_link_label="More", default_link_url="")
     with pytest.raises(ValidationError):
         placement.full_clean()
+
+
+@pytest.mark.django_db
+def test_the_outside_link_error_speaks_chinese(settings):
+    settings.TARGETING_LINK_HOSTS = []
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        CreativeFactory.build(cta_url="https://elsewhere.example/").full_clean()
+
+    assert caught.value.message_dict["cta_url"] == [
+        "链接到其他网站时，只能指向合规已允许的主机（设置 TARGETING_LINK_HOSTS）：elsewhere.example"
+    ]
