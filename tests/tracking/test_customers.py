@@ -320,3 +320,11 @@ def test_the_confirmation_window_is_configurable(customer, settings):
     response = client.get("/account/profile/download/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_the_profile_page_says_a_password_is_asked_and_links_without_download(customer):
+    page = signed_in(customer).get("/account/profile/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "为保护您的数据，我们会先请您再次输入密码" in text
+    # a download attribute would save the password page as a file instead of showing it
+    assert 'href="/account/profile/download/">' in text
