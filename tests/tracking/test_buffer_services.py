@@ -142,8 +142,7 @@ def test_poisoned_stream_entries_go_to_the_dead_letters_and_later_events_flow(
     assert client.xpending(buffer.stream_key(), buffer.GROUP)["pending"] == 0
     # and the poisoned entries wait in the dead letters with their reason
     letters = {
-        json.loads(letter["payload"])["i"]: letter["reason"]
-        for letter in buffer.dead_letters()
+        json.loads(letter["payload"])["i"]: letter["reason"] for letter in buffer.dead_letters()
     }
     assert letters == {
         "poison-nan": "properties.results: expected a finite number within ±(2^53-1), got NaN",
