@@ -101,42 +101,63 @@ def _key_label(key: str) -> str:
 def hostile_values(value: Any, path: str = "", depth: int = 1) -> dict[str, str]:
     """Values no event may carry anywhere (known fields or not), by path within the event:
     refused numbers, non-finite floats, out-of-range integers, control characters, lone
-    surrogates, nesting deeper than ``MAX_EVENT_DEPTH``."""
-    errors: dict[str, str] = {}
+    surrogates, nesting deeper than ``MAX_EVENT_DEPTH``.
 
-    def at(name: str) -> str:
-        return name or "event"
+    On the event API's hot path: plain strings and small numbers are passed over without
+    building their path, which is formatted only for an error."""
+    errors: dict[str, str] = {}
+    search = FORBIDDEN_CHARACTER.search
+
+    def leaf_error(item: Any) -> str | None:
+        kind = type(item)
+        if kind is str:
+            bad = search(item)
+            return _describe_character(bad.group()) if bad else None
+        if kind is int:
+            return None if -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER else OUT_OF_RANGE
+        if kind is float:
+            return None if math.isfinite(item) else f"expected a finite number, got {item}"
+        if kind is RefusedNumber:
+            return f"expected a finite number within ±(2^53-1), got {item.literal}"
+        return None  # None, True, False
 
     def walk(item: Any, where: str, level: int) -> None:
-        if isinstance(item, dict | list):
-            if level > MAX_EVENT_DEPTH:
-                errors[at(where)] = f"nested too deeply (at most {MAX_EVENT_DEPTH} levels)"
-                return
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    label = _key_label(key)
-                    child_path = f"{where}.{label}" if where else label
-                    bad = FORBIDDEN_CHARACTER.search(key)
-                    if bad:
-                        errors[child_path] = "name: " + _describe_character(bad.group())
-                        continue
-                    walk(child, child_path, level + 1)
-            else:
-                for index, child in enumerate(item):
-                    walk(child, f"{where}[{index}]", level + 1)
-        elif isinstance(item, RefusedNumber):
-            errors[at(where)] = f"expected a finite number within ±(2^53-1), got {item.literal}"
-        elif isinstance(item, float) and not math.isfinite(item):
-            errors[at(where)] = f"expected a finite number, got {item}"
-        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_SAFE_INTEGER:
-            errors[at(where)] = "expected a number within ±(2^53-1)"
-        elif isinstance(item, str):
-            bad = FORBIDDEN_CHARACTER.search(item)
-            if bad:
-                errors[at(where)] = _describe_character(bad.group())
+        if level > MAX_EVENT_DEPTH:
+            errors[where or "event"] = f"nested too deeply (at most {MAX_EVENT_DEPTH} levels)"
+            return
+        pairs = item.items() if type(item) is dict else enumerate(item)
+        for key, child in pairs:
+            if type(key) is str and search(key):
+                label = _key_label(key)
+                errors[f"{where}.{label}" if where else label] = "name: " + _describe_character(
+                    search(key).group()  # type: ignore[union-attr]
+                )
+                continue
+            kind = type(child)
+            if kind is dict or kind is list:
+                walk(child, _child_path(where, key), level + 1)
+                continue
+            message = leaf_error(child)
+            if message is not None:
+                errors[_child_path(where, key)] = message
 
-    walk(value, path, depth)
+    if type(value) is dict or type(value) is list:
+        walk(value, path, depth)
+    else:
+        message = leaf_error(value)
+        if message is not None:
+            errors[path or "event"] = message
     return errors
+
+
+OUT_OF_RANGE = "expected a number within ±(2^53-1)"
+
+
+def _child_path(where: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    label = _key_label(key)
+    return f"{where}.{label}" if where else label
 
 
 def text(
