@@ -79,11 +79,17 @@ def member_for(user: Any) -> Member:
 
 
 def notify(recipient: Any, kind: str, message: str, url: str = "") -> Notification:
-    """Add an in-portal notification and send it by email once the transaction commits."""
+    """Add an in-portal notification and send it by email once the transaction commits.
+
+    NUL is dropped (PostgreSQL cannot store it) whatever text older rows feed in.
+    """
     from community.tasks import send_notification_email
 
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, message=message[:255], url=url[:255]
+        recipient=recipient,
+        kind=kind,
+        message=message.replace("\x00", "")[:255],
+        url=url.replace("\x00", "")[:255],
     )
     transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
