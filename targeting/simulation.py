@@ -100,6 +100,12 @@ def _check_value(field: str, value: Any, depth: int = 0) -> None:
         raise SimulationError(field, "expected a string, number, true/false or a list of them")
 
 
+def _is_whole(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
 def _parse_url(url: str) -> tuple[str, str, Any]:
     """(url, site host, parts) of a landing URL; relative URLs land on the site's own host."""
     try:
@@ -192,6 +198,9 @@ def build_context(
         if name not in ATTRIBUTES:
             raise SimulationError(f"attributes.{name}", "unknown attribute")
         _check_value(f"attributes.{name}", value)
+        if ATTRIBUTES[name].type == "int" and value is not None and not _is_whole(value):
+            # The engine would read "30" as 30; the API's contract is a JSON number.
+            raise SimulationError(f"attributes.{name}", "expected a whole number")
         try:
             overrides[name] = coerce(name, value)
         except ValueError as exc:

@@ -40,26 +40,70 @@ def clean_rich_text(value: str) -> str:
     return EditorHTMLConverter(features=SHORT_RICH_TEXT).to_database_format(value)
 
 
-class TargetingModelSerializer(serializers.ModelSerializer):
+def json_type_problem(field: serializers.Field, value: Any) -> str | None:
+    """Why ``value`` is not the JSON type the schema promises for ``field`` (DRF is lenient:
+    it reads ``0`` as false, ``"3"`` as 3 and ``42`` as "42"; the documented contract is not)."""
+    if value is None:
+        return None if field.allow_null else _("This field may not be null.")
+    if isinstance(field, serializers.BooleanField):
+        ok = isinstance(value, bool)
+        expected = _("Expected true or false.")
+    elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        expected = _("Expected a whole number.")
+    elif isinstance(
+        field,
+        serializers.CharField
+        | serializers.DateTimeField
+        | serializers.SlugRelatedField
+        | serializers.ChoiceField,
+    ) and not isinstance(field, serializers.JSONField):
+        ok = isinstance(value, str) or (
+            isinstance(field, serializers.ChoiceField)
+            and not isinstance(field, serializers.CharField)
+            and all(not isinstance(c, str) for c in field.choices)
+        )
+        expected = _("Expected a string.")
+    elif isinstance(
+        field, serializers.ListField | serializers.ManyRelatedField | serializers.ListSerializer
+    ):
+        ok = isinstance(value, list)
+        expected = _("Expected a list.")
+    elif isinstance(field, serializers.Serializer):
+        ok = isinstance(value, dict)
+        expected = _("Expected an object.")
+    else:
+        return None
+    return None if ok else expected
+
+
+class StrictJSONTypes:
+    """Refuse values of the wrong JSON type and unknown fields before DRF converts them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = self.fields  # type: ignore[attr-defined]
+            read_only = {name for name, f in fields.items() if f.read_only}
+            unknown = sorted(set(data) - set(fields) - read_only)
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: [_("Unknown field.")]})
+            for name, value in data.items():
+                field = fields.get(name)
+                if field is None or field.read_only:
+                    continue
+                problem = json_type_problem(field, value)
+                if problem:
+                    raise serializers.ValidationError({name: [problem]})
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class TargetingModelSerializer(StrictJSONTypes, serializers.ModelSerializer):
     """Runs the model's ``clean()`` on the changed object and writes through Wagtail's actions."""
 
     #: Fields a caller may set on create only (templates, rules and reports refer to them).
     immutable_fields: tuple[str, ...] = ("slug",)
     #: Many-to-many and inline fields, set on the object apart from plain fields.
     relation_fields: tuple[str, ...] = ()
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        # DRF ignores keys it does not know; a misspelt field must not be silently dropped.
-        if isinstance(data, dict):
-            writable = {name for name, f in self.fields.items() if not f.read_only}
-            unknown = sorted(set(data) - writable - {"url", "id"} - self._read_only_names())
-            if unknown:
-                raise serializers.ValidationError({unknown[0]: [_("Unknown field.")]})
-        return super().to_internal_value(data)
-
-    def _read_only_names(self) -> set[str]:
-        # Sending back what was read (live, status...) is harmless: those are ignored.
-        return {name for name, f in self.fields.items() if f.read_only}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -218,7 +262,7 @@ class CreativeSerializer(DraftStateFields, TargetingModelSerializer):
         return clean_rich_text(value)
 
 
-class CampaignCreativeSerializer(serializers.Serializer):
+class CampaignCreativeSerializer(StrictJSONTypes, serializers.Serializer):
     """A creative in the campaign's rotation and its share of showings."""
 
     creative = serializers.PrimaryKeyRelatedField(queryset=Creative.objects.all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import Permission
 from wagtail.models import ModelLogEntry
 
@@ -190,3 +191,23 @@ def test_an_unknown_field_is_400_naming_it_not_silently_dropped(marketer_client)
 
     assert response.status_code == 400
     assert "enabeld" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("publish", 0), ("enabled", "true"), ("name", 42), ("slug", ["x"])],
+)
+def test_a_value_of_the_wrong_json_type_is_400_naming_it(marketer_client, field, value):
+    # DRF would read 0 as false and 42 as "42"; the documented contract is typed JSON.
+    body = {
+        "name": "Phones",
+        "slug": "phones",
+        "rule": {"attr": "device.type", "op": "eq", "value": "mobile"},
+        field: value,
+    }
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Segment.objects.filter(slug="phones").exists()

@@ -202,7 +202,8 @@ def test_a_customer_id_is_400_even_for_a_profile_reader(
     response = client.post(URL, {"request": {"visitor": "customer-7"}}, format="json")
 
     assert response.status_code == 400
-    assert "browser visitor id" in response.json()["errors"]["request.visitor"]
+    # (unprefixed paths speak the site's default language, Chinese)
+    assert "浏览器访客 ID" in response.json()["errors"]["request.visitor"]
     assert SEARCH not in response.content.decode()
 
 
@@ -260,3 +261,14 @@ def test_an_oversized_body_is_413_before_it_is_read(marketer_client, settings):
 
     assert response.status_code == 413
     assert "body" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["3", 3.5, True])
+def test_a_whole_number_attribute_takes_only_a_json_whole_number(marketer_client, value):
+    body = {"attributes": {"profile.risk_tolerance": value}}
+
+    response = marketer_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert "attributes.profile.risk_tolerance" in response.json()["errors"]
