@@ -438,7 +438,8 @@ def _attribute_schema(attribute: Any) -> dict[str, Any]:
     }
     schema = dict(kinds[attribute.type])
     if attribute.choices is not None:
-        schema["enum"] = list(attribute.choices)
+        # null ("unknown") is allowed: with nullable, OpenAPI 3.0 wants it listed in the enum too.
+        schema["enum"] = [*attribute.choices, None]
     schema["nullable"] = True
     if attribute.label:
         schema["description"] = str(attribute.label)

@@ -78,6 +78,7 @@ def test_request_bodies_are_as_strict_as_the_parser(schema):
     attributes = simulation["properties"]["attributes"]
     assert attributes["additionalProperties"] is False
     assert attributes["properties"]["profile.age"]["maximum"] == 2**53 - 1
+    assert None in attributes["properties"]["profile.risk_tolerance"]["enum"]  # null: unknown
     visitor = components["SimulationRequestRequest"]["properties"]["visitor"]
     assert visitor["pattern"] == "^[A-Za-z0-9]{32}$"
 
