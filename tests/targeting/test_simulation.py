@@ -227,3 +227,24 @@ def test_hostile_values_are_refused_naming_the_field(db, spec, attributes, field
     with pytest.raises(SimulationError) as caught:
         simulate(spec, attributes, [])
     assert caught.value.field == field
+
+
+def test_the_audience_estimate_gives_a_reviewer_counts_never_stored_profiles(
+    client, reviewer, stored_visitors
+):
+    # Given a reviewer without the visitors permission estimating a rule on search terms
+    import json
+
+    client.force_login(reviewer)
+    rule = {"attr": "behaviour.searches", "op": "contains", "value": SEARCH}
+
+    # When they ask for the estimate
+    response = client.post(reverse("targeting_audience_estimate"), {"rule": json.dumps(rule)})
+
+    # Then they get counts only: no visitor id and no stored behaviour comes back
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert BROWSER_ID not in text
+    assert "customer-7" not in text
+    assert "searches" not in text
+    assert response.json()["visitors"]["matched"] == 2
