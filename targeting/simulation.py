@@ -165,17 +165,23 @@ def build_context(
     unknown = sorted(set(spec) - set(REQUEST_KEYS))
     if unknown:
         raise SimulationError(f"request.{unknown[0]}", "unknown key")
+    for key, value in spec.items():
+        # Absent means "as a real request would have it"; present must be a real value.
+        if value is None:
+            raise SimulationError(f"request.{key}", "expected a string")
+    if "at" in spec and spec["at"] == "":
+        raise SimulationError("request.at", "expected an ISO 8601 date-time")
     now = parse_at(spec.get("at"))
     url, site_host, parts = _parse_url(_text(spec, "url") or "/")
     ip = _text(spec, "ip").strip()
-    if ip:
+    if "ip" in spec:
         import ipaddress
 
         try:
             ipaddress.ip_address(ip)
         except ValueError:
             raise SimulationError("request.ip", "expected an IPv4 or IPv6 address") from None
-    visitor = _text(spec, "visitor").strip() or None
+    visitor = _text(spec, "visitor").strip() if "visitor" in spec else None
     if visitor is not None:
         if not BROWSER_VISITOR_ID.match(visitor):
             raise SimulationError(

@@ -205,6 +205,10 @@ def test_a_profile_reader_previews_a_stored_browser_visitor(client, marketer, st
     ("spec", "attributes", "field"),
     [
         ({"url": "http://[::1"}, {}, "request.url"),
+        ({"visitor": ""}, {}, "request.visitor"),
+        ({"ip": ""}, {}, "request.ip"),
+        ({"at": ""}, {}, "request.at"),
+        ({"referrer": None}, {}, "request.referrer"),
         ({"url": "https://bank.example:99999/"}, {}, "request.url"),
         ({"url": "/?q=\x00"}, {}, "request.url"),
         ({"url": "/" + "a" * 5000}, {}, "request.url"),
