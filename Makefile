@@ -4,19 +4,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-STAMP := $(VENV)/.installed
+# Two stamps: running needs requirements.txt only (a fresh clone answers sooner and the
+# virtualenv stays small); test, lint, bench, security and format add requirements-dev.txt.
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install migrate seed test test-fast lint security format bench clean
+.PHONY: run install install-run migrate seed test test-fast lint security format bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(RUN_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+## What running needs (make run); `make install` adds the test, lint and benchmark tools.
+install-run: $(RUN_STAMP)
+
 install: $(STAMP)
 
-migrate: install
+migrate: install-run
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
