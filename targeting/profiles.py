@@ -194,9 +194,17 @@ def load_customer(user: Any, now: datetime | None = None) -> dict[str, Any] | No
     now = now or timezone.now()
     result = {k: v for k, v in doc.items() if k != "crm"}
     result["crm_segments"] = sorted(
-        code for code, expires in doc.get("crm", []) if not expires or _parse(expires) > now
+        code for code, expires in doc.get("crm", []) if _membership_in_force(expires, now)
     )
     return result
+
+
+def _membership_in_force(expires: Any, now: datetime) -> bool:
+    """A CRM code counts without expiry or until it; an unreadable expiry drops only that code."""
+    if not expires:
+        return True
+    parsed = _parse(expires)
+    return parsed is not None and parsed > now
 
 
 def forget_customer(user_id: int) -> None:

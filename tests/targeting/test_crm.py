@@ -6,12 +6,13 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from targeting.crm import import_memberships
 from targeting.models import CrmMembership
-from targeting.profiles import load_customer
+from targeting.profiles import customer_key, load_customer
 from tests.targeting.factories import CustomerProfileFactory
 
 GOOD_AND_BAD = """customer,code,expires
@@ -143,3 +144,22 @@ def test_a_bare_date_means_the_end_of_that_day(db):
 
     expires = timezone.localtime(CrmMembership.objects.get().expires_at)
     assert (expires.date().isoformat(), expires.hour, expires.minute) == ("2030-06-30", 23, 59)
+
+
+@pytest.mark.django_db
+def test_one_malformed_expiry_drops_only_that_membership():
+    # Given a customer whose cached document holds one CRM code with an unreadable expiry,
+    # one without expiry and one in force (an older cache entry or a hand-edited one)
+    profile = CustomerProfileFactory(customer_number="C0000010", income_band="high")
+    next_year = (timezone.localdate() + timedelta(days=365)).isoformat()
+    load_customer(profile.user)  # fills the cache
+    doc = cache.get(customer_key(profile.user.pk))
+    doc["crm"] = [["VIP", "next tuesday"], ["SME", None], ["GOLD", next_year]]
+    cache.set(customer_key(profile.user.pk), doc)
+
+    # When the engine loads the customer
+    customer = load_customer(profile.user)
+
+    # Then only the unreadable membership is dropped; the rest of the profile stays known
+    assert customer["crm_segments"] == ["GOLD", "SME"]
+    assert customer["income_band"] == "high"
