@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/djhtml --check templates
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python .ci/mypy_baseline.py
 
 ## Security checks: bandit (any finding fails; a false positive needs `# nosec BXXX` and its
 ## reason), schemathesis against the API's own schema, and the community XSS corpus.

@@ -52,7 +52,7 @@ from .attributes import ALL_OPERATORS, ATTRIBUTES, Attribute, is_iso_date
 try:  # Python's own regular expression parser, used only to analyse staff-written patterns.
     import re._parser as _sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
 
 logger = logging.getLogger("targeting.engine")
 

@@ -162,7 +162,7 @@ def _dict(value: Any) -> dict[str, Any]:
 def packaged_database_path() -> str | None:
     """The development GeoLite2 City file shipped by ``maxminddb-geolite2``, if installed."""
     try:
-        from _maxminddb_geolite2 import geolite2_database  # type: ignore[import-untyped]
+        from _maxminddb_geolite2 import geolite2_database
     except ImportError:
         return None
     return str(geolite2_database())
