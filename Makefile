@@ -48,6 +48,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python .ci/mypy_baseline.py
+	$(BIN)/lint-imports
 
 ## Security checks: bandit (any finding fails; a false positive needs `# nosec BXXX` and its
 ## reason), schemathesis against the API's own schema, and the community XSS corpus.
