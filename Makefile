@@ -49,6 +49,12 @@ lint: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python .ci/mypy_baseline.py
 	$(BIN)/lint-imports
+	@if command -v npm >/dev/null 2>&1; then \
+	  test node_modules/.package-lock.json -nt package-lock.json \
+	    || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	  echo "node_modules/.bin/eslint static eslint.config.js"; \
+	  node_modules/.bin/eslint static eslint.config.js; \
+	else echo "lint: npm not found, JavaScript not linted (eslint needs Node 20.19+)"; fi
 
 ## Security checks: bandit (any finding fails; a false positive needs `# nosec BXXX` and its
 ## reason), schemathesis against the API's own schema, and the community XSS corpus.

@@ -59,7 +59,7 @@
     var payload = JSON.stringify({ events: batch });
     // sendBeacon survives the page being closed; its text/plain body needs no CORS preflight.
     if (navigator.sendBeacon) {
-      try { if (navigator.sendBeacon(endpoint, payload)) { return; } } catch (e) { /* fall through */ }
+      try { if (navigator.sendBeacon(endpoint, payload)) { return; } } catch { /* fall through */ }
     }
     if (window.fetch) {
       fetch(endpoint, {

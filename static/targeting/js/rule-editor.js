@@ -67,7 +67,7 @@
       if (value && typeof value === "object" && !Array.isArray(value)) {
         return Object.keys(value).length ? value : { all: [] };
       }
-    } catch (e) {
+    } catch {
       return null;
     }
     return null;
