@@ -18,7 +18,7 @@ def deposits(personal_index):
 
 
 def compare(client, ids):
-    return client.get(reverse("products:compare"), {"ids": ids})
+    return client.get(reverse("products:compare"), {"ids": ids}, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
 def test_two_products_are_shown_side_by_side(client, deposits):
@@ -52,14 +52,14 @@ def test_one_product_is_not_a_comparison(client, deposits):
     response = compare(client, str(deposits[0].pk))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Choose at least 2 products" in html or "至少" in html
+    assert "请至少选择 2 个同类产品进行比较。" in html
     assert "<table" not in html
 
 
 def test_five_products_are_too_many(client, deposits):
     response = compare(client, ",".join(str(page.pk) for page in deposits))
     html = response.content.decode()
-    assert "at most 4" in html or "最多" in html
+    assert "一次最多比较 4 个产品，您选择了 5 个。" in html
     assert "<table" not in html
 
 
@@ -68,7 +68,7 @@ def test_products_of_different_types_are_not_compared(client, deposits, personal
         parent=personal_index, product_type=ProductType.LOAN, rate_label="参考年利率"
     )
     html = compare(client, f"{deposits[0].pk},{loan.pk}").content.decode()
-    assert "same type" in html or "同类" in html
+    assert "只能比较同类产品，您选择了：" in html
     assert "<table" not in html
 
 

@@ -66,7 +66,7 @@ def test_product_page_shows_key_facts_risk_channels_and_promo_slot(client, perso
     assert "¥10,000" in html
     assert "risk-badge--r2" in html
     assert "R1" in html and "R5" in html  # the explanation of the whole scale
-    assert "Mobile banking" in html or "手机银行" in html
+    assert "<li>手机银行</li>" in html  # where to get it
     assert '<aside class="promo-slot" data-placement="product-sidebar"></aside>' in html
     assert f'href="{product.url}apply/"' in html
     assert 'data-product-category="wealth"' in html

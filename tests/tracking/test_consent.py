@@ -79,8 +79,10 @@ def test_cookie_settings_show_the_current_choice_and_are_linked_from_the_footer(
 
 
 def test_cookie_settings_say_when_the_browser_opts_out(client):
-    page = client.get("/privacy/cookies/", HTTP_SEC_GPC="1").content.decode()
-    assert "Global Privacy Control" in page or "全球隐私控制" in page
+    page = client.get(
+        "/privacy/cookies/", HTTP_SEC_GPC="1", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "您的浏览器要求网站不要跟踪您（全球隐私控制或“请勿跟踪”）" in page
 
 
 def test_pages_carry_the_beacon_and_declare_the_endpoint(client):
