@@ -49,6 +49,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python .ci/mypy_baseline.py
 	$(BIN)/lint-imports
+	$(BIN)/python .ci/check_translations.py
 	@if command -v npm >/dev/null 2>&1; then \
 	  test node_modules/.package-lock.json -nt package-lock.json \
 	    || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
