@@ -65,6 +65,11 @@ def entries(po_text: str) -> list[str]:
 
 
 def main() -> int:
+    if shutil.which("msgattrib") is None:
+        print(
+            "check_translations: GNU gettext is missing (apt-get install gettext)", file=sys.stderr
+        )
+        return 2
     with tempfile.TemporaryDirectory(prefix="portal-i18n-") as tmp:
         work = Path(tmp)
         copy_sources(work)
