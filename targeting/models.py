@@ -226,6 +226,11 @@ class Placement(index.Indexed, models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["name"]
+        permissions = [
+            # A channel system's token (app backend, branch screens) asking the decide API what
+            # a named customer would see; the grant reads that customer's audiences.
+            ("decide_for_customer", _("Can ask decisions on behalf of a customer")),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,6 +17,9 @@ VIEW = ["%(app_label)s.view_%(model_name)s"]
 #: The admin's "Preview as a visitor" needs this too: simulating is reading the audiences.
 SIMULATE_PERMISSION = "targeting.view_segment"
 
+#: A channel system asking ``GET /api/v1/decide?customer=`` for a customer (token callers only).
+DECIDE_FOR_CUSTOMER_PERMISSION = "targeting.decide_for_customer"
+
 CRM_UPSERT_PERMISSIONS = ("targeting.add_crmmembership", "targeting.change_crmmembership")
 CRM_REPLACE_PERMISSION = "targeting.delete_crmmembership"
 

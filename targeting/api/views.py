@@ -8,6 +8,7 @@ Views only coordinate: parse, check permissions, call the domain (``targeting.re
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,7 @@ from portal.api_schema import ProblemSerializer
 from targeting.api import crm_bulk, revisions, usage
 from targeting.api.permissions import (
     CRM_REPLACE_PERMISSION,
+    DECIDE_FOR_CUSTOMER_PERMISSION,
     CanSimulate,
     CanUpsertCrmMemberships,
     TargetingModelPermissions,
@@ -47,7 +49,7 @@ from targeting.api.serializers import (
     SimulationSerializer,
 )
 from targeting.api.tokens import ApiTokenAuthentication
-from targeting.models import Campaign, Creative, Placement, Segment
+from targeting.models import Campaign, Creative, CustomerProfile, Placement, Segment
 
 logger = logging.getLogger("targeting")
 
@@ -120,14 +122,38 @@ def decide_for_request(request: HttpRequest, placement: str) -> tuple[dict[str, 
         return _default_answer(placement), ""
 
 
-class DecideView(APIView):
-    """``GET /api/v1/decide?placement=<slug>``: what the page would show this visitor."""
+#: A CRM customer number as ``customer_number`` stores it (the CRM bulk API's ``customer``).
+CUSTOMER_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
-    # Public, and for the visitor rather than an API caller: the decision reads the visitor
-    # (cookies, headers, a signed-in customer's session) through request.visitor. No API
-    # authentication runs, so an anonymous call reads neither session nor token tables.
+
+def _customer_user(value: str) -> Any | None:
+    """The user whose CRM customer number is ``value``; None when nobody has it."""
+    profile = (
+        CustomerProfile.objects.select_related("user")
+        .filter(customer_number=value, user__is_active=True)
+        .first()
+    )
+    return profile.user if profile is not None else None
+
+
+class DecideView(APIView):
+    """``GET /api/v1/decide?placement=<slug>``: what the page would show this visitor.
+
+    The visitor is the page's: Django's own session user (a signed-in customer sees their
+    campaigns here as on the page). A channel system may add ``customer=<customer number>``
+    with a token whose user holds ``targeting.decide_for_customer``.
+    """
+
+    # No DRF authentication: it would replace the page's user with AnonymousUser (its
+    # authenticators run instead of Django's session middleware, and an empty list means
+    # anonymous). The session is read lazily by Django, only when a rule asks about the
+    # customer, so an anonymous visitor without a session costs no query; a token is read
+    # only for ``customer`` (a stale token elsewhere does not stop a public decision).
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+
+    def perform_authentication(self, request: Request) -> None:
+        """Keep ``request._request.user`` as Django's session middleware set it."""
 
     @extend_schema(
         operation_id="decide",
@@ -138,7 +164,15 @@ class DecideView(APIView):
                 {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 255},
                 required=True,
                 description="The placement's slug.",
-            )
+            ),
+            OpenApiParameter(
+                "customer",
+                {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"},
+                required=False,
+                description="Decide for this customer (their CRM customer number) instead of "
+                "the requesting visitor. Only with `Authorization: Token ...` of a user "
+                "holding `targeting.decide_for_customer`.",
+            ),
         ],
         responses={
             200: OpenApiResponse(
@@ -146,8 +180,20 @@ class DecideView(APIView):
                 description="The decision; `campaign` and `creative` are null for the "
                 "placement's default content. Header `X-Audience-Key` names the audience.",
             ),
-            400: OpenApiResponse(ErrorsSerializer, description="`placement` missing."),
-            404: OpenApiResponse(ErrorsSerializer, description="Unknown placement."),
+            400: OpenApiResponse(
+                ErrorsSerializer, description="`placement` missing, or `customer` malformed."
+            ),
+            401: OpenApiResponse(
+                ErrorsSerializer, description="`customer` with an invalid or expired token."
+            ),
+            403: OpenApiResponse(
+                ErrorsSerializer,
+                description="`customer` without a token, or with a token lacking "
+                "`targeting.decide_for_customer`.",
+            ),
+            404: OpenApiResponse(
+                ErrorsSerializer, description="Unknown placement, or no such `customer`."
+            ),
         },
         tags=["decisions"],
     )
@@ -158,6 +204,11 @@ class DecideView(APIView):
         if len(slugs) > 1:
             return errors(400, placement=_("Ask for one placement per request."))
         slug = slugs[0]
+        on_behalf = "customer" in request.query_params
+        if on_behalf:
+            refused = self._act_for_customer(request)
+            if refused is not None:
+                return refused
         if _placement_exists(slug) is False:
             return errors(404, placement=_("Unknown placement %r.") % slug)
         answer, audience_key = decide_for_request(request._request, slug)
@@ -165,10 +216,44 @@ class DecideView(APIView):
         # Decisions vary by audience, not by person: private to the browser here; a CDN in
         # front must key on X-Audience-Key (see docs/api.md) instead of caching this answer.
         patch_cache_control(response, private=True, max_age=0)
-        patch_vary_headers(response, DECISION_VARY)
+        patch_vary_headers(response, DECISION_VARY + (("Authorization",) if on_behalf else ()))
         if audience_key:
             response["X-Audience-Key"] = audience_key
         return response
+
+    def _act_for_customer(self, request: Request) -> Response | None:
+        """Make the named customer the visitor, or say why not (400, 401, 403 or 404)."""
+        values = request.query_params.getlist("customer")
+        if len(values) != 1 or not CUSTOMER_NUMBER.fullmatch(values[0]):
+            return errors(
+                400, customer=_("Give one customer number (letters, digits, - _ .; 40 at most).")
+            )
+        authentication = ApiTokenAuthentication()
+        try:
+            authenticated = authentication.authenticate(request)
+        except AuthenticationFailed as failure:
+            response = errors(401, customer=str(failure.detail))
+            response["WWW-Authenticate"] = authentication.authenticate_header(request)
+            return response
+        system = authenticated[0] if authenticated else None
+        if system is None or not system.has_perm(DECIDE_FOR_CUSTOMER_PERMISSION):
+            return errors(
+                403,
+                customer=_(
+                    "Deciding for a customer needs an API token with the permission "
+                    "targeting.decide_for_customer."
+                ),
+            )
+        customer = _customer_user(values[0])
+        if customer is None:
+            return errors(404, customer=_("No customer has this customer number."))
+        # The decision reads this customer's profile and CRM segments; the calling system's
+        # own cookies (consent, visitor id) and session are not the customer's: drop them.
+        django_request = request._request
+        django_request.user = customer
+        django_request.COOKIES = {}
+        django_request.__dict__.pop("visitor", None)
+        return None
 
 
 # --- Simulate -------------------------------------------------------------------------------

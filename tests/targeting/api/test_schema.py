@@ -27,7 +27,12 @@ def test_the_schema_is_valid_openapi_covering_every_endpoint(client):
     } <= paths
     assert all(path.startswith("/api/") for path in paths)  # nothing of the admin's API
     decide = schema["paths"]["/api/v1/decide"]["get"]
-    assert decide["parameters"][0]["name"] == "placement"
+    parameters = {parameter["name"]: parameter for parameter in decide["parameters"]}
+    assert parameters["placement"]["required"] is True
+    # a channel system's customer, documented with its pattern and the refusals
+    assert not parameters["customer"].get("required")
+    assert parameters["customer"]["schema"]["pattern"]
+    assert {"400", "401", "403", "404"} <= set(decide["responses"])
     assert "Decision" in str(decide["responses"]["200"])
 
 
