@@ -3,7 +3,7 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REST_FRAMEWORK, env
+from .base import BASE_DIR, REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -20,6 +20,21 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Without Redis, the cache lives in files under var/cache, shared by every process of the checkout:
+# a CRM import or an approval in another process (manage.py, the shell) bumps the snapshot version
+# and drops cached profiles where the running server sees them (local memory would keep its own
+# copy until restart). Tests keep local memory (settings/test.py), production keeps Redis.
+LOCAL_CACHE_DIR = env("LOCAL_CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": LOCAL_CACHE_DIR,
+            # Culling may drop any key, the snapshot version too (then: one rebuild); keep it rare.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # api: the browsable API, for exploring locally only (production and tests render JSON only).
 REST_FRAMEWORK = {

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 
+from portal.settings import dev as dev_settings
 from targeting import snapshot as snapshot_module
 from targeting.snapshot import VERSION_KEY, get_snapshot
 from tests.targeting.factories import (
@@ -77,3 +83,38 @@ def test_the_version_key_is_checked_at_most_once_a_second(monkeypatch):
     # and picks the new version up once a second has passed
     clock[0] = 101.2
     assert get_snapshot().version == "from-another-server"
+
+
+@pytest.mark.django_db
+def test_a_bump_in_another_process_reaches_a_development_server(settings, tmp_path):
+    # Given a server on the development settings (`make run`: no Redis) that built its snapshot
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"}
+    env["LOCAL_CACHE_DIR"] = str(tmp_path)
+    caches = copy.deepcopy(dev_settings.CACHES)
+    if caches["default"]["BACKEND"].endswith("FileBasedCache"):
+        caches["default"]["LOCATION"] = str(tmp_path)
+    settings.CACHES = caches
+    snapshot_module.reset()
+    before = get_snapshot().version
+    # When another process (an approval in the shell, a CRM import) bumps the version
+    bumped = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.core.cache import cache; from targeting import snapshot; "
+            "snapshot.bump_version(); print(cache.get(snapshot.VERSION_KEY))",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()[-1]
+    # Then the server rebuilds on its next check (at most a second later)
+    snapshot_module._state["checked_at"] = 0.0
+    after = get_snapshot().version
+    assert bumped != before
+    assert after == bumped
