@@ -9,7 +9,10 @@ approved copy until it is approved again: ``creative_published`` sends such camp
 compliance, and the admin tells the marketer.
 
 Pinning happens at approval, also for a campaign approved to go live later: the scheduled
-publishing of that revision keeps the content pinned when the reviewer approved it.
+publishing of that revision keeps the content pinned when the reviewer approved it. So that a
+reviewer never approves content that changed while the review was open, publishing a creative
+used by a campaign under review (live or not) cancels that review and starts it again: the
+approval that pins the new content is then given on a task opened after the change.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ CONTENT_FIELDS = (
 
 #: What ``submit_for_approval`` did with a campaign whose creative changed.
 SUBMITTED = "submitted"
-IN_REVIEW = "in_review"
+RESTARTED = "restarted"
 NEEDS_SUBMISSION = "needs_submission"
 
 
@@ -88,37 +91,77 @@ def shows_current_content(link: CampaignCreative, creative: Creative) -> bool:
 
 
 def creative_published(creative: Creative, user: Any) -> list[tuple[Campaign, str]]:
-    """After a creative was published: the live campaigns still showing an older approved copy,
-    each sent to compliance where it can be (``SUBMITTED``), already there (``IN_REVIEW``), or
-    left for a marketer to submit because it holds changes of its own (``NEEDS_SUBMISSION``)."""
+    """After a creative was published: the campaigns whose approval it affects, each with what
+    was done: sent to compliance (``SUBMITTED``), its open review started again on the new
+    content (``RESTARTED``), or left for a marketer to submit because it holds changes of its own
+    (``NEEDS_SUBMISSION``). Live campaigns already showing this content are left alone."""
     from targeting.models import Campaign
 
     outcomes = []
-    campaigns = (
-        Campaign.objects.filter(live=True, campaign_creatives__creative=creative)
-        .distinct()
-        .order_by("name")
-    )
-    for campaign in campaigns:
+    live = Campaign.objects.filter(live=True, campaign_creatives__creative=creative).distinct()
+    for campaign in live:
+        if campaign.current_workflow_state is not None and _under_review(campaign):
+            continue  # handled with the campaigns under review below
         links = [
             link for link in campaign.campaign_creatives.all() if link.creative_id == creative.pk
         ]
         if all(shows_current_content(link, creative) for link in links):
             continue
         outcomes.append((campaign, submit_for_approval(campaign, user)))
-    return outcomes
+    for campaign in _campaigns_under_review_using(creative):
+        outcomes.append((campaign, restart_review(campaign, user)))
+    return sorted(outcomes, key=lambda pair: pair[0].name)
+
+
+def _under_review(campaign: Campaign) -> bool:
+    state = campaign.current_workflow_state
+    return state is not None and state.status == state.STATUS_IN_PROGRESS
+
+
+def _campaigns_under_review_using(creative: Creative) -> list[Campaign]:
+    """Campaigns with a review in progress whose revision under review uses the creative."""
+    from wagtail.models import WorkflowState
+
+    from targeting.models import Campaign
+
+    under_review = WorkflowState.objects.active().filter(
+        base_content_type=Campaign.get_base_content_type()  # type: ignore[attr-defined]
+    )
+    pks = [int(pk) for pk in under_review.values_list("object_id", flat=True)]
+    found = []
+    for campaign in Campaign.objects.filter(pk__in=pks):
+        revision = campaign.current_workflow_task_state.revision
+        rows = (revision.content if revision else {}).get("campaign_creatives") or []
+        if any(row.get("creative") == creative.pk for row in rows):
+            found.append(campaign)
+    return found
+
+
+def restart_review(campaign: Campaign, user: Any) -> str:
+    """Cancel a review in progress and open it again on the campaign's latest revision.
+
+    Only when that revision is the one under review: a newer draft saved since may be
+    unfinished, so then the review is cancelled and a marketer must submit it again.
+    """
+    state = campaign.current_workflow_state
+    under_review = state.current_task_state.revision_id if state.current_task_state else None
+    latest = campaign.latest_revision
+    workflow = state.workflow
+    state.cancel(user=user)
+    if latest is None or latest.pk != under_review:
+        return NEEDS_SUBMISSION
+    workflow.start(campaign, user)
+    return RESTARTED
 
 
 def submit_for_approval(campaign: Campaign, user: Any) -> str:
     """Send an unchanged live campaign to its approval workflow, as "Submit" in the admin does.
 
-    A campaign with a workflow under way is left to it (approval pins the creatives then); one
-    with unpublished changes, or sent back for changes, is not submitted on the marketer's behalf,
-    since that would put someone's unfinished draft in front of compliance.
+    A campaign with unpublished changes, or sent back for changes, is not submitted on the
+    marketer's behalf, since that would put someone's unfinished draft in front of compliance.
     """
-    state = campaign.current_workflow_state
-    if state is not None:
-        return IN_REVIEW if state.status == state.STATUS_IN_PROGRESS else NEEDS_SUBMISSION
+    if campaign.current_workflow_state is not None:
+        return NEEDS_SUBMISSION
     workflow = campaign.get_workflow()
     if workflow is None or campaign.has_unpublished_changes:
         return NEEDS_SUBMISSION

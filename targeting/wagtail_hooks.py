@@ -93,9 +93,9 @@ class CreativeEditView(EditView):
                 "Campaign “%(campaign)s” keeps showing the approved version of this creative. "
                 "The change has been sent to compliance and shows once they approve it."
             ),
-            approval.IN_REVIEW: _(
-                "Campaign “%(campaign)s” is awaiting approval: the change to this creative "
-                "shows once compliance approves it."
+            approval.RESTARTED: _(
+                "Campaign “%(campaign)s” was awaiting approval: its review has started again "
+                "so that compliance sees this change, which shows once they approve it."
             ),
             approval.NEEDS_SUBMISSION: _(
                 "Campaign “%(campaign)s” keeps showing the approved version of this creative. "

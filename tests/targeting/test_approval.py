@@ -243,3 +243,66 @@ def test_a_script_that_reached_a_creative_row_never_reaches_the_page(client):
     assert "Hi" in html
     assert "steal()" not in html
     assert "javascript:" not in html
+
+
+@pytest.fixture
+def campaign_in_review(db, marketer):
+    """A new campaign showing "Autumn offer", submitted to compliance and not yet approved."""
+    creative = publish(CreativeFactory(headline="Autumn offer", cta_url="/products/"))
+    campaign = CampaignFactory.build(slug="autumn", live=False)
+    campaign.placements = [PlacementFactory(slug="home-hero")]
+    campaign.campaign_creatives = [CampaignCreative(creative=creative, weight=1)]
+    campaign.save()
+    campaign.save_revision(user=marketer)
+    campaign.get_workflow().start(campaign, marketer)
+    campaign.refresh_from_db()
+    return campaign
+
+
+@pytest.mark.django_db
+def test_a_creative_changed_during_review_restarts_the_review(
+    campaign_in_review, client, marketer, reviewer, django_capture_on_commit_callbacks
+):
+    # Given a campaign under review, and the task the reviewer has open
+    first_state = campaign_in_review.current_workflow_state
+    creative = campaign_in_review.campaign_creatives.get().creative
+
+    # When a marketer publishes a new headline for its creative while the review is open
+    creative.headline = "Win a car"
+    publish(creative)
+    outcomes = approval.creative_published(creative, marketer)
+
+    # Then the open review is cancelled and a new one opened after the change
+    assert [(c.pk, o) for c, o in outcomes] == [(campaign_in_review.pk, approval.RESTARTED)]
+    first_state.refresh_from_db()
+    assert first_state.status == first_state.STATUS_CANCELLED
+    campaign_in_review.refresh_from_db()
+    second_state = campaign_in_review.current_workflow_state
+    assert second_state.pk != first_state.pk
+    assert second_state.status == second_state.STATUS_IN_PROGRESS
+
+    # And the reviewer's approval of that new task shows the content it was opened on
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(campaign_in_review, reviewer)
+    snapshot.bump_version()
+    assert shown_headline(client) == "Win a car"
+
+
+@pytest.mark.django_db
+def test_a_review_whose_campaign_has_a_newer_draft_is_cancelled_not_restarted(
+    campaign_in_review, marketer
+):
+    # Given a campaign under review with a newer draft saved since it was submitted
+    campaign_in_review.description = "Unfinished idea"
+    campaign_in_review.save_revision(user=marketer)
+    creative = campaign_in_review.campaign_creatives.get().creative
+
+    # When its creative is published with new content
+    creative.headline = "Changed"
+    publish(creative)
+    outcomes = approval.creative_published(creative, marketer)
+
+    # Then the review is stopped and the marketer must submit the campaign again
+    assert [(c.pk, o) for c, o in outcomes] == [(campaign_in_review.pk, approval.NEEDS_SUBMISSION)]
+    campaign_in_review.refresh_from_db()
+    assert campaign_in_review.current_workflow_state is None
