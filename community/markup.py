@@ -80,7 +80,7 @@ def _has_foreign_scheme(url: str) -> bool:
     scheme as written. Removing every space and control character first closes that gap.
     """
     match = _SCHEME.match(_SPACE_AND_CONTROL.sub("", url).lower())
-    return bool(match) and match.group(1) not in URL_SCHEMES
+    return match is not None and match.group(1) not in URL_SCHEMES
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:

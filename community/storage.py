@@ -20,15 +20,15 @@ class PrivateMediaStorage(FileSystemStorage):
     """A file system storage rooted at ``PRIVATE_MEDIA_ROOT`` (read at call time), without URLs."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     @property
-    def base_url(self) -> str:  # type: ignore[override]
+    def base_url(self) -> str:
         return ""
 
     def url(self, name: str | None) -> str:

@@ -59,7 +59,7 @@ class MenuCache:
 
 def menu_cache_version() -> str:
     """The current version token of the cached menus (made on first use)."""
-    return cache.get_or_set(_VERSION_KEY, uuid4().hex, timeout=None)
+    return str(cache.get_or_set(_VERSION_KEY, uuid4().hex, timeout=None))
 
 
 def invalidate_menus(**_signal_kwargs: Any) -> None:

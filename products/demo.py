@@ -9,6 +9,7 @@ import io
 import json
 import math
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -137,7 +138,7 @@ def _product(
     minimum: int | None = None,
     fees: str = "",
     risk: str = "",
-    channels: list[str] | None = None,
+    channels: Sequence[str] | None = None,
     eligibility: list[str] | None = None,
     apply_label: str = "",
     featured: bool = False,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,7 +104,7 @@ def render_default(placement: PlacementDefault | None) -> SafeString:
     if placement is None:
         return SafeString("")
     # Django's autoescaping template engine already returns a SafeString.
-    return cast(SafeString, render_to_string(DEFAULT_TEMPLATE, {"placement": placement}))
+    return render_to_string(DEFAULT_TEMPLATE, {"placement": placement})
 
 
 def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
@@ -115,7 +115,7 @@ def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
         "c": decision.creative.payload,
     }
     # Django's autoescaping template engine already returns a SafeString.
-    return cast(SafeString, render_to_string(CREATIVE_TEMPLATE, context))
+    return render_to_string(CREATIVE_TEMPLATE, context)
 
 
 def decide_slot(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.template.loader import render_to_string
@@ -64,8 +64,7 @@ class RuleEditorWidget(forms.Textarea):
     ) -> SafeString:
         # The project's template engine (templates/targeting/...), not the form renderer's,
         # which only looks in app directories. Its autoescaping engine returns a SafeString.
-        html = render_to_string(self.template_name, self.get_context(name, value, attrs))
-        return cast(SafeString, html)
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
 
     def format_value(self, value: Any) -> str:
         if value in (None, ""):

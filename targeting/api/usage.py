@@ -7,10 +7,15 @@ so the API refuses and says what uses it. The admin shows the same usage before 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
+if TYPE_CHECKING:  # for annotations only, as the functions import the models when called
+    from targeting.models import Creative, Placement, Segment
 
-def segment_users(segment: models.Model) -> list[str]:
+
+def segment_users(segment: Segment) -> list[str]:
     """Campaigns including or excluding the segment, and segments whose rule names it."""
     from targeting.engine.rules import segments_used
     from targeting.models import Campaign, Segment
@@ -30,7 +35,7 @@ def segment_users(segment: models.Model) -> list[str]:
     return users
 
 
-def placement_users(placement: models.Model) -> list[str]:
+def placement_users(placement: Placement) -> list[str]:
     """Campaigns shown in the placement."""
     return [
         f"campaign {slug}"
@@ -38,7 +43,7 @@ def placement_users(placement: models.Model) -> list[str]:
     ]
 
 
-def creative_users(creative: models.Model) -> list[str]:
+def creative_users(creative: Creative) -> list[str]:
     """Campaigns rotating the creative."""
     from targeting.models import Campaign
 

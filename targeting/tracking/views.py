@@ -78,7 +78,7 @@ def _system_user(header: str) -> tuple[int, bool] | None:
     cache_key = "trk:token:" + hashlib.sha256(key.encode()).hexdigest()
     cached = cache.get(cache_key)
     if cached is not None:
-        return tuple(cached) if cached else None  # type: ignore[return-value]
+        return tuple(cached) if cached else None
     from targeting.api.tokens import find  # api: hashed, expiring keys
 
     token = find(key)
