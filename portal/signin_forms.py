@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.signals import user_login_failed
@@ -15,7 +15,11 @@ from portal import signin
 TOKEN_MAX_LENGTH = 8
 
 
-def _token_field(required: bool, help_text: str) -> forms.CharField:
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
+
+
+def _token_field(required: bool, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=_("Authentication code"),
         required=required,

@@ -1,7 +1,7 @@
 """The product catalogue: an index page per customer group, product pages, and applications."""
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +32,9 @@ from products.choices import (
     RiskLevel,
 )
 from products.fields import ChoiceListField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
 
 MAINLAND_MOBILE_VALIDATOR = RegexValidator(
     r"^1[3-9]\d{9}$",
@@ -260,7 +263,7 @@ class ProductPage(RoutablePageMixin, Page):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.product_type in RISK_RATED_TYPES and not self.risk_level:
             errors["risk_level"] = _(
                 "Wealth management and distributed insurance and fund products need a risk level "

@@ -125,7 +125,7 @@ def _campaigns_under_review_using(creative: Creative) -> list[Campaign]:
     from targeting.models import Campaign
 
     under_review = WorkflowState.objects.active().filter(
-        base_content_type=Campaign.get_base_content_type()  # type: ignore[attr-defined]
+        base_content_type=Campaign.get_base_content_type()
     )
     pks = [int(pk) for pk in under_review.values_list("object_id", flat=True)]
     found = []

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from targeting.models import CustomerProfile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
+
 #: Real User-Agent strings, so the device provider is exercised as on a real request.
-DEVICE_PRESETS: dict[str, tuple[str, str]] = {
+DEVICE_PRESETS: dict[str, tuple[StrOrPromise, str]] = {
     "iphone-safari": (
         _("iPhone, Safari"),
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from targeting.models import CustomerProfile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
 
 REGION_CHOICES = [
     ("", _("Prefer not to say")),
@@ -47,7 +50,7 @@ REGION_CHOICES = [
     ("CN-TW", _("Taiwan")),
 ]
 
-RISK_CHOICES = [
+RISK_CHOICES: list[tuple[int | str, StrOrPromise]] = [
     (1, _("1 – Cautious: I do not want to lose any of what I put in.")),
     (2, _("2 – Steady: small ups and downs are fine for a little more return.")),
     (3, _("3 – Balanced: I accept some loss in a bad year for better long-term growth.")),
@@ -74,7 +77,7 @@ class CustomerProfileForm(forms.ModelForm):
     )
     risk_tolerance = forms.TypedChoiceField(
         label=_("Risk tolerance"),
-        choices=[("", _("Not assessed"))] + RISK_CHOICES,
+        choices=[("", _("Not assessed")), *RISK_CHOICES],
         coerce=int,
         empty_value=None,
         widget=forms.RadioSelect,
