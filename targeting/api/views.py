@@ -233,7 +233,7 @@ class DecideView(APIView):
             authenticated = authentication.authenticate(request)
         except AuthenticationFailed as failure:
             response = errors(401, customer=str(failure.detail))
-            response["WWW-Authenticate"] = authentication.authenticate_header(request)
+            response["WWW-Authenticate"] = authentication.keyword  # what authenticate_header gives
             return response
         system = authenticated[0] if authenticated else None
         if system is None or not system.has_perm(DECIDE_FOR_CUSTOMER_PERMISSION):
