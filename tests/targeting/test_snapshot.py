@@ -90,6 +90,8 @@ def test_a_bump_in_another_process_reaches_a_development_server(settings, tmp_pa
     # Given a server on the development settings (`make run`: no Redis) that built its snapshot
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"}
     env["LOCAL_CACHE_DIR"] = str(tmp_path)
+    # (the other process needs no data: its own throwaway database, never the test run's)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'other-process.sqlite3'}"
     caches = copy.deepcopy(dev_settings.CACHES)
     if caches["default"]["BACKEND"].endswith("FileBasedCache"):
         caches["default"]["LOCATION"] = str(tmp_path)
