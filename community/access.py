@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from community.models import Access, Board
+from targeting.snapshot import get_snapshot
 
 logger = logging.getLogger("community")
 
@@ -52,8 +53,6 @@ def _in_segment(context: Any, slug: str) -> bool:
     """Ask the targeting engine's live snapshot (the one campaigns use) whether the visitor is in
     the segment: its predicates are compiled once per publish, so this costs no query when warm.
     """
-    from targeting.snapshot import get_snapshot
-
     predicate = get_snapshot().engine.segments.get(slug)
     return bool(predicate and predicate(context))
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
+from targeting.tracking.ingestion import record_server_event
+
 if TYPE_CHECKING:
     from community.models import Board
 
@@ -28,8 +30,6 @@ def record_interest(request: HttpRequest, board: Board) -> bool:
     if not visitor_id:
         return False
     try:
-        from targeting.tracking.ingestion import record_server_event
-
         return record_server_event(
             "community_post",
             visitor_id=visitor_id,

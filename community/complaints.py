@@ -31,6 +31,7 @@ from community.models import (
     NotificationKind,
     Post,
 )
+from community.notifications import notify
 
 S = ComplaintStatus
 #: The workflow: which status may follow which.
@@ -289,8 +290,6 @@ def _note(complaint: Complaint, staff: Any, message: str, now: datetime) -> None
 
 
 def _notify_customer(complaint: Complaint) -> None:
-    from community.posting import notify
-
     notify(
         complaint.customer,
         NotificationKind.COMPLAINT,
@@ -350,8 +349,6 @@ def assign(complaint: Complaint, staff: Any) -> None:
 
 def escalate_overdue(now: datetime | None = None) -> list[Complaint]:
     """Mark newly overdue complaints escalated and tell customer-service staff (the beat job)."""
-    from community.posting import notify
-
     now = now or timezone.now()
     escalated: list[Complaint] = []
     candidates = Complaint.objects.overdue(now).filter(escalated_at__isnull=True)

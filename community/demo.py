@@ -29,6 +29,7 @@ from community.models import (
     Subscription,
     Topic,
 )
+from targeting.models import CrmMembership, CustomerProfile
 
 PEOPLE = [
     # username, display name, email, groups
@@ -387,10 +388,6 @@ def _people(stdout: Any) -> dict[str, Any]:
 
 def _vip(people: dict[str, Any]) -> None:
     """Give the VIP demo customer the CRM code that opens the VIP wealth zone."""
-    try:
-        from targeting.models import CrmMembership, CustomerProfile
-    except ImportError:  # pragma: no cover - targeting always installed
-        return
     user = people["vip_sun"]
     profile, _created = CustomerProfile.objects.get_or_create(
         user=user, defaults={"customer_number": "C-DEMO-VIP-001"}

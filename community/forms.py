@@ -15,6 +15,7 @@ from community.complaints import MAX_ATTACHMENTS, validate_attachments
 from community.models import ComplaintCategory, ComplaintChannel, Member
 from community.moderation import MAX_SUSPENSION_DAYS, MIN_SUSPENSION_DAYS
 from community.posting import TITLE_CONTROL_CHARACTERS
+from products.models import ProductPage
 
 BODY_MAX = 20_000
 
@@ -153,8 +154,6 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from products.models import ProductPage
-
         self.fields["product"].queryset = ProductPage.objects.live().order_by("title")
 
     def clean_attachments(self) -> list[Any]:

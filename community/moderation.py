@@ -1,21 +1,19 @@
-"""Keeping the community civil: the approval queue, spam signals, reports, rate limits, and the
+"""Keeping the community civil: the approval queue, reports, and the
 actions moderators take (every one of them logged as a `ModerationAction`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.markup import count_links
 from community.models import (
     Board,
-    CommunitySettings,
     HeldReason,
     Member,
     ModerationAction,
@@ -24,80 +22,12 @@ from community.models import (
     PostReport,
     Topic,
 )
+from community.notifications import notify
+from community.posting import PostOutcome, edit_post, publish_post
 
-if TYPE_CHECKING:
-    from community.posting import PostOutcome
-
-MAX_LINKS = 3
-NEW_ACCOUNT_AGE = timedelta(days=1)
-DUPLICATE_WINDOW = timedelta(days=1)
 # Ten years is "for good" for a bank's forum; more would overflow the date arithmetic.
 MIN_SUSPENSION_DAYS = 1
 MAX_SUSPENSION_DAYS = 3650
-# (posts, seconds) per account and per network address; settings may override.
-DEFAULT_RATE_LIMITS = {"account": (5, 60), "address": (20, 60)}
-
-
-class RateLimited(Exception):
-    """Too many posts in a short time; the view answers 429 with a friendly page."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
-def _rate_limits() -> dict[str, tuple[int, int]]:
-    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "COMMUNITY_RATE_LIMITS", {})}
-
-
-def check_rate_limit(user: Any, ip: str | None) -> None:
-    """Raise `RateLimited` when the account or its address posts too fast.
-
-    ``ip`` is the client address from ``targeting.tracking.clientaddr`` (behind trusted proxies,
-    the customer's, not the proxy's); counting goes through the portal's one rate limiter.
-    """
-    from targeting.tracking.ratelimit import hit
-
-    if is_exempt(user):
-        return
-    limits = _rate_limits()
-    limit, window = limits["account"]
-    # Retry-After names the whole window: a simple, safe upper bound for a person to wait.
-    if hit(f"community:user:{user.pk}", limit, window):
-        raise RateLimited(window)
-    if ip:
-        limit, window = limits["address"]
-        if hit(f"community:ip:{ip}", limit, window):
-            raise RateLimited(window)
-
-
-def is_exempt(user: Any) -> bool:
-    """Staff and moderators are trusted: no queue, no rate limit."""
-    from community.access import is_moderator
-
-    return bool(user.is_staff or is_moderator(user))
-
-
-def held_reasons(user: Any, body: str, exclude: Post | None = None) -> list[str]:
-    """Why a new post (or an edit of ``exclude``) must wait for a moderator (empty: publish)."""
-    if is_exempt(user):
-        return []
-    reasons: list[str] = []
-    needed = CommunitySettings.load().posts_needing_approval
-    if needed and Post.objects.filter(author=user, approved=True).count() < needed:
-        reasons.append(HeldReason.NEW_MEMBER)
-    if count_links(body) > MAX_LINKS:
-        reasons.append(HeldReason.LINKS)
-    since = timezone.now() - DUPLICATE_WINDOW
-    same_text = Post.objects.filter(author=user, body_markdown=body.strip(), created__gte=since)
-    if exclude is not None:
-        same_text = same_text.exclude(pk=exclude.pk)
-    if same_text.exists():
-        reasons.append(HeldReason.DUPLICATE)
-    joined = getattr(user, "date_joined", None)
-    if joined and timezone.now() - joined < NEW_ACCOUNT_AGE:
-        reasons.append(HeldReason.NEW_ACCOUNT)
-    return reasons
 
 
 def report_post(post: Post, reporter: Any, reason: str) -> PostReport:
@@ -109,8 +39,6 @@ def report_post(post: Post, reporter: Any, reason: str) -> PostReport:
 
 def queue() -> Any:
     """Posts awaiting approval and posts with open reports, oldest first."""
-    from django.db.models import Count, Q
-
     return (
         Post.objects.filter(Q(approved=False, hidden=False) | Q(reports__resolved=False))
         .annotate(open_reports=Count("reports", filter=Q(reports__resolved=False)))
@@ -132,7 +60,6 @@ def _post_target(post: Post) -> str:
 
 @transaction.atomic
 def approve(post: Post, moderator: Any, reason: str = "") -> None:
-    from community.posting import publish_post
 
     if post.approved:
         return
@@ -192,8 +119,6 @@ def delete(post: Post, moderator: Any, reason: str = "") -> None:
 @transaction.atomic
 def edit(post: Post, moderator: Any, body: str, reason: str = "") -> PostOutcome:
     """A moderator's edit is a redaction: what it takes out is also wiped from the history."""
-    from community.posting import edit_post
-
     outcome = edit_post(post, moderator, body, redact=True)
     _log(moderator, ModerationAction.Kind.EDIT, _post_target(post), reason, post=post)
     return outcome
@@ -201,8 +126,6 @@ def edit(post: Post, moderator: Any, body: str, reason: str = "") -> PostOutcome
 
 @transaction.atomic
 def warn(member_user: Any, moderator: Any, reason: str) -> None:
-    from community.posting import notify
-
     member, _created = Member.objects.get_or_create(user=member_user)
     member.warnings += 1
     member.save(update_fields=["warnings"])
@@ -222,8 +145,6 @@ def warn(member_user: Any, moderator: Any, reason: str) -> None:
 
 @transaction.atomic
 def suspend(member_user: Any, moderator: Any, days: int, reason: str) -> None:
-    from community.posting import notify
-
     if not MIN_SUSPENSION_DAYS <= days <= MAX_SUSPENSION_DAYS:
         raise ValueError(
             _("Days: enter a whole number from %(min)s to %(max)s.")

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import moderation
-from community.access import is_bank_staff
+from community import policy
+from community.access import is_bank_staff, is_moderator
 from community.markup import render_markdown
 from community.masking import mask_sensitive
 from community.models import (
@@ -28,7 +28,6 @@ from community.models import (
     HeldReason,
     Like,
     Member,
-    Notification,
     NotificationKind,
     Post,
     PostRevision,
@@ -36,6 +35,7 @@ from community.models import (
     Topic,
     TopicReadState,
 )
+from community.notifications import display_name, notify
 
 POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 30
@@ -66,33 +66,9 @@ class PostOutcome:
     masked: set[str] = field(default_factory=set)
 
 
-def display_name(user: Any) -> str:
-    member = getattr(user, "community_member", None)
-    if member is not None and member.display_name:
-        return member.display_name
-    return user.get_username()
-
-
 def member_for(user: Any) -> Member:
     member, _created = Member.objects.get_or_create(user=user)
     return member
-
-
-def notify(recipient: Any, kind: str, message: str, url: str = "") -> Notification:
-    """Add an in-portal notification and send it by email once the transaction commits.
-
-    NUL is dropped (PostgreSQL cannot store it) whatever text older rows feed in.
-    """
-    from community.tasks import send_notification_email
-
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        message=message.replace("\x00", "")[:255],
-        url=url.replace("\x00", "")[:255],
-    )
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
-    return notification
 
 
 def _check_can_write(user: Any, ip: str | None) -> None:
@@ -103,7 +79,7 @@ def _check_can_write(user: Any, ip: str | None) -> None:
             _("Your account is suspended from posting until %(date)s.")
             % {"date": f"{local:%Y-%m-%d %H:%M}"}
         )
-    moderation.check_rate_limit(user, ip)
+    policy.check_rate_limit(user, ip)
 
 
 def _new_post(topic: Topic, user: Any, body: str, ip: str | None) -> PostOutcome:
@@ -111,7 +87,7 @@ def _new_post(topic: Topic, user: Any, body: str, ip: str | None) -> PostOutcome
     body = masked.text
     if not body:
         raise PostingError(_("Write a message before posting."))
-    reasons = moderation.held_reasons(user, body)
+    reasons = policy.held_reasons(user, body)
     post = Post.objects.create(
         topic=topic,
         author=user,
@@ -218,16 +194,12 @@ def _mentions(text: str) -> list[str]:
 
 def can_see_history(user: Any, post: Post) -> bool:
     """Earlier versions may hold what the author took out: the author and moderators only."""
-    from community.access import is_moderator
-
     if not user.is_authenticated:
         return False
     return post.author_id == user.pk or is_moderator(user)
 
 
 def can_edit(user: Any, post: Post) -> bool:
-    from community.access import is_moderator
-
     if not user.is_authenticated:
         return False
     return post.author_id == user.pk or is_moderator(user)
@@ -263,7 +235,7 @@ def edit_post(
         post.body_html = render_markdown(body)
         post.edited = now
         fields = ["body_markdown", "body_html", "edited"]
-        reasons = moderation.held_reasons(user, body, exclude=post)
+        reasons = policy.held_reasons(user, body, exclude=post)
         if reasons and post.approved:
             post.approved = False
             post.held_reasons = ",".join([*reasons, HeldReason.EDITED])

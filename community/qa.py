@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from community.access import is_bank_staff, is_moderator
 from community.models import ModerationAction, NotificationKind, Post, Topic
+from community.notifications import notify
+from portal.knowledge import create_knowledge_page
+from portal.models import KnowledgeIndexPage
 
 # The board's product category decides where the article lands in the knowledge base.
 KNOWLEDGE_TOPIC_BY_CATEGORY = {
@@ -33,8 +37,6 @@ def can_accept(user: Any, topic: Topic) -> bool:
 @transaction.atomic
 def accept_answer(topic: Topic, post: Post, user: Any) -> None:
     """The asker (or staff) marks the answer that solved the question."""
-    from community.posting import notify
-
     if not can_accept(user, topic):
         raise QAError(_("Only the person who asked, or bank staff, can accept an answer."))
     if post.topic_id != topic.pk or not post.approved or post.hidden:
@@ -54,8 +56,6 @@ def accept_answer(topic: Topic, post: Post, user: Any) -> None:
 
 
 def _knowledge_index() -> Any:
-    from portal.models import KnowledgeIndexPage
-
     return KnowledgeIndexPage.objects.first()
 
 
@@ -65,10 +65,6 @@ def turn_into_knowledge_page(topic: Topic, staff: Any, publish: bool = False) ->
 
     The page is a draft by default so an editor reviews it before customers see it.
     """
-    from django.utils.html import escape
-
-    from portal.knowledge import create_knowledge_page
-
     if not is_bank_staff(staff):
         raise QAError(_("Only bank staff can publish to the knowledge base."))
     if topic.knowledge_page_id:

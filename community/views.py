@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from community import access, complaints, moderation, posting, qa
+from community import access, complaints, moderation, policy, posting, qa
 from community.activity import record_interest
 from community.forms import (
     ComplaintForm,
@@ -54,6 +54,7 @@ from community.models import (
     Subscription,
     Topic,
 )
+from community.notifications import display_name
 from community.search import search_posts
 from targeting.tracking.clientaddr import client_ip
 
@@ -72,7 +73,7 @@ def _members_only(request: HttpRequest, board: Board) -> HttpResponse:
     return render(request, "community/members_only.html", {"board": board}, status=403)
 
 
-def _rate_limited(request: HttpRequest, exc: moderation.RateLimited) -> HttpResponse:
+def _rate_limited(request: HttpRequest, exc: policy.RateLimited) -> HttpResponse:
     response = render(
         request, "community/rate_limited.html", {"retry_after": exc.retry_after}, status=429
     )
@@ -205,7 +206,7 @@ def _quote_initial(request: HttpRequest, topic: Topic) -> dict[str, str]:
     post = Post.objects.visible().filter(topic=topic, pk=int(quote_id)).first()
     if post is None:
         return {}
-    return {"body": quote_markdown(posting.display_name(post.author), post.body_markdown)}
+    return {"body": quote_markdown(display_name(post.author), post.body_markdown)}
 
 
 def topic_unread(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,7 +287,7 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
                     form.cleaned_data["tags"],
                     ip=_ip(request),
                 )
-            except moderation.RateLimited as exc:
+            except policy.RateLimited as exc:
                 return _rate_limited(request, exc)
             except posting.PostingError as exc:
                 form.add_error(None, str(exc))
@@ -324,7 +325,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome = posting.reply(
                     topic, request.user, form.cleaned_data["body"], ip=_ip(request)
                 )
-            except moderation.RateLimited as exc:
+            except policy.RateLimited as exc:
                 return _rate_limited(request, exc)
             except posting.PostingError as exc:
                 form.add_error(None, str(exc))
@@ -362,7 +363,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     outcome = moderation.edit(post, request.user, form.cleaned_data["body"])
-            except moderation.RateLimited as exc:
+            except policy.RateLimited as exc:
                 return _rate_limited(request, exc)
             except posting.PostingError as exc:
                 form.add_error(None, str(exc))

@@ -22,7 +22,7 @@ def test_a_board_page_declares_its_category_to_the_beacon(board):
 
 def test_reading_records_nothing_on_the_server(board):
     with (
-        mock.patch("targeting.tracking.ingestion.record_server_event") as record,
+        mock.patch("community.activity.record_server_event") as record,
         mock.patch("targeting.visitors.has_consent", return_value=True),
     ):
         client_for(None).get(f"/community/b/{board.slug}/")
@@ -49,7 +49,5 @@ def test_nothing_is_recorded_without_consent(rf, board):
 def test_failures_in_targeting_never_break_posting(rf, board):
     request = rf.post(f"/community/b/{board.slug}/new/")
     request.visitor = mock.Mock(id="b" * 32)
-    with mock.patch(
-        "targeting.tracking.ingestion.record_server_event", side_effect=RuntimeError("down")
-    ):
+    with mock.patch("community.activity.record_server_event", side_effect=RuntimeError("down")):
         assert record_interest(request, board) is False

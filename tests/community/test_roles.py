@@ -221,5 +221,5 @@ def test_a_failing_targeting_engine_closes_the_zone_without_an_error(customer):
     )
     board = BoardFactory(read_access=Access.MEMBERS, segment=segment)
     make_vip(customer, code="PB")
-    with mock.patch("targeting.snapshot.get_snapshot", side_effect=RuntimeError("down")):
+    with mock.patch("community.access.get_snapshot", side_effect=RuntimeError("down")):
         assert client_for(customer).get(f"/community/b/{board.slug}/").status_code == 403

@@ -8,8 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import translation
 
-from community.posting import notify
-from community.tasks import email_subject, send_notification_email
+from community.notifications import email_subject, notify, send_notification_email
 from tests.community.factories import UserFactory
 
 
