@@ -165,7 +165,7 @@ class ProductPage(RoutablePageMixin, Page):
     )
     channels = ChoiceListField(
         _("channels"),
-        item_choices=Channel.choices,
+        choices_list=Channel.choices,
         help_text=_("Where customers can get or apply for the product."),
     )
     body = StreamField(ProductContentBlock(), verbose_name=_("content"), blank=True)

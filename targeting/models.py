@@ -32,6 +32,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from targeting.fields import ChoiceListField  # migrations name targeting.models.ChoiceListField
+
 #: Rich text kept short on purpose: a slot is not an article.
 SHORT_RICH_TEXT = ["bold", "italic", "link"]
 
@@ -101,45 +103,6 @@ def validate_rich_text_links(value: str) -> None:
         if href.startswith(("mailto:", "tel:")):
             continue
         validate_link_url(href)
-
-
-class ChoiceListField(models.JSONField):
-    """A JSON list of small integers edited as a row of checkboxes (hours, weekdays).
-
-    Stored as JSON so revisions (which serialise the model) keep it as-is; an empty list means
-    "no restriction", which is what a marketer expects from leaving every box unticked.
-    """
-
-    def __init__(
-        self, *args: Any, choices_list: list[tuple[int, Any]] | None = None, **kwargs: Any
-    ):
-        self.choices_list = choices_list or []
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self) -> Any:
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["choices_list"] = self.choices_list
-        return name, path, args, kwargs
-
-    def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
-        return forms.TypedMultipleChoiceField(
-            choices=self.choices_list,
-            coerce=int,
-            required=False,
-            label=kwargs.get("label", self.verbose_name),
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "targeting-choice-list"}),
-        )
-
-    def validate(self, value: Any, model_instance: Any) -> None:
-        super().validate(value, model_instance)
-        allowed = {c for c, _label in self.choices_list}
-        if not isinstance(value, list) or any(v not in allowed for v in value):
-            raise ValidationError(_("Choose from the listed values."), code="invalid_choice")
 
 
 class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
