@@ -8,7 +8,7 @@ import logging
 import re
 import secrets
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from products.models import ProductApplication, ProductPage
+from products.models import ProductApplication, ProductPage
+from targeting.tracking.clientaddr import client_key
+from targeting.tracking.ingestion import record_server_event
+from targeting.tracking.ratelimit import exceeded, hit
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +63,6 @@ def submit_application(
     `details` are the cleaned fields of the application form. The conversion is recorded only
     once the application is committed, so a rolled-back request never counts.
     """
-    from products.models import ProductApplication
-
     source = source or {}
     fields = {
         "product": product,
@@ -105,8 +105,6 @@ def record_conversion(application: "ProductApplication") -> None:
         application.product_id,
         application.product.product_type if application.product else "",
     )
-    from targeting.tracking.ingestion import record_server_event
-
     customer_ref = f"user-{application.user_id}" if application.user_id else ""
     if not (application.visitor_id or customer_ref):
         return  # no consent and not signed in: nobody to attribute the lead to
@@ -137,8 +135,6 @@ def clean_source_value(value: str, max_length: int = UTM_MAX_LENGTH) -> str:
 
 def client_address(request: HttpRequest) -> str:
     """The address to rate-limit by: the client behind our trusted proxies (``clientaddr``)."""
-    from targeting.tracking.clientaddr import client_key
-
     return client_key(request)
 
 
@@ -168,15 +164,11 @@ def _rate_key(address: str) -> str:
 
 def rate_limit_exceeded(address: str) -> bool:
     """True when this address has already sent its allowance of applications this window."""
-    from targeting.tracking.ratelimit import exceeded
-
     limit, window = rate_limit()
     return exceeded(_rate_key(address), limit, window) is not None
 
 
 def count_submission(address: str) -> None:
     """Count one submission from `address` against its allowance."""
-    from targeting.tracking.ratelimit import hit
-
     limit, window = rate_limit()
     hit(_rate_key(address), limit, window)

@@ -2,15 +2,12 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from products.choices import ProductType
-
-if TYPE_CHECKING:
-    from products.models import ProductPage
+from products.models import ProductPage
 
 MIN_PRODUCTS = 2
 MAX_PRODUCTS = 4
@@ -59,8 +56,6 @@ def parse_product_ids(raw_values: Iterable[str]) -> list[int]:
 
 def build_comparison(product_ids: list[int]) -> Comparison:
     """Check the chosen products can be compared and load them, or explain why not."""
-    from products.models import ProductPage
-
     if len(product_ids) < MIN_PRODUCTS:
         raise ComparisonError(
             _("Choose at least %(min)d products of the same type to compare.")

@@ -20,6 +20,8 @@ from PIL import ImageDraw, ImageFilter
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Locale, Page
 
+from portal import models as portal_models
+from portal.demo import build_navigation, build_product_highlights
 from products.choices import ApplicationStatus, Channel, ContactTime, ProductType
 from products.models import ProductApplication, ProductIndexPage, ProductPage
 
@@ -635,8 +637,6 @@ PRODUCT_MANAGER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 def seed(stdout: TextIO) -> None:
     """Create or update the demo catalogue under the portal's home page."""
-    from portal import models as portal_models
-
     home_model = getattr(portal_models, "HomePage", None)
     home = None
     if home_model is not None:
@@ -689,16 +689,9 @@ def seed(stdout: TextIO) -> None:
         f"{len(DEMO_APPLICATIONS)} demo applications"
     )
 
-    try:
-        from portal.demo import build_navigation
-    except ImportError:  # the portal's demo may not offer it yet
-        build_navigation = None
-    if build_navigation is not None:
-        build_navigation()
-        # portal: show the products just created in the home page's product highlights.
-        from portal.demo import build_product_highlights
-
-        build_product_highlights()
+    build_navigation()
+    # portal: show the products just created in the home page's product highlights.
+    build_product_highlights()
 
 
 def _upsert_child(parent: Page, model: type[Page], slug: str, **fields: Any) -> Any:

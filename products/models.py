@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.search import searchable_text
 from products.blocks import PRODUCT_RICH_TEXT_FEATURES, ProductContentBlock
 from products.catalogue import products_by_type
 from products.choices import (
@@ -254,8 +255,6 @@ class ProductPage(RoutablePageMixin, Page):
 
     def cjk_search_text(self) -> str:
         """Title, summary, type and body text in the portal search's bigram form."""
-        from portal.search import searchable_text
-
         body_text = [str(text) for text in self.body.stream_block.get_searchable_content(self.body)]
         return searchable_text(
             self.title, self.summary, self.product_type_search_text(), self.rate_label, body_text
@@ -317,6 +316,7 @@ class ProductPage(RoutablePageMixin, Page):
     @path("apply/", name="apply")
     def apply(self, request: HttpRequest) -> HttpResponse:
         """The application form: POST-redirect-GET, honeypot and a per-address rate limit."""
+        # Stay local: applications and forms import these models (a real cycle).
         from products import applications
         from products.forms import ProductApplicationForm
 
@@ -359,7 +359,7 @@ class ProductPage(RoutablePageMixin, Page):
     @path("apply/done/", name="apply_done")
     def apply_done(self, request: HttpRequest) -> HttpResponse:
         """The thank-you page after POST-redirect-GET, showing the reference number."""
-        from products import applications
+        from products import applications  # local: applications imports these models
 
         last = request.session.get(applications.SESSION_KEY) or {}
         if last.get("product") != self.pk:
