@@ -167,7 +167,7 @@ class FAQItemBlock(blocks.StructBlock):
     """One question and its answer."""
 
     question = blocks.CharBlock(max_length=200)
-    answer = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+    answer = blocks.RichTextBlock(features=["h3", "h4", "bold", "italic", "ol", "ul", "link"])
 
     class Meta:
         icon = "help"
@@ -175,7 +175,11 @@ class FAQItemBlock(blocks.StructBlock):
 
 
 class FAQBlock(blocks.StructBlock):
-    """Questions and answers that open one at a time (an accordion of details/summary)."""
+    """Questions and answers that open one at a time (an accordion of details/summary).
+
+    The portal's one FAQ block: standard pages use it as it is, product pages with their own
+    template. It works without JavaScript.
+    """
 
     heading = blocks.CharBlock(required=False, max_length=120)
     items = blocks.ListBlock(FAQItemBlock(), min_num=1)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from portal.blocks import FAQBlock
+
 PRODUCT_RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link"]
 
 
@@ -80,25 +82,6 @@ class RateTableBlock(blocks.StructBlock):
         return value
 
 
-class FaqItemBlock(blocks.StructBlock):
-    """A question and its answer."""
-
-    question = blocks.CharBlock(max_length=200)
-    answer = blocks.RichTextBlock(features=PRODUCT_RICH_TEXT_FEATURES)
-
-
-class FaqBlock(blocks.StructBlock):
-    """Frequently asked questions, shown as an accordion that works without JavaScript."""
-
-    heading = blocks.CharBlock(required=False, max_length=80)
-    items = blocks.ListBlock(FaqItemBlock(), min_num=1)
-
-    class Meta:
-        icon = "help"
-        label = _("FAQ")
-        template = "blocks/product_faq.html"
-
-
 class ProductContentBlock(blocks.StreamBlock):
     """What editors can put in the body of a product page."""
 
@@ -110,4 +93,5 @@ class ProductContentBlock(blocks.StreamBlock):
         template="blocks/product_text.html",
     )
     rate_table = RateTableBlock()
-    faq = FaqBlock()
+    # The portal's one FAQ block, drawn in the product page's style.
+    faq = FAQBlock(template="blocks/product_faq.html")
