@@ -92,12 +92,12 @@ def submit_application(
 
 
 def record_conversion(application: "ProductApplication") -> None:
-    """Hook point: tell marketing that a visitor converted by applying for a product.
+    """Tell marketing that a visitor converted by applying for a product.
 
-    Called once per committed application. Today it only logs; the tracking work replaces the
-    body with an explicit event (type "application", properties: product id, product type,
-    reference) for the application's visitor, so campaigns and experiments can count the lead.
-    Keep it side-effect-only and fast: it runs inside the customer's request.
+    Called once per committed application. It logs the lead and records an "application" event
+    (properties: product slug, product type, reference) for the application's visitor and
+    signed-in customer, so campaigns and experiments can count the lead. Keep it
+    side-effect-only and fast: it runs inside the customer's request.
     """
     logger.info(
         "product application %s for %s (%s)",

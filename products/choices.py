@@ -1,7 +1,7 @@
 """The catalogue's fixed vocabularies: customer groups, product types, risk levels, channels.
 
-They live apart from the models so forms, the comparison, the demo content and (later) the
-targeting rules can share them without importing page classes.
+They live apart from the models so forms, the comparison and the demo content can share them
+without importing page classes.
 """
 
 from django.db import models
