@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        # Local imports: these modules use models, which exist only once the apps are loaded.
         from portal.navigation import connect_menu_invalidation
 
         connect_menu_invalidation()

@@ -33,6 +33,7 @@ from portal.blocks import (
     RelatedLinksBlock,
     SocialLinkBlock,
 )
+from portal.paging import page_of
 from portal.search import searchable_text
 
 
@@ -127,8 +128,7 @@ class NewsIndexPage(PortalPage):
         verbose_name = _("news index")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from portal.news import news_listing
-        from portal.paging import page_of
+        from portal.news import news_listing  # local: portal.news imports these models
 
         context = super().get_context(request, *args, **kwargs)
         listing = news_listing(self, request.GET.get("category"))
@@ -210,7 +210,7 @@ class KnowledgeIndexPage(PortalPage):
         verbose_name = _("knowledge index")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from portal.knowledge import articles_by_topic
+        from portal.knowledge import articles_by_topic  # local: it imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context["topics"] = articles_by_topic(self, request.GET.get("topic"))

@@ -26,7 +26,7 @@ move and delete actions) that the portal does not own; admin hooks would miss al
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -34,8 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-if TYPE_CHECKING:
-    from portal.models import SiteSettings
+from portal.models import SiteSettings
 
 MENU_CACHE_SECONDS = 300
 _VERSION_KEY = "portal:menus:version"
@@ -84,8 +83,6 @@ def main_menu(site_settings: "SiteSettings", language: str) -> list[MenuLink]:
 
 def connect_menu_invalidation() -> None:
     """Retire the cached menus whenever a page, a site or the site settings change."""
-    from portal.models import SiteSettings
-
     # dispatch_uid: ready() may run more than once (tests, management commands).
     page_signals = {
         "published": page_published,

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 
+from targeting.tracking.clientaddr import client_ip, client_key
+
 logger = logging.getLogger("portal.signin")
 
 STARTED_KEY = "_signin_started"  # when the session signed in (epoch seconds)
@@ -70,8 +72,6 @@ def attempted_username(request: HttpRequest | None, credentials: dict[str, Any] 
 
 def log_failed_sign_in(request: HttpRequest | None, credentials: dict[str, Any]) -> None:
     """One warning per failed sign-in: who was tried, from where, on which form. No password."""
-    from targeting.tracking.clientaddr import client_ip
-
     address = client_ip(request) if request is not None else None
     path = request.path if request is not None else ""
     logger.warning(
@@ -142,8 +142,6 @@ class AccountAdapter(DefaultAccountAdapter):
     """allauth with the portal's client address (behind trusted proxies) for its rate limits."""
 
     def get_client_ip(self, request: HttpRequest) -> str:
-        from targeting.tracking.clientaddr import client_key
-
         return client_key(request)
 
 
