@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from products.choices import ProductType
 
 if TYPE_CHECKING:
-    # Stays local: products.models imports this module at load time (a real cycle).
+    # Types only: products.models imports this module at load time (a real cycle).
     from products.models import ProductPage
 
 
