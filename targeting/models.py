@@ -547,6 +547,3 @@ class CrmMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_ref}: {self.code}"
-
-
-from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent  # noqa: E402, F401

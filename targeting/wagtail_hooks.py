@@ -301,7 +301,3 @@ def record_server_pageview(page: Any, request: Any, serve_args: Any, serve_kwarg
         record_pageview(visitor.id, page)
     except Exception:
         logger.exception("targeting: page view not recorded")
-
-
-# Tracking's admin views (customers' interaction history) register their own hooks.
-from targeting.tracking import wagtail_hooks as _tracking_hooks  # noqa: E402, F401

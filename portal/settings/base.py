@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "portal",
     "products",
     "targeting",
+    "targeting.tracking",  # its own app (label "tracking"): docs/tracking.md
     "community",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,4 +1,4 @@
-"""Staff views: a customer's interaction history across channels (``targeting.view_interaction``).
+"""Staff views: a customer's interaction history across channels (``tracking.view_interaction``).
 
 Marketers without the permission see aggregates and audiences elsewhere, never this timeline.
 """
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from targeting.models import CustomerProfile
 from targeting.tracking.customers import interaction_history
 
-HISTORY_PERMISSION = "targeting.view_interaction"
+HISTORY_PERMISSION = "tracking.view_interaction"
 
 
 def _require(request: HttpRequest) -> None:

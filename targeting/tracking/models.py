@@ -1,7 +1,7 @@
 """The raw event log, customers' interaction history and the link of visitor ids to customers.
 
-These live in the ``targeting`` app (imported at the end of ``targeting/models.py``) so they share
-its migrations and permissions.
+They belong to the ``tracking`` app (``targeting.tracking``); their tables keep the names they had
+when the models were targeting's (``db_table``), so moving them lost no rows.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class RawEvent(models.Model):
     folded_at = models.DateTimeField(_("folded at"), null=True, blank=True, db_index=True)
 
     class Meta:
+        db_table = "targeting_rawevent"
         verbose_name = _("raw event")
         verbose_name_plural = _("raw events")
         constraints = [
@@ -69,6 +70,7 @@ class CustomerVisitor(models.Model):
     linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
 
     class Meta:
+        db_table = "targeting_customervisitor"
         verbose_name = _("customer's visitor id")
         verbose_name_plural = _("customers' visitor ids")
         constraints = [
@@ -102,6 +104,7 @@ class Interaction(models.Model):
     client_id = models.CharField(max_length=64)
 
     class Meta:
+        db_table = "targeting_interaction"
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-at", "-id"]
@@ -113,7 +116,3 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
-
-
-# Connect the sign-in receiver once the models exist (the app's ready() belongs to targeting).
-from targeting.tracking import receivers  # noqa: E402, F401

@@ -6,12 +6,10 @@ import logging
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.dispatch import receiver
 
 logger = logging.getLogger("targeting.tracking")
 
 
-@receiver(user_logged_in, dispatch_uid="tracking-merge-visitor-on-sign-in")
 def merge_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """The browser's anonymous history becomes the customer's (only with analytics consent)."""
     visitor = getattr(request, "visitor", None) if request is not None else None
@@ -26,7 +24,6 @@ def merge_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
         logger.exception("tracking: could not merge visitor %s into user %s", visitor_id, user.pk)
 
 
-@receiver(user_logged_out, dispatch_uid="tracking-new-visitor-on-sign-out")
 def new_visitor_on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """A shared browser: whoever uses it next must not inherit the customer's behaviour, so the
     browser gets a fresh visitor id (the middleware sets its cookie on this very response)."""
@@ -37,3 +34,11 @@ def new_visitor_on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any)
 
     visitor.id = new_visitor_id()
     visitor.is_new = True
+
+
+def connect() -> None:
+    """Called from ``TrackingConfig.ready()``; the dispatch uids keep a second call harmless."""
+    user_logged_in.connect(merge_on_sign_in, dispatch_uid="tracking-merge-visitor-on-sign-in")
+    user_logged_out.connect(
+        new_visitor_on_sign_out, dispatch_uid="tracking-new-visitor-on-sign-out"
+    )

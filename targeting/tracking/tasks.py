@@ -1,4 +1,4 @@
-"""Celery tasks of the tracking pipeline (found by autodiscovery through ``targeting/tasks.py``)."""
+"""Celery tasks of the tracking pipeline (Celery finds them: ``targeting.tracking`` is an app)."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def _system_user(header: str) -> tuple[int, bool] | None:
     if token is None:
         cache.set(cache_key, [], TOKEN_CACHE_SECONDS)
         return None
-    value = (token.user_id, token.user.has_perm("targeting.add_event"))
+    value = (token.user_id, token.user.has_perm("tracking.add_event"))
     cache.set(cache_key, list(value), TOKEN_CACHE_SECONDS)
     return value
 
@@ -146,7 +146,7 @@ def events_endpoint(request: HttpRequest) -> HttpResponse:
         user_id, allowed = system
         if not allowed:
             return _error(
-                403, "permission_denied", "This token may not send events (targeting.add_event)."
+                403, "permission_denied", "This token may not send events (tracking.add_event)."
             )
         retry = hit(f"u:{user_id}", settings.TRACKING_RATE_LIMIT_SYSTEM, 60)
         if retry:
