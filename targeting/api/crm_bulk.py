@@ -2,8 +2,9 @@
 
 The rows are written as the CSV the CRM would export and handed to
 ``targeting.crm.import_memberships``, so the API and ``manage.py import_crm_segments`` accept and
-reject exactly the same rows with the same reasons. Only what JSON adds (a row that is not an
-object, a value that is not a string) is checked here.
+reject exactly the same rows with the same reasons. The shape of the request (rows are objects
+of strings) is enforced by ``CrmBulkSerializer``, the schema the API documents; only what a CSV
+cannot carry (line breaks, control characters, over-long values) is checked here.
 """
 
 from __future__ import annotations
@@ -33,35 +34,6 @@ class BulkReport:
     unchanged: int = 0
     removed: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
-
-
-REQUIRED_KEYS = ("customer", "code")
-
-
-def shape_problem(rows: Sequence[Any]) -> tuple[str, str] | None:
-    """(field, why) for the first row that is not shaped as documented, else None.
-
-    Shape (an object with string ``customer`` and ``code``, an optional string or null
-    ``expires``, nothing else) is the request's contract: a misshaped row refuses the batch with
-    a 400 naming it. What a well-shaped row says (an unknown code, a date that is not one) is
-    the CRM's data: such rows are reported as rejected and the others are upserted.
-    """
-    for index, row in enumerate(rows):
-        where = f"memberships[{index}]"
-        if not isinstance(row, dict):
-            return where, "expected an object with customer, code and expires"
-        unknown = sorted(set(row) - set(ROW_KEYS))
-        if unknown:
-            return f"{where}.{unknown[0]}", "unknown key"
-        for key in ROW_KEYS:
-            value = row.get(key)
-            if value is None and key not in REQUIRED_KEYS:
-                continue
-            if value is None:
-                return f"{where}.{key}", "required"
-            if not isinstance(value, str):
-                return f"{where}.{key}", "expected a string"
-    return None
 
 
 def _row_problem(row: Any) -> str | None:

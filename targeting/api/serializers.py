@@ -13,12 +13,15 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from targeting.api import revisions
+from targeting.api.crm_bulk import MAX_ROWS
 from targeting.models import (
     SHORT_RICH_TEXT,
     Campaign,
@@ -527,36 +530,124 @@ class SimulationAnswerSerializer(serializers.Serializer):
 # --- CRM ------------------------------------------------------------------------------------
 
 
-class CrmMembershipRowSerializer(serializers.Serializer):
-    """One CRM segment code held by a customer (as a row of the CRM's CSV export)."""
+class StrictCharField(serializers.CharField):
+    """A JSON string, kept as sent: a number is not coerced to text, spaces are not trimmed."""
 
-    customer = serializers.CharField(
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only (DRF's BooleanField would also take "yes", 1 and "on")."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class TooManyRows(Exception):
+    """More CRM rows than one request may carry (the view answers 413)."""
+
+
+#: Messages of a misshaped CRM row; such a row refuses the whole batch with a 400 naming it.
+_ROW_STRING = {"invalid": "expected a string", "required": "required", "null": "required"}
+
+
+class CrmMembershipRowSerializer(serializers.Serializer):
+    """One CRM segment code held by a customer (as a row of the CRM's CSV export).
+
+    Shape is the request's contract: a row that is not an object with string ``customer`` and
+    ``code`` and an optional string or null ``expires`` refuses the batch. What a well-shaped
+    row says (an unknown code, a date that is not one) is the CRM's data: such rows are reported
+    in ``rejected`` by ``crm_bulk.upsert_memberships`` and the others are upserted.
+    """
+
+    default_error_messages = {"invalid": "expected an object with customer, code and expires"}
+
+    customer = StrictCharField(
         allow_blank=True,
+        error_messages=_ROW_STRING,
         help_text="The CRM's customer number (letters, digits, - and _; up to 40). A row with a "
         "number that is not one is reported in `rejected`.",
     )
-    code = serializers.CharField(
+    code = StrictCharField(
         allow_blank=True,
+        error_messages=_ROW_STRING,
         help_text="Letters, digits, - and _ (up to 40); otherwise the row is reported in "
         "`rejected`.",
     )
-    expires = serializers.CharField(
+    expires = StrictCharField(
         required=False,
         allow_null=True,
         allow_blank=True,
+        error_messages=_ROW_STRING,
         help_text="YYYY-MM-DD (end of that day, site time) or an ISO 8601 date-time.",
     )
 
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: "unknown key"})
+        return super().to_internal_value(data)
+
 
 class CrmBulkSerializer(serializers.Serializer):
-    """``POST /api/v1/crm/memberships``."""
+    """``POST /api/v1/crm/memberships``; raises ``TooManyRows`` past ``crm_bulk.MAX_ROWS``."""
 
-    memberships = CrmMembershipRowSerializer(many=True)
-    replace = serializers.BooleanField(
+    default_error_messages = {"invalid": gettext_lazy("Expected a JSON object.")}
+
+    memberships = CrmMembershipRowSerializer(
+        many=True,
+        error_messages={
+            key: gettext_lazy("Expected a list of memberships.")
+            for key in ("required", "null", "not_a_list")
+        },
+    )
+    replace = StrictBooleanField(
         required=False,
         default=False,
+        error_messages={
+            key: gettext_lazy("Expected true or false.") for key in ("invalid", "null")
+        },
         help_text="Each customer named keeps only the codes listed for them.",
     )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: gettext_lazy("Unknown key.")})
+            rows = data.get("memberships")
+            if isinstance(rows, list) and len(rows) > MAX_ROWS:
+                raise TooManyRows
+        return super().to_internal_value(data)
+
+
+def first_error(errors: Any, path: str = "") -> tuple[str, str]:
+    """(field, why) of the first error in a serializer's ``errors``, the field as a dotted path
+    with list indexes (``memberships[3].code``); the body itself is ``body``."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if key == api_settings.NON_FIELD_ERRORS_KEY:
+                return first_error(value, path or "body")
+            if isinstance(key, int):  # a list's errors by item index
+                return first_error(value, f"{path}[{key}]")
+            return first_error(value, f"{path}.{key}" if path else str(key))
+    if isinstance(errors, list) and errors:
+        if all(isinstance(item, str) for item in errors):
+            return path or "body", str(errors[0])
+        for index, item in enumerate(errors):
+            if item:
+                return first_error(item, f"{path}[{index}]")
+    return path or "body", str(errors)
 
 
 class CrmRejectedRowSerializer(serializers.Serializer):

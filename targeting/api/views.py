@@ -47,6 +47,8 @@ from targeting.api.serializers import (
     SegmentSerializer,
     SimulationAnswerSerializer,
     SimulationSerializer,
+    TooManyRows,
+    first_error,
 )
 from targeting.api.tokens import ApiTokenAuthentication
 from targeting.models import Campaign, Creative, CustomerProfile, Placement, Segment
@@ -451,23 +453,16 @@ class CrmMembershipBulkView(APIView):
             length = 0
         if length > CRM_MAX_BODY_BYTES:
             return too_big
-        body = request.data
-        if not isinstance(body, dict):
-            return errors(400, body=_("Expected a JSON object."))
-        unknown = sorted(set(body) - {"memberships", "replace"})
-        if unknown:
-            return errors(400, **{unknown[0]: _("Unknown key.")})
-        rows = body.get("memberships")
-        if not isinstance(rows, list):
-            return errors(400, memberships=_("Expected a list of memberships."))
-        if len(rows) > crm_bulk.MAX_ROWS:
+        serializer = CrmBulkSerializer(data=request.data)
+        try:
+            valid = serializer.is_valid()
+        except TooManyRows:
             return too_big
-        problem = crm_bulk.shape_problem(rows)
-        if problem is not None:
-            return errors(400, **{problem[0]: problem[1]})
-        replace = body.get("replace", False)
-        if not isinstance(replace, bool):
-            return errors(400, replace=_("Expected true or false."))
+        if not valid:
+            field, why = first_error(serializer.errors)
+            return errors(400, **{field: why})
+        rows = serializer.validated_data["memberships"]
+        replace = serializer.validated_data["replace"]
         if replace and not request.user.has_perm(CRM_REPLACE_PERMISSION):
             self.permission_denied(
                 request, message=_("replace needs targeting.delete_crmmembership."), code=None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
+from targeting.api.serializers import CrmBulkSerializer, first_error
 from targeting.models import CrmMembership
 from tests.targeting.api.conftest import client_for
 from tests.targeting.factories import CrmMembershipFactory, UserFactory
@@ -229,3 +231,45 @@ def test_hostile_bodies_are_400_naming_the_field(crm_client, raw, field):
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not CrmMembership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "why"),
+    [
+        (
+            {"memberships": [{"customer": 42, "code": "VIP"}]},
+            "memberships[0].customer",
+            "expected a string",
+        ),
+        (
+            {"memberships": [{"customer": "C1", "code": "VIP", "x": 1}]},
+            "memberships[0].x",
+            "unknown key",
+        ),
+        (
+            {"memberships": ["C1,VIP"]},
+            "memberships[0]",
+            "expected an object with customer, code and expires",
+        ),
+        ({"memberships": [], "replace": "yes"}, "replace", "Expected true or false."),
+        ({"memberships": [], "truncate": True}, "truncate", "Unknown key."),
+        ({"memberships": {"customer": "C1"}}, "memberships", "Expected a list of memberships."),
+        ([], "body", "Expected a JSON object."),
+    ],
+)
+def test_the_documented_serializer_is_the_contract_the_api_enforces(crm_client, body, field, why):
+    # Given a body that breaks the documented request schema
+    # When the serializer the OpenAPI schema is generated from validates it
+    with translation.override("en"):
+        serializer = CrmBulkSerializer(data=body)
+        found = None if serializer.is_valid() else first_error(serializer.errors)
+    with translation.override("zh-hans"):
+        serializer = CrmBulkSerializer(data=body)
+        serializer.is_valid()
+        _field, why_in_chinese = first_error(serializer.errors)
+    response = crm_client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    # Then the serializer refuses it, and the API answers with the same field and reason
+    assert found == (field, why)
+    assert response.status_code == 400
+    assert response.json() == {"errors": {field: why_in_chinese}}
