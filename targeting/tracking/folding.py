@@ -31,6 +31,7 @@ from targeting.profiles import (
     fold_pageview,
 )
 from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+from targeting.tracking.signals import events_folded
 
 logger = logging.getLogger("targeting.tracking")
 
@@ -244,6 +245,28 @@ def fold_events(events: list[RawEvent]) -> None:
     documents = {behaviour_key(k): p.data for k, p in profiles.items()}
     # The engine reads behaviour from the cache: refresh it once the fold is committed.
     transaction.on_commit(lambda: cache.set_many(documents, BEHAVIOUR_TTL))
+    _announce(events, owners)
+
+
+def _announce(events: list[RawEvent], owners: dict[int, int]) -> None:
+    """Tell apps above tracking (push triggers) which customers' events were folded, on commit."""
+    if not events_folded.has_listeners():
+        return
+    folded = [
+        {
+            "id": event.pk,
+            "type": event.type,
+            "channel": event.channel,
+            "at": event.at.isoformat(),
+            "received_at": event.received_at.isoformat(),
+            "properties": event.properties or {},
+            "user_id": owners[event.pk],
+        }
+        for event in events
+        if event.pk in owners
+    ]
+    if folded:
+        transaction.on_commit(lambda: events_folded.send(sender=RawEvent, events=folded))
 
 
 #: A fold that fails for a reason in the data (a stored value of an unexpected shape), as

@@ -326,6 +326,19 @@ EVENT_TYPES: dict[str, EventType] = {
             },
             from_browser=False,
         ),
+        # What a customer did with a pushed offer (targeting.push records it; channel systems
+        # such as a relationship manager's pad may send it too). Measurement reads it.
+        EventType(
+            "offer_response",
+            {
+                "offer": (True, SLUG),
+                "outcome": (True, choice("delivered", "open", "click", "conversion", "decline")),
+                "channel": (False, text(20)),
+                "message": (False, text(40)),
+                "trigger": (False, SLUG),
+            },
+            from_browser=False,
+        ),
     ]
 }
 BROWSER_TYPES = frozenset(name for name, t in EVENT_TYPES.items() if t.from_browser)
