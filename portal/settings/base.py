@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "products",
     "targeting",
     "targeting.tracking",  # its own app (label "tracking"): docs/tracking.md
+    "targeting.measurement",  # its own app (label "measurement"): docs/measurement.md
     "community",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

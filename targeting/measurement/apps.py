@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasurementConfig(AppConfig):
+    """Measurement as its own app (label ``measurement``): rollups, reports, experiments.
+
+    Wagtail finds ``targeting.measurement.wagtail_hooks`` and Celery
+    ``targeting.measurement.tasks`` through this app; the receiver that counts seen impressions
+    towards frequency caps is connected here.
+    """
+
+    name = "targeting.measurement"
+    label = "measurement"
+    verbose_name = _("Measurement")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from targeting.measurement import receivers
+
+        receivers.connect()

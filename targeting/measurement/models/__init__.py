@@ -1,0 +1,10 @@
+"""Measurement's models, one module per concern (experiments live in ``experiments.py``)."""
+
+from targeting.measurement.models.rollups import (  # noqa: F401
+    ConversionGoal,
+    DailyRollup,
+    HourlyRollup,
+    VisitorMark,
+    ReportAccess,
+    RollupCursor,
+)
