@@ -21,8 +21,9 @@ from statistics import NormalDist
 
 _NORMAL = NormalDist()
 
-#: Above this many successes the exact Beta comparison (a sum with one term per success) gives
-#: way to the normal approximation of both posteriors, which is then exact to well below 1e-6.
+#: Above this many successes the exact Beta comparison (a sum with one term per success, 0.07 s
+#: at 50,000) gives way to the normal approximation of both posteriors, which is then within
+#: about 1e-6 of the exact value (checked against numerical integration in the tests).
 EXACT_BETA_LIMIT = 50_000
 
 
@@ -57,7 +58,10 @@ def wilson_interval(x: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 (or n) successes the bound is exactly 0 (or 1); rounding would leave 1e-17.
+    low = 0.0 if x == 0 else max(0.0, centre - half)
+    high = 1.0 if x == n else min(1.0, centre + half)
+    return low, high
 
 
 @dataclass(frozen=True)
