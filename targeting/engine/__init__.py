@@ -22,6 +22,7 @@ from .decide import (
     find_conflicts,
     matching_segments,
     simulate,
+    suitable_creatives,
 )
 from .providers import DEFAULT_PROVIDERS, EngineConfig
 from .rules import (
@@ -33,6 +34,7 @@ from .rules import (
     validate,
     validate_all,
 )
+from .suitability import Suitability, check_suitability, risk_number
 
 __all__ = [
     "ATTRIBUTES",
@@ -46,7 +48,9 @@ __all__ = [
     "RequestInfo",
     "RuleError",
     "Snapshot",
+    "Suitability",
     "VisitorContext",
+    "check_suitability",
     "compile_rule",
     "compile_segments",
     "decide",
@@ -56,7 +60,9 @@ __all__ = [
     "find_conflicts",
     "find_cycle",
     "matching_segments",
+    "risk_number",
     "simulate",
+    "suitable_creatives",
     "validate",
     "validate_all",
 ]

@@ -11,7 +11,12 @@ Eligibility of a campaign, checked in this order (``explain_decision`` reports t
 3. audience: *any* of ``include_segments`` matches (none listed = everyone) and *none* of
    ``exclude_segments`` does. Include is "any" because a campaign aimed at "young professionals or
    new graduates" is two segments; "all of" is a new segment with an ``all`` rule;
-4. frequency cap: ``impressions(campaign.id) < frequency_cap`` (impressions of this visitor
+4. suitability: at least one creative suits the visitor. A creative that promotes a risk-rated
+   product carries its level (``CreativeSpec.risk_level``, R1-R5) and is dropped when the
+   visitor's known ``profile.risk_tolerance`` is lower (``suitability.check_suitability``, the
+   same check pushes and the application form use); an unknown tolerance lets it through, and the
+   slot shows the risk notice. Where it applies the audience key gains ``|r=<tolerance>``;
+5. frequency cap: ``impressions(campaign.id) < frequency_cap`` (impressions of this visitor
    today, counted by the caller; without an ``impressions`` callable caps are not enforced).
 
 The highest ``priority`` wins. Equal-priority winners are split by ``weight`` with a stable hash
@@ -55,6 +60,7 @@ from typing import Any
 from .context import RequestInfo, VisitorContext
 from .providers.time import zone_info
 from .rules import Predicate, RuleError, compile_segments, explain
+from .suitability import check_suitability
 
 logger = logging.getLogger("targeting.engine")
 
@@ -71,6 +77,9 @@ class CreativeSpec:
     key: str
     weight: int = 1
     payload: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: Risk level 1-5 (R1-R5) of the product the creative promotes; None for unrated products.
+    #: A rated creative is never shown to a visitor whose known risk tolerance is lower.
+    risk_level: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +136,14 @@ class Decision:
         """The API shape, less the rendered ``html`` the Django layer adds to ``creative``."""
         creative = None
         if self.creative is not None:
-            creative = {**self.creative.payload, "id": self.creative.id, "key": self.creative.key}
+            level = self.creative.risk_level
+            creative = {
+                **self.creative.payload,
+                "id": self.creative.id,
+                "key": self.creative.key,
+                # The product's risk level; a rated creative always carries the risk notice.
+                "risk_level": f"R{level}" if level else None,
+            }
         return {
             "placement": self.placement,
             "campaign": self.campaign.slug if self.campaign is not None else None,
@@ -150,6 +166,8 @@ class PlacementPlan:
     dayparted: bool
     #: Segments only ever excluded here: if one fails to evaluate it counts as matched.
     exclude_only: frozenset[str] = frozenset()
+    #: Some creative promotes a risk-rated product (so the suitability guard needs the tolerance).
+    rated: bool = False
     #: Relevant segments and key component by set of in-schedule campaigns. The sets seen in a
     #: snapshot's life are few (they change at schedule boundaries), so this stays small.
     schedule_cache: dict[tuple[int, ...], tuple[tuple[str, ...], str]] = field(
@@ -223,6 +241,7 @@ class Snapshot:
                 timed=any(c.timed for c in items),
                 dayparted=any(c.hours or c.weekdays for c in items),
                 exclude_only=frozenset(excluded - included),
+                rated=any(creative.risk_level for c in items for creative in creatives[c.slug]),
             )
         return cls(
             version=version,
@@ -360,6 +379,20 @@ def _cap_problem(campaign: CampaignSpec, impressions: Impressions | None) -> str
     return None
 
 
+def suitable_creatives(
+    options: tuple[CreativeSpec, ...], tolerance: Any
+) -> tuple[CreativeSpec, ...]:
+    """The creatives that may be shown to a visitor of ``tolerance`` (see ``suitability``)."""
+    return tuple(c for c in options if check_suitability(c.risk_level, tolerance).promotable)
+
+
+def _suitability_problem(options: tuple[CreativeSpec, ...], tolerance: Any) -> str | None:
+    if not options or suitable_creatives(options, tolerance):
+        return None
+    worst = min((c.risk_level or 0) for c in options)
+    return "unsuitable: " + check_suitability(worst, tolerance).reason
+
+
 def _point(seed: str, salt: str) -> float:
     """A stable pseudo-random point in [0, 1) for a seed (not Python's salted hash())."""
     digest = hashlib.blake2b(f"{salt}|{seed}".encode(), digest_size=8).digest()
@@ -421,6 +454,12 @@ def _decide(
     )
     matched = frozenset(matched_tuple)
     base_key = f"{snapshot.version}|{placement}|{','.join(matched_tuple)}{time_key}"
+    # Suitability guard: only where a creative promotes a rated product is the tolerance read (an
+    # anonymous visitor's costs no query), and then it is part of the audience key.
+    tolerance = None
+    if plan.rated:
+        tolerance = ctx.get("profile.risk_tolerance")
+        base_key = f"{base_key}|r={tolerance or '-'}"
 
     group: list[CampaignSpec] = []
     per_visitor = False
@@ -428,6 +467,8 @@ def _decide(
         if group and campaign.priority < group[0].priority:
             break
         if _audience_problem(campaign, matched) is not None:
+            continue
+        if plan.rated and not suitable_creatives(snapshot.creatives[campaign.slug], tolerance):
             continue
         if campaign.frequency_cap is not None and impressions is not None:
             per_visitor = True
@@ -446,6 +487,8 @@ def _decide(
     if split:
         campaign = _pick(group, [c.weight for c in group], _point(seed, placement))
     options = snapshot.creatives[campaign.slug]
+    if plan.rated:
+        options = suitable_creatives(options, tolerance)
     creative = options[0]
     if len(options) > 1:
         split = True
@@ -482,7 +525,13 @@ def explain_decision(
                 for s in campaign.include_segments | campaign.exclude_segments
                 if snapshot.matches(s, ctx, on_error=s not in campaign.include_segments)
             )
-            reason = _audience_problem(campaign, matched) or _cap_problem(campaign, impressions)
+            reason = (
+                _audience_problem(campaign, matched)
+                or _suitability_problem(
+                    snapshot.creatives.get(campaign.slug, ()), ctx.get("profile.risk_tolerance")
+                )
+                or _cap_problem(campaign, impressions)
+            )
         eligible = reason is None
         if eligible and winner is not None and campaign is not winner:
             if campaign.priority < winner.priority:

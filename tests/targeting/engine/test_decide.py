@@ -119,7 +119,7 @@ def test_decision_as_dict():
     assert decide(snapshot, "hero", visitor()).as_dict() == {
         "placement": "hero",
         "campaign": "everyone",
-        "creative": {"headline": "H10", "id": 10, "key": "creative-10"},
+        "creative": {"headline": "H10", "id": 10, "key": "creative-10", "risk_level": None},
         "segments": [],
     }
 
