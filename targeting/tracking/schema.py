@@ -237,6 +237,16 @@ class EventType:
 
 SLUG = text(80, min_length=1, pattern=SLUG_PATTERN)
 CREATIVE_REF = text(40, min_length=1)
+DEVICE_CLASS = choice("mobile", "tablet", "desktop", "bot")
+#: A conversion's attribution (campaign measurement), optional on conversion events.
+ATTRIBUTION_PROPERTIES: dict[str, tuple[bool, Validator]] = {
+    "campaign": (False, SLUG),
+    "creative": (False, CREATIVE_REF),
+    "placement": (False, SLUG),
+    "segment": (False, SLUG),
+    "device": (False, DEVICE_CLASS),
+    "touch": (False, choice("click", "view")),
+}
 
 EVENT_TYPES: dict[str, EventType] = {
     t.name: t
@@ -261,6 +271,9 @@ EVENT_TYPES: dict[str, EventType] = {
                 "target": (False, text(500)),
                 "label": (False, text(200)),
                 "kind": (False, choice("creative", "cta", "link")),
+                # measurement: the segment the campaign was chosen for and the device class.
+                "segment": (False, SLUG),
+                "device": (False, DEVICE_CLASS),
             },
         ),
         EventType(
@@ -273,6 +286,8 @@ EVENT_TYPES: dict[str, EventType] = {
                 "placement": (True, SLUG),
                 "campaign": (False, SLUG),
                 "creative": (False, CREATIVE_REF),
+                "segment": (False, SLUG),
+                "device": (False, DEVICE_CLASS),
             },
         ),
         EventType(
@@ -289,8 +304,19 @@ EVENT_TYPES: dict[str, EventType] = {
                 "product": (True, slug_or_number),
                 "product_type": (False, text(40)),
                 "reference": (False, text(20)),
+                # measurement: the touch the application is attributed to (tracking.attribution).
+                **ATTRIBUTION_PROPERTIES,
             },
             from_browser=False,
+        ),
+        # measurement: a custom conversion a site script or a channel system reports by name.
+        EventType(
+            "goal",
+            {
+                "goal": (True, SLUG),
+                "value": (False, number(0, 10**12)),
+                **ATTRIBUTION_PROPERTIES,
+            },
         ),
         EventType(
             "community_post",
@@ -324,6 +350,18 @@ EVENT_TYPES: dict[str, EventType] = {
                 "app_version": (False, text(20)),
                 "platform": (False, choice("ios", "android", "harmonyos", "other")),
             },
+            from_browser=False,
+        ),
+        # Suitability (products.suitability): a completed risk questionnaire, and an assessment
+        # about to expire (the reminder push triggers turn into a message).
+        EventType(
+            "risk_assessment",
+            {"tolerance": (True, number(1, 5))},
+            from_browser=False,
+        ),
+        EventType(
+            "risk_assessment_due",
+            {"expires": (True, text(10, min_length=10)), "tolerance": (False, number(1, 5))},
             from_browser=False,
         ),
         # What a customer did with a pushed offer (targeting.push records it; channel systems

@@ -4,7 +4,7 @@ from targeting.measurement.models.rollups import (  # noqa: F401
     ConversionGoal,
     DailyRollup,
     HourlyRollup,
-    VisitorMark,
     ReportAccess,
     RollupCursor,
+    VisitorMark,
 )

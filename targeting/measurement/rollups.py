@@ -1,0 +1,364 @@
+"""Building the rollups from the raw event log: incremental, exactly once, rebuildable.
+
+``roll_up`` adds the raw events past the cursor (``RollupCursor``) to the hourly and daily cells
+in one transaction with the cursor's move, so an event is added exactly once however often the
+task runs or crashes. Events are read by id, not by time: a late event (an old ``at`` arriving
+today) lands in its own old hour and day. Duplicates never reach the log (``RawEvent`` is unique
+on the client's id). Distinct visitors are counted with ``VisitorMark``: a visitor adds one to a
+day's cell only the first time.
+
+``rebuild`` deletes the cells from a day on and adds every raw event of those days again, with
+the same code; running it twice gives the same rows. The raw log keeps
+``RAW_EVENT_RETENTION_DAYS``; days before what it still holds are left as they are.
+
+A conversion is a product application, a ``goal`` event, a ``form_submit`` of a form named by a
+``ConversionGoal`` or a ``page_view`` of a goal page. It counts in the cell of the campaign,
+creative, placement and segment the event carries (applications carry their attribution), or
+else of the visitor's last click, or last seen impression, within the attribution window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from targeting.measurement.models import (
+    ConversionGoal,
+    DailyRollup,
+    HourlyRollup,
+    RollupCursor,
+    VisitorMark,
+)
+from targeting.tracking.attribution import Touch, attribution_window, choose_touch, touches_of
+from targeting.tracking.models import RawEvent
+
+logger = logging.getLogger("targeting.measurement")
+
+CURSOR = "events"
+#: Events received within this many seconds are left for the next run: a transaction that took
+#: its id earlier may not have committed yet (the nightly reconcile catches any straggler).
+SETTLE = timedelta(seconds=10)
+CHUNK = 5000
+TYPES = ("impression", "click", "application", "goal", "form_submit", "page_view")
+DIMENSIONS = ("campaign", "creative", "placement", "segment", "channel", "device")
+MEASURES = ("impressions", "clicks", "conversions", "applications")
+_MASK = (1 << 63) - 1
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a site-local day, as an aware time."""
+    return datetime.combine(day, time.min, tzinfo=site_zone())
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK
+
+
+@dataclass
+class Goals:
+    """The active conversion goals (pages by path, forms by name), read once per run."""
+
+    pages: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls) -> Goals:
+        pages, forms = set(), set()
+        for kind, key in ConversionGoal.objects.filter(active=True).values_list("kind", "key"):
+            (pages if kind == ConversionGoal.Kind.PAGE else forms).add(key)
+        return cls(frozenset(pages), frozenset(forms))
+
+
+@dataclass
+class Batch:
+    """Counts of one chunk of events by cell, before they are added to the tables."""
+
+    hourly: dict[tuple[Any, ...], list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    daily: dict[tuple[Any, ...], list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    #: (cell hash, visitor hash, day, daily cell key)
+    marks: dict[tuple[int, int], tuple[date, tuple[Any, ...]]] = field(default_factory=dict)
+    events: int = 0
+
+
+def _zero() -> list[int]:
+    return [0, 0, 0, 0]
+
+
+def _text(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _dimensions(properties: dict[str, Any], channel: str) -> tuple[str, ...]:
+    return (
+        _text(properties.get("campaign"), 80),
+        _text(properties.get("creative"), 40),
+        _text(properties.get("placement"), 80),
+        _text(properties.get("segment"), 80),
+        _text(channel, 20),
+        _text(properties.get("device"), 20),
+    )
+
+
+def _touch_dimensions(touch: Touch, channel: str) -> tuple[str, ...]:
+    return (touch.campaign, touch.creative, touch.placement, touch.segment, channel, touch.device)
+
+
+def _is_conversion(type_: str, properties: dict[str, Any], goals: Goals) -> bool:
+    if type_ in ("application", "goal"):
+        return True
+    if type_ == "form_submit":
+        return properties.get("form") in goals.forms
+    if type_ == "page_view":
+        return properties.get("path") in goals.pages
+    return False
+
+
+Row = tuple[int, str, datetime, str, str, str, dict[str, Any]]
+
+
+def _fetch(queryset: Any) -> list[Row]:
+    return list(
+        queryset.values_list(
+            "id", "type", "at", "visitor_id", "customer_ref", "channel", "properties"
+        )
+    )
+
+
+def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
+    """Count a chunk of raw events into cells (pure apart from one query for touches)."""
+    batch = Batch()
+    window = attribution_window()
+    # Conversions that name no campaign are attributed to the visitor's last touch: the touches
+    # of every such visitor in the chunk are read in one query.
+    unattributed = [
+        row
+        for row in rows
+        if _is_conversion(row[1], row[6] or {}, goals) and not (row[6] or {}).get("campaign")
+    ]
+    touches: dict[str, list[Touch]] = {}
+    if unattributed:
+        visitors = [row[3] for row in unattributed if row[3]]
+        earliest = min(row[2] for row in unattributed)
+        latest = max(row[2] for row in unattributed)
+        touches = touches_of(visitors, earliest - window, latest)
+    for _id, type_, at, visitor_id, customer_ref, channel, properties in rows:
+        properties = properties or {}
+        measure: tuple[int, ...]
+        if type_ == "impression":
+            measure = (1, 0, 0, 0)
+            dims = _dimensions(properties, channel)
+        elif type_ == "click":
+            if not properties.get("campaign") and not properties.get("placement"):
+                continue  # a site-wide button, not a campaign's creative
+            measure = (0, 1, 0, 0)
+            dims = _dimensions(properties, channel)
+        elif _is_conversion(type_, properties, goals):
+            measure = (0, 0, 1, 1 if type_ == "application" else 0)
+            if properties.get("campaign"):
+                dims = _dimensions(properties, channel)
+            else:
+                touch = choose_touch(touches.get(visitor_id, ()), at, window)
+                if touch is None:
+                    dims = ("", "", "", "", _text(channel, 20), _text(properties.get("device"), 20))
+                else:
+                    dims = _touch_dimensions(touch, _text(channel, 20))
+        else:
+            continue
+        batch.events += 1
+        hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        day = at.astimezone(zone).date()
+        for counts in (batch.hourly[(hour, *dims)], batch.daily[(day, *dims)]):
+            for index, amount in enumerate(measure):
+                counts[index] += amount
+        who = visitor_id or customer_ref
+        if who:
+            cell = _hash(f"d|{day.isoformat()}|" + "|".join(dims))
+            batch.marks.setdefault((cell, _hash(who)), (day, (day, *dims)))
+    return batch
+
+
+def _upsert(
+    table: str,
+    bucket: str,
+    cells: dict[tuple[Any, ...], list[int]],
+    visitors: dict[tuple[Any, ...], int],
+) -> None:
+    """Add the counts to the cells (created when missing), in one statement per 500 cells."""
+    if not cells:
+        return
+    columns = [bucket, *DIMENSIONS, *MEASURES, "visitors"]
+    quoted = connection.ops.quote_name
+    column_list = ", ".join(quoted(c) for c in columns)
+    conflict = ", ".join(quoted(c) for c in (bucket, *DIMENSIONS))
+    updates = ", ".join(
+        f"{quoted(m)} = {quoted(table)}.{quoted(m)} + excluded.{quoted(m)}"
+        for m in (*MEASURES, "visitors")
+    )
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    items = list(cells.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            part = items[start : start + 500]
+            params: list[Any] = []
+            for key, counts in part:
+                params.extend((*key, *counts, visitors.get(key, 0)))
+            cursor.execute(
+                f"INSERT INTO {quoted(table)} ({column_list}) VALUES "  # noqa: S608  # nosec B608
+                + ", ".join([placeholders] * len(part))
+                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def _new_visitors(
+    marks: dict[tuple[int, int], tuple[date, tuple[Any, ...]]],
+) -> dict[tuple[Any, ...], int]:
+    """Insert the visitor marks; count, per daily cell, the visitors not counted before."""
+    found: dict[tuple[Any, ...], int] = defaultdict(int)
+    if not marks:
+        return found
+    table = connection.ops.quote_name(VisitorMark._meta.db_table)
+    by_mark = {mark: cell for mark, (_day, cell) in marks.items()}
+    items = [(cell, visitor, day) for (cell, visitor), (day, _key) in marks.items()]
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 300):
+            part = items[start : start + 300]
+            params: list[Any] = [value for item in part for value in item]
+            cursor.execute(
+                f"INSERT INTO {table} (cell, visitor, day) VALUES "  # noqa: S608  # nosec B608
+                + ", ".join(["(%s, %s, %s)"] * len(part))
+                + " ON CONFLICT (cell, visitor) DO NOTHING RETURNING cell, visitor",
+                params,
+            )
+            for cell, visitor in cursor.fetchall():
+                found[by_mark[(cell, visitor)]] += 1
+    return found
+
+
+def apply(batch: Batch) -> None:
+    """Add a counted chunk to the tables (inside the caller's transaction)."""
+    visitors = _new_visitors(batch.marks)
+    _upsert(HourlyRollup._meta.db_table, "hour", batch.hourly, {})
+    _upsert(DailyRollup._meta.db_table, "day", batch.daily, visitors)
+
+
+def _lock_cursor() -> RollupCursor:
+    RollupCursor.objects.get_or_create(name=CURSOR)
+    return RollupCursor.objects.select_for_update().get(name=CURSOR)
+
+
+def roll_up_chunk(settle: timedelta = SETTLE, chunk: int = CHUNK) -> int:
+    """Add the next ``chunk`` raw events past the cursor; returns how many rows were read."""
+    zone = site_zone()
+    with transaction.atomic():
+        cursor = _lock_cursor()
+        queryset = RawEvent.objects.filter(id__gt=cursor.last_event_id).order_by("id")
+        if settle:
+            queryset = queryset.filter(received_at__lt=timezone.now() - settle)
+        ids_and_types = list(queryset.values_list("id", "type")[:chunk])
+        if not ids_and_types:
+            return 0
+        last = ids_and_types[-1][0]
+        wanted = [pk for pk, type_ in ids_and_types if type_ in TYPES]
+        rows = _fetch(RawEvent.objects.filter(id__in=wanted).order_by("id")) if wanted else []
+        apply(aggregate(rows, Goals.load(), zone))
+        cursor.last_event_id = last
+        cursor.save(update_fields=["last_event_id", "updated_at"])
+    return len(ids_and_types)
+
+
+def roll_up(settle: timedelta = SETTLE, max_events: int = 500_000, chunk: int = CHUNK) -> int:
+    """Add every settled raw event past the cursor (bounded so one task run stays short)."""
+    total = 0
+    while total < max_events:
+        read = roll_up_chunk(settle, chunk)
+        total += read
+        if read < chunk:
+            break
+    return total
+
+
+def earliest_rebuildable_day(today: date | None = None) -> date:
+    """The first day the raw log still holds whole: retention minus the oldest accepted delay."""
+    today = today or timezone.localdate()
+    retention = int(getattr(settings, "RAW_EVENT_RETENTION_DAYS", 90))
+    late = int(getattr(settings, "TRACKING_MAX_EVENT_AGE_DAYS", 7))
+    return today - timedelta(days=max(retention - late - 1, 0))
+
+
+def rebuild(since: date | None = None, chunk: int = CHUNK) -> tuple[date, int]:
+    """Recompute the cells from ``since`` (default: as far back as the raw log is whole).
+
+    Returns the first day rebuilt and the number of events added. Holds the cursor's lock, so
+    the Celery task waits instead of adding events twice.
+    """
+    first = earliest_rebuildable_day()
+    if since is None or since < first:
+        since = first
+    start = day_start(since)
+    zone = site_zone()
+    goals = Goals.load()
+    added = 0
+    with transaction.atomic():
+        cursor = _lock_cursor()
+        DailyRollup.objects.filter(day__gte=since).delete()
+        HourlyRollup.objects.filter(hour__gte=start).delete()
+        VisitorMark.objects.filter(day__gte=since).delete()
+        last_id = 0
+        while True:
+            rows = _fetch(
+                RawEvent.objects.filter(
+                    id__gt=last_id,
+                    id__lte=cursor.last_event_id,
+                    at__gte=start,
+                    type__in=TYPES,
+                ).order_by("id")[:chunk]
+            )
+            if not rows:
+                break
+            batch = aggregate(rows, goals, zone)
+            apply(batch)
+            added += batch.events
+            last_id = rows[-1][0]
+    return since, added
+
+
+def reconcile(days: int = 2) -> int:
+    """Nightly: rebuild the last ``days`` days, catching any event a settle window missed."""
+    _since, added = rebuild(timezone.localdate() - timedelta(days=days - 1))
+    return added
+
+
+def ensure_fresh() -> int:
+    """Without a broker (``make run``): bring the rollups up to date before a report is read.
+
+    With a broker the Celery task keeps them current and this does nothing.
+    """
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return 0
+    try:
+        from targeting.tracking import tasks
+
+        tasks.process_events()
+    except Exception:  # a report must still show what the rollups hold
+        logger.warning("measurement: could not drain the event buffer", exc_info=True)
+    return roll_up(settle=timedelta(0))
+
+
+def cells_for(rows: Iterable[Row]) -> Batch:
+    """Count rows without writing (tests and the benchmark's baseline)."""
+    return aggregate(list(rows), Goals.load(), site_zone())

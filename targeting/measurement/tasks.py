@@ -1,0 +1,21 @@
+"""Celery tasks of measurement (Celery finds them: ``targeting.measurement`` is an app)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="targeting.measurement.roll_up", ignore_result=True)
+def roll_up() -> int:
+    """Add the raw events that arrived since the last run to the rollups."""
+    from targeting.measurement import rollups
+
+    return rollups.roll_up()
+
+
+@shared_task(name="targeting.measurement.reconcile", ignore_result=True)
+def reconcile() -> int:
+    """Rebuild yesterday and today from the raw log (catches any event a run skipped)."""
+    from targeting.measurement import rollups
+
+    return rollups.reconcile()
