@@ -45,6 +45,16 @@ comma-separated, followed by
   campaigns or creatives, so visitors on different sides of a split never share a key.
 
 The visitor id appears only in the per-visitor case.
+
+Experiments (issue 10). A campaign's ``holdout`` share of its audience is held back: once the
+campaign has won the slot, a second stable point of the same seed (salted with the campaign id,
+so it is independent of the splits) below ``holdout`` shows the placement's default content and
+the decision carries ``holdout_of`` (the audience key gains ``|pick=holdout.<campaign id>``). The
+creative split uses the campaign's published automatic ``allocation`` (shares by creative key,
+learnt from the rollups: ``targeting.measurement.allocation``) when it has one, for the visitor's
+audience segment when it learns per segment, else the creatives' weights. The audience segment
+(``Decision.segment``) is the first, in slug order, of the campaign's include segments the visitor
+matched ("" for a campaign shown to everyone); pages report it with impressions and clicks.
 """
 
 from __future__ import annotations
@@ -104,6 +114,14 @@ class CampaignSpec:
     #: Maximum impressions per visitor per day; None = no cap.
     frequency_cap: int | None = None
     status: str = "live"
+    #: Share of the campaign's audience held back to see the default content (0 <= x < 1).
+    holdout: float = 0.0
+    #: Automatic allocation: creative shares by creative key, per audience segment ("" = all).
+    allocation: Mapping[str, Mapping[str, float]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    #: Each audience segment learns its own allocation (else only "" is used).
+    allocation_by_segment: bool = False
 
     def __post_init__(self) -> None:
         # Accept any iterable (or None for "none") from callers; store the immutable forms.
@@ -114,6 +132,8 @@ class CampaignSpec:
             moment = getattr(self, name)
             if moment is not None and moment.tzinfo is None:
                 raise ValueError(f"campaign {self.slug}: {name} must be timezone-aware")
+        if not 0 <= self.holdout < 1:
+            raise ValueError(f"campaign {self.slug}: holdout must be at least 0 and below 1")
 
     @property
     def timed(self) -> bool:
@@ -131,6 +151,10 @@ class Decision:
     segments: tuple[str, ...]
     audience_key: str
     per_visitor: bool
+    #: The campaign whose holdout this visitor is in (then campaign and creative are None).
+    holdout_of: CampaignSpec | None = None
+    #: The campaign's include segment the visitor matched (first by slug); "" for everyone.
+    segment: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The API shape, less the rendered ``html`` the Django layer adds to ``creative``."""
@@ -144,12 +168,17 @@ class Decision:
                 # The product's risk level; a rated creative always carries the risk notice.
                 "risk_level": f"R{level}" if level else None,
             }
-        return {
+        answer = {
             "placement": self.placement,
             "campaign": self.campaign.slug if self.campaign is not None else None,
             "creative": creative,
             "segments": list(self.segments),
         }
+        if self.holdout_of is not None:
+            # The default content applies, as part of this campaign's experiment: a channel
+            # reports its impressions with {"campaign": <slug>, "creative": "holdout"}.
+            answer["holdout"] = self.holdout_of.slug
+        return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,12 +428,70 @@ def _point(seed: str, salt: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-def _pick(items: tuple[Any, ...] | list[Any], weights: list[int], point: float) -> Any:
-    total = sum(weights)
+def _audience_segment(campaign: CampaignSpec, matched: frozenset[str]) -> str:
+    hits = campaign.include_segments & matched
+    return min(hits) if hits else ""
+
+
+def _held_out(campaign: CampaignSpec, seed: str) -> bool:
+    return campaign.holdout > 0 and _point(seed, f"holdout|{campaign.id}") < campaign.holdout
+
+
+def _allocation_table(campaign: CampaignSpec, segment: str) -> Mapping[str, float] | None:
+    if not campaign.allocation:
+        return None
+    table = campaign.allocation.get(segment) if campaign.allocation_by_segment else None
+    return table if table is not None else campaign.allocation.get("")
+
+
+def _creative_weights(
+    campaign: CampaignSpec, options: tuple[CreativeSpec, ...], segment: str
+) -> list[float]:
+    """The published allocation's shares for these creatives, else their fixed weights."""
+    table = _allocation_table(campaign, segment)
+    if table:
+        weights = [float(table.get(c.key, 0.0)) for c in options]
+        if sum(weights) > 0:
+            return weights
+    return [float(c.weight) for c in options]
+
+
+def _arm_trace(campaign: CampaignSpec, seed: str, segment: str, placement: str) -> dict[str, Any]:
+    """Which arm a visitor is in and why, in words a marketer can check."""
+    info: dict[str, Any] = {"segment": segment, "holdout_share": campaign.holdout}
+    if campaign.holdout > 0:
+        point = _point(seed, f"holdout|{campaign.id}")
+        info["holdout_bucket"] = round(point, 4)
+        if point < campaign.holdout:
+            info["arm"] = "holdout"
+            info["why"] = (
+                f"held out: bucket {point:.4f} is below the holdout share "
+                f"{campaign.holdout:.2%}, so the default content shows"
+            )
+            return info
+    table = _allocation_table(campaign, segment)
+    info["bucket"] = round(_point(seed, f"{placement}|{campaign.id}"), 4)
+    if table:
+        scope = (
+            f"segment {segment}"
+            if campaign.allocation_by_segment and segment in (campaign.allocation)
+            else "all audiences"
+        )
+        shares = ", ".join(f"{k}: {v:.2%}" for k, v in sorted(table.items()))
+        info["why"] = f"automatic allocation for {scope} ({shares}), bucket {info['bucket']}"
+    else:
+        info["why"] = f"fixed split by creative weight, bucket {info['bucket']}"
+    return info
+
+
+def _pick(
+    items: tuple[Any, ...] | list[Any], weights: list[int] | list[float], point: float
+) -> Any:
+    total: float = sum(weights)
     if total <= 0:
         weights, total = [1] * len(items), len(items)
     target = point * total
-    running = 0
+    running: float = 0
     for item, weight in zip(items, weights, strict=True):
         running += weight
         if target < running:
@@ -441,7 +528,9 @@ def _decide(
     ctx: VisitorContext,
     now: datetime,
     impressions: Impressions | None,
+    trace: dict[str, Any] | None = None,
 ) -> Decision:
+    """Decide; with a ``trace`` dict, also record which arm and why (for explanations)."""
     plan = snapshot.plans.get(placement)
     if plan is None:
         return Decision(placement, None, None, (), f"{snapshot.version}|{placement}|", False)
@@ -486,6 +575,13 @@ def _decide(
     campaign = group[0]
     if split:
         campaign = _pick(group, [c.weight for c in group], _point(seed, placement))
+    segment = _audience_segment(campaign, matched) if campaign.include_segments else ""
+    if trace is not None:
+        trace.update(_arm_trace(campaign, seed, segment, placement))
+    if _held_out(campaign, seed):
+        if not per_visitor:
+            key = f"{key}|pick=holdout.{campaign.id}"
+        return Decision(placement, None, None, matched_tuple, key, per_visitor, campaign, segment)
     options = snapshot.creatives[campaign.slug]
     if plan.rated:
         options = suitable_creatives(options, tolerance)
@@ -493,11 +589,13 @@ def _decide(
     if len(options) > 1:
         split = True
         creative = _pick(
-            options, [c.weight for c in options], _point(seed, f"{placement}|{campaign.id}")
+            options,
+            _creative_weights(campaign, options, segment),
+            _point(seed, f"{placement}|{campaign.id}"),
         )
     if split and not per_visitor:
         key = f"{key}|pick={campaign.id}.{creative.id}"
-    return Decision(placement, campaign, creative, matched_tuple, key, per_visitor)
+    return Decision(placement, campaign, creative, matched_tuple, key, per_visitor, None, segment)
 
 
 def explain_decision(
@@ -511,9 +609,10 @@ def explain_decision(
     the first reason it was not chosen."""
     ctx = _context(ctx, now)
     moment = _aware(now, ctx)
-    decision = _decide(snapshot, placement, ctx, moment, impressions)
+    trace: dict[str, Any] = {}
+    decision = _decide(snapshot, placement, ctx, moment, impressions, trace)
     plan = snapshot.plans.get(placement)
-    winner = decision.campaign
+    winner = decision.campaign or decision.holdout_of
     rows: list[dict[str, Any]] = []
     for campaign in plan.campaigns if plan is not None else ():
         hour = ctx.get("time.hour") if campaign.hours else None
@@ -550,12 +649,30 @@ def explain_decision(
         )
     return {
         "placement": placement,
-        "campaign": winner.slug if winner is not None else None,
+        "campaign": decision.campaign.slug if decision.campaign is not None else None,
         "creative": decision.creative.key if decision.creative is not None else None,
         "segments": list(decision.segments),
         "audience_key": decision.audience_key,
         "per_visitor": decision.per_visitor,
         "campaigns": rows,
+        # Which arm of the winner's experiment the visitor is in, and why (None: no campaign).
+        "arm": _arm_summary(decision, trace) if winner is not None else None,
+    }
+
+
+def _arm_summary(decision: Decision, trace: Mapping[str, Any]) -> dict[str, Any]:
+    campaign = decision.campaign or decision.holdout_of
+    assert campaign is not None
+    if decision.holdout_of is not None:
+        arm = "holdout"
+    else:
+        arm = decision.creative.key if decision.creative is not None else None
+    many = len(campaign.creatives) > 1 or campaign.holdout > 0
+    return {
+        "arm": arm,
+        "segment": decision.segment,
+        "holdout": decision.holdout_of is not None,
+        "why": trace.get("why", "") if many else "the campaign's only creative",
     }
 
 
