@@ -22,12 +22,11 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from targeting.snapshot import PlacementDefault, TargetingSnapshot, get_snapshot
+from targeting.tracking import frequency
 
 logger = logging.getLogger("targeting")
 
 SLOT_CACHE_TTL = 60 * 10
-#: Impression counters live two days so "today" is still there just after midnight.
-FREQUENCY_TTL = 60 * 60 * 48
 CREATIVE_TEMPLATE = "targeting/creative.html"
 DEFAULT_TEMPLATE = "targeting/default.html"
 
@@ -46,45 +45,25 @@ def targeting_enabled() -> bool:
     return bool(getattr(settings, "TARGETING_ENABLED", True))
 
 
-def frequency_key(visitor_id: str, campaign_id: Any, day: str) -> str:
-    return f"targeting:freq:{visitor_id}:{campaign_id}:{day}"
-
-
-def _today(now: datetime) -> str:
-    return timezone.localtime(now).date().isoformat()
-
-
 def impressions_today(
     snapshot: TargetingSnapshot, placement: str, visitor_id: str | None, now: datetime
 ) -> dict[Any, int] | None:
-    """Today's impressions of the capped campaigns of this placement for this visitor.
+    """Today's SEEN impressions of the capped campaigns of this placement for this visitor.
 
-    One cache read (get_many), and only when the placement has a capped campaign. None for a
-    visitor without an id (no consent): they cannot be counted, so the engine does not enforce
-    caps for them and their slot stays shareable by audience.
+    One cache read (get_many), and only when the placement has a capped campaign. The counts
+    come from the event API (``targeting.tracking.frequency``): rendering a creative counts
+    nothing, the beacon's report that it was seen does. None for a visitor without an id (no
+    consent): they cannot be counted, so the engine does not enforce caps for them and their
+    slot stays shareable by audience.
     """
     capped = snapshot.capped_campaigns.get(placement, ())
     if not capped:
         return {}
     if not visitor_id:
         return None
-    day = _today(now)
-    keys = {frequency_key(visitor_id, cid, day): cid for cid in capped}
-    found = cache.get_many(list(keys))
-    return {keys[k]: int(v) for k, v in found.items()}
-
-
-def count_impression(visitor_id: str | None, campaign_id: Any, now: datetime) -> None:
-    """Count one showing of a capped campaign to this visitor today."""
-    if not visitor_id:
-        return
-    key = frequency_key(visitor_id, campaign_id, _today(now))
-    if cache.add(key, 1, FREQUENCY_TTL):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, FREQUENCY_TTL)
+    slugs = {spec.id: slug for slug, spec in snapshot.engine.campaigns.items() if spec.id in capped}
+    seen = frequency.seen_today(visitor_id, slugs.values(), now)
+    return {cid: seen[slug] for cid, slug in slugs.items() if slug in seen}
 
 
 def visitor_context(request: HttpRequest | None) -> tuple[Any, str | None]:
@@ -100,11 +79,19 @@ def visitor_context(request: HttpRequest | None) -> tuple[Any, str | None]:
     return visitor.context, visitor.id
 
 
-def render_default(placement: PlacementDefault | None) -> SafeString:
+def render_default(placement: PlacementDefault | None, decision: Any = None) -> SafeString:
+    """The placement's default content; for a visitor in a campaign's holdout it carries the
+    campaign and ``data-creative="holdout"``, so the beacon reports the holdout's seen views."""
     if placement is None:
         return SafeString("")
+    holdout = getattr(decision, "holdout_of", None)
+    context = {
+        "placement": placement,
+        "holdout": holdout.slug if holdout is not None else "",
+        "segment": getattr(decision, "segment", "") if holdout is not None else "",
+    }
     # Django's autoescaping template engine already returns a SafeString.
-    return render_to_string(DEFAULT_TEMPLATE, {"placement": placement})
+    return render_to_string(DEFAULT_TEMPLATE, context)
 
 
 def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
@@ -113,6 +100,8 @@ def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
         "campaign": decision.campaign,
         "creative": decision.creative,
         "c": decision.creative.payload,
+        # measurement: the beacon reports the segment the campaign was chosen for.
+        "segment": getattr(decision, "segment", ""),
     }
     # Django's autoescaping template engine already returns a SafeString.
     return render_to_string(CREATIVE_TEMPLATE, context)
@@ -139,12 +128,9 @@ def decide_slot(
         impressions = impressions_today(snapshot, placement_slug, visitor_id, now)
         decision = decide(snapshot.engine, placement_slug, ctx, now, impressions)
         if decision.campaign is None or decision.creative is None:
-            return SlotResult(placement_slug, render_default(placement), decision)
+            return SlotResult(placement_slug, render_default(placement, decision), decision)
         if decision.per_visitor:
-            html = render_creative(placement, decision)
-            if decision.campaign.frequency_cap:
-                count_impression(visitor_id, decision.campaign.id, now)
-            return SlotResult(placement_slug, html, decision)
+            return SlotResult(placement_slug, render_creative(placement, decision), decision)
         key = (
             f"targeting:slot:{snapshot.version}:{placement_slug}:{decision.audience_key}:"
             f"{translation.get_language() or ''}"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from targeting.tracking import buffer
+from targeting.tracking import buffer, frequency
 from targeting.tracking.schema import (
     ID_PATTERN,
     MAX_BATCH_EVENTS,
@@ -156,6 +156,8 @@ def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = N
     flags = buffer.append(caller.source, valid, now)
     for event, is_new in zip(valid, flags, strict=True):
         (result.accepted if is_new else result.duplicates).append(event.id)
+    # Frequency caps follow seen impressions: counted once, when first accepted.
+    frequency.count_seen(event for event, is_new in zip(valid, flags, strict=True) if is_new)
     if result.accepted:
         schedule_folding()
     return result

@@ -100,22 +100,46 @@ def test_the_slot_cache_is_never_keyed_by_the_visitor(mobile_offer):
     assert "1" * 32 not in one.decision.audience_key
 
 
-def test_a_frequency_capped_campaign_stops_after_its_cap(db):
+def test_a_frequency_capped_campaign_stops_after_its_cap_of_seen_impressions(db):
     # Given a campaign shown at most twice a day per visitor
     hero = PlacementFactory(slug="home-hero", default_headline="Welcome to the bank")
     creative = publish(CreativeFactory(headline="Capped offer"))
     live_campaign(hero, creative, slug="capped", frequency_cap=2)
     vid = "c" * 32
 
-    # When the same visitor loads the page three times
-    shown = [render(visitor_request(consent=True, vid=vid)) for _ in range(3)]
+    # When the page is rendered three times but the creative is never seen (below the fold)
+    rendered = [render(visitor_request(consent=True, vid=vid)) for _ in range(3)]
+    # Then renders alone count nothing (issue 10: caps follow seen impressions)
+    assert all("Capped offer" in html for html in rendered)
 
-    # Then the first two show the offer, the third the default content
-    assert "Capped offer" in shown[0] and "Capped offer" in shown[1]
-    assert "Capped offer" not in shown[2]
-    assert "Welcome to the bank" in shown[2]
+    # When the beacon reports it seen twice
+    seen(vid, "capped", 2)
+
+    # Then the next page shows the default content
+    shown = render(visitor_request(consent=True, vid=vid))
+    assert "Capped offer" not in shown
+    assert "Welcome to the bank" in shown
     # and another visitor still sees it
     assert "Capped offer" in render(visitor_request(consent=True, vid="d" * 32))
+
+
+def seen(visitor_id: str, campaign: str, times: int) -> None:
+    """The beacon's seen impressions, through the event API's ingestion."""
+    from django.utils import timezone
+
+    from targeting.tracking.ingestion import Caller, ingest_batch
+
+    now = timezone.now().isoformat()
+    events = [
+        {
+            "id": f"seen-{campaign}-{n}",
+            "type": "impression",
+            "at": now,
+            "properties": {"placement": "home-hero", "campaign": campaign, "creative": "1"},
+        }
+        for n in range(times)
+    ]
+    ingest_batch(events, Caller.browser(visitor_id))
 
 
 def test_only_a_capped_campaign_makes_the_slot_per_visitor(db):
