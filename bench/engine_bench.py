@@ -178,8 +178,7 @@ def visitor_info(rng: random.Random, i: int) -> RequestInfo:
         path="/cards/gold",
         referrer=REFERRERS[i % len(REFERRERS)](keyword),
         user_agent=USER_AGENTS[i % len(USER_AGENTS)],
-        remote_addr="10.0.0.2",
-        forwarded_for=f"{ip}, 10.0.0.9",
+        remote_addr=ip,
         now=datetime.now(SHANGHAI),
         visitor_id=f"{i:032x}",
         site_host="www.bank.example",
@@ -216,9 +215,7 @@ def main() -> None:
     args = parser.parse_args()
 
     geoip_path = packaged_database_path()
-    config = EngineConfig(
-        geoip_path=geoip_path, trusted_proxies=["10.0.0.0/8"], site_hosts=["bank.example"]
-    )
+    config = EngineConfig(geoip_path=geoip_path, site_hosts=["bank.example"])
     rng = random.Random(20251001)
     print(f"Python {sys.version.split()[0]}; GeoIP: {geoip_path or 'none (geo unknown)'}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())

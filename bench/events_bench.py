@@ -322,7 +322,7 @@ def main() -> None:
                     "shell",
                     "-c",
                     "from django.contrib.auth.models import Group, User;"
-                    "from targeting.api.tokens import issue;"
+                    "from portal.apikeys.tokens import issue;"
                     "u=User.objects.create(username='bench-channel');"
                     "u.groups.add(Group.objects.get(name='Channel systems'));"
                     "print(issue(u, name='bench').key)",

@@ -29,7 +29,8 @@ from community.models import (
     Subscription,
     Topic,
 )
-from targeting.models import CrmMembership, CustomerProfile
+from targeting.models import CrmMembership
+from targeting.tracking.models import CustomerProfile
 
 PEOPLE = [
     # username, display name, email, groups

@@ -19,7 +19,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from targeting.api.parsers import MAX_NUMBER
+from portal.api_parsers import MAX_NUMBER
 
 Endpoint = tuple[str, str, str, Callable[..., Any]]
 

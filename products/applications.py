@@ -172,3 +172,12 @@ def count_submission(address: str) -> None:
     """Count one submission from `address` against its allowance."""
     limit, window = rate_limit()
     hit(_rate_key(address), limit, window)
+
+
+def applied_product_slugs(user_id: int) -> dict[str, list[str]]:
+    """The slugs of the products a customer applied for, as targeting's customer history reads
+    them (``history.applications``): every application of theirs, whatever its status."""
+    slugs = ProductApplication.objects.filter(user_id=user_id).values_list(
+        "product__slug", flat=True
+    )
+    return {"applications": sorted({slug for slug in slugs if slug})}

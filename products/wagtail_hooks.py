@@ -7,6 +7,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.spreadsheets import SafeExportIndexView
+from products.applications import applied_product_slugs
+from products.choices import ProductType
 from products.models import ProductApplication
 
 
@@ -109,3 +111,16 @@ class ApplicationsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_application_viewsets() -> ApplicationsViewSetGroup:
     return ApplicationsViewSetGroup()
+
+
+@hooks.register("register_customer_history")
+def applications_as_customer_history(user_id: int) -> dict[str, list[str]]:
+    """Targeting's ``history.applications``: the products a customer applied for, read from the
+    application records (the one place applications are kept)."""
+    return applied_product_slugs(user_id)
+
+
+@hooks.register("register_customer_interests")
+def product_types_as_interests() -> list[tuple[str, str]]:
+    """The interests a customer can declare on their profile are the product types."""
+    return list(ProductType.choices)

@@ -55,8 +55,8 @@ def estimate(rule: Any, sample_size: int = SAMPLE_SIZE) -> dict[str, Any]:
 
 
 def _estimate_visitors(predicate: Any, config: Any, now: Any, sample_size: int) -> dict[str, int]:
-    from targeting.models import VisitorProfile
-    from targeting.profiles import behaviour_view
+    from targeting.tracking.documents import behaviour_view
+    from targeting.tracking.models import VisitorProfile
 
     total = VisitorProfile.objects.count()
     rows = VisitorProfile.objects.order_by("-updated_at").values_list("data", flat=True)
@@ -72,7 +72,8 @@ def _estimate_visitors(predicate: Any, config: Any, now: Any, sample_size: int) 
 
 
 def _estimate_customers(predicate: Any, config: Any, now: Any, sample_size: int) -> dict[str, int]:
-    from targeting.models import CrmMembership, CustomerProfile
+    from targeting.models import CrmMembership
+    from targeting.tracking.models import CustomerProfile
 
     total = CustomerProfile.objects.count()
     profiles = list(CustomerProfile.objects.order_by("-updated_at")[:sample_size])

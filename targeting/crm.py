@@ -73,8 +73,9 @@ def import_memberships(
     stream: IO[str] | Iterable[str], now: datetime | None = None
 ) -> ImportReport:
     """Validate and upsert every row of a CRM export; raises CrmFileError for a bad header."""
-    from targeting.models import CrmMembership, CustomerProfile
+    from targeting.models import CrmMembership
     from targeting.profiles import forget_customer
+    from targeting.tracking.models import CustomerProfile
 
     now = now or timezone.now()
     reader = csv.DictReader(stream)

@@ -14,16 +14,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 
-from targeting.models import (
-    Campaign,
-    CampaignCreative,
-    Creative,
-    CrmMembership,
-    CustomerProfile,
-    Placement,
-    Segment,
-)
+from targeting.models import Campaign, CampaignCreative, Creative, CrmMembership, Placement, Segment
 from targeting.snapshot import bump_version
+from targeting.tracking.models import CustomerProfile
 
 PLACEMENTS = [
     {

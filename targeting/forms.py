@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from targeting.models import CustomerProfile
+from targeting.tracking.models import CustomerProfile
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only

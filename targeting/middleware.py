@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from targeting.visitors import VISITOR_COOKIE, Visitor, set_visitor_cookie
+from targeting.tracking.visitors import VISITOR_COOKIE, set_visitor_cookie
+from targeting.visitors import Visitor
 
 logger = logging.getLogger("targeting")
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.http.request import validate_host
 from django.utils import timezone
@@ -449,83 +449,6 @@ class CampaignCreative(Orderable):
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.creative}"
-
-
-class VisitorProfile(models.Model):
-    """What the site has seen a (consenting) visitor do, folded into one JSON document.
-
-    ``data`` holds visits, sessions, pageviews, categories {category: last seen}, searches,
-    clicked_campaigns, last_seen, session_started and session_pageviews; see
-    ``targeting.profiles``.
-    """
-
-    visitor_id = models.CharField(_("visitor id"), max_length=64, unique=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("visitor profile")
-        verbose_name_plural = _("visitor profiles")
-
-    def __str__(self) -> str:
-        return self.visitor_id
-
-
-class CustomerProfile(models.Model):
-    """What the bank knows about a signed-in customer (explicit conditions of the design)."""
-
-    GENDER_CHOICES = [("male", _("Male")), ("female", _("Female")), ("other", _("Other"))]
-    INCOME_CHOICES = [
-        ("low", _("Low")),
-        ("middle", _("Middle")),
-        ("high", _("High")),
-        ("very_high", _("Very high")),
-    ]
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="customer_profile",
-    )
-    customer_number = models.CharField(
-        _("customer number"),
-        max_length=40,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text=_("The CRM's customer reference; CRM segment imports match on it."),
-    )
-    is_customer = models.BooleanField(_("is a customer"), default=True)
-    age = models.PositiveSmallIntegerField(
-        _("age"), null=True, blank=True, validators=[MaxValueValidator(130)]
-    )
-    gender = models.CharField(_("gender"), max_length=8, choices=GENDER_CHOICES, blank=True)
-    income_band = models.CharField(
-        _("income band"), max_length=12, choices=INCOME_CHOICES, blank=True
-    )
-    occupation = models.CharField(_("occupation"), max_length=60, blank=True)
-    region = models.CharField(
-        _("home region"), max_length=10, blank=True, help_text=_("ISO 3166-2, e.g. CN-SC.")
-    )
-    products = models.JSONField(_("products held"), default=list, blank=True)
-    interests = models.JSONField(_("declared interests"), default=list, blank=True)
-    risk_tolerance = models.PositiveSmallIntegerField(
-        _("risk tolerance"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-    )
-    preferences = models.JSONField(_("declared preferences"), default=dict, blank=True)
-    purchases = models.JSONField(_("products bought"), default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("customer profile")
-        verbose_name_plural = _("customer profiles")
-
-    def __str__(self) -> str:
-        return self.customer_number or str(self.user)
 
 
 class CrmMembership(models.Model):

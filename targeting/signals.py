@@ -29,14 +29,8 @@ def _forget_customer(sender: Any, instance: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from wagtail.models import Page
 
-    from targeting.models import (
-        Campaign,
-        CampaignCreative,
-        Creative,
-        CustomerProfile,
-        Placement,
-        Segment,
-    )
+    from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
+    from targeting.tracking.models import CustomerProfile
 
     uid = "targeting-snapshot"
     for model in (Segment, Creative, Campaign):

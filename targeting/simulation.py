@@ -32,7 +32,7 @@ from targeting.engine.providers import DEFAULT_PROVIDERS
 REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
 MAX_TEXT = 4000
 #: Reading a stored visitor profile needs what the visitors API needs.
-VISITOR_PROFILE_PERMISSION = "targeting.view_visitorprofile"
+VISITOR_PROFILE_PERMISSION = "tracking.view_visitorprofile"
 #: Browser visitor ids: as ``targeting.visitors.new_visitor_id`` makes and the cookie carries.
 BROWSER_VISITOR_ID = re.compile(r"^[A-Za-z0-9]{32}$")
 #: C0 controls (tab, line feed and carriage return included: no request field holds them), DEL, C1.
@@ -156,7 +156,8 @@ def build_context(
     ``may_read_profiles``: whether the caller holds ``VISITOR_PROFILE_PERMISSION``; without it a
     ``visitor`` raises ``SimulationForbidden`` before anything is read.
     """
-    from targeting.profiles import behaviour_view, stored_behaviour
+    from targeting.tracking.documents import behaviour_view
+    from targeting.tracking.folding import stored_behaviour
     from targeting.visitors import engine_config
 
     if not isinstance(request_spec or {}, Mapping):
@@ -217,7 +218,6 @@ def build_context(
         referrer=_text(spec, "referrer"),
         user_agent=_text(spec, "user_agent"),
         remote_addr=ip,
-        forwarded_for="",
         now=now,
         visitor_id=visitor,
         customer_id=None,

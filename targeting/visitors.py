@@ -1,28 +1,26 @@
-"""The visitor of a request: a signed first-party id (with consent) and a lazy engine context."""
+"""The visitor of a request as targeting sees it: the id (``targeting.tracking.visitors``, with
+consent) and a lazy engine context."""
 
 from __future__ import annotations
 
 import functools
-import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from targeting.consent import has_consent
 from targeting.profiles import load_behaviour, load_customer
+from targeting.tracking.clientaddr import client_ip
+from targeting.tracking.consent import has_consent
+from targeting.tracking.documents import customer_profile_key
+from targeting.tracking.visitors import new_visitor_id, read_visitor_id
 
 if TYPE_CHECKING:
     from targeting.engine.context import RequestInfo, VisitorContext
     from targeting.engine.providers import EngineConfig
-
-VISITOR_COOKIE = "vid"
-VISITOR_COOKIE_SALT = "targeting.visitor"
-VISITOR_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
 @functools.cache
@@ -34,24 +32,8 @@ def engine_config() -> EngineConfig:
     return EngineConfig(
         site_timezone=settings.TIME_ZONE,
         geoip_path=settings.GEOIP_PATH or None,
-        trusted_proxies=tuple(settings.TRUSTED_PROXIES),
         site_hosts=tuple(hosts),
     )
-
-
-def new_visitor_id() -> str:
-    return uuid.uuid4().hex
-
-
-def read_visitor_id(request: HttpRequest) -> str | None:
-    """The visitor id from the signed cookie; a tampered or foreign value counts as none."""
-    try:
-        value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_COOKIE_SALT)
-    except signing.BadSignature:  # pragma: no cover - default=None already swallows it
-        return None
-    if value and len(value) == 32 and value.isalnum():
-        return value
-    return None
 
 
 def request_info(
@@ -59,14 +41,11 @@ def request_info(
 ) -> RequestInfo:
     """Describe the request for the engine's providers."""
     from targeting.engine.context import RequestInfo
-    from targeting.tracking.clientaddr import client_ip
 
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     behaviour_id = visitor_id
     if visitor_id and signed_in:
-        from targeting.tracking.folding import customer_profile_key
-
         behaviour_id = customer_profile_key(user.pk)
     try:
         url = request.build_absolute_uri()
@@ -78,10 +57,8 @@ def request_info(
         path=request.path,
         referrer=request.headers.get("Referer", ""),
         user_agent=request.headers.get("User-Agent", ""),
-        # Resolved once behind the trusted proxies (the same address every limiter uses); the
-        # forwarded chain is already folded into it.
+        # Resolved once behind the trusted proxies (the same address every limiter uses).
         remote_addr=client_ip(request) or "",
-        forwarded_for="",
         now=now or timezone.now(),
         visitor_id=visitor_id,
         customer_id=str(user.pk) if signed_in else None,
@@ -121,15 +98,3 @@ class Visitor:
         return VisitorContext(
             request_info(self.request, self.id), providers=DEFAULT_PROVIDERS, config=engine_config()
         )
-
-
-def set_visitor_cookie(response: Any, visitor_id: str) -> None:
-    response.set_signed_cookie(
-        VISITOR_COOKIE,
-        visitor_id,
-        salt=VISITOR_COOKIE_SALT,
-        max_age=VISITOR_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )

@@ -29,7 +29,8 @@ from wagtail.snippets.views.snippets import (
 )
 
 from targeting import views
-from targeting.models import Campaign, Creative, CrmMembership, CustomerProfile, Placement, Segment
+from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
+from targeting.tracking.models import CustomerProfile
 from targeting.widgets import RuleEditorWidget
 
 logger = logging.getLogger("targeting")

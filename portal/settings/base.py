@@ -47,9 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     # api: Wagtail's hashed API tokens (Settings → API tokens; the v3 API's URLs are not mounted)
-    # and their expiry (targeting.api), replacing rest_framework.authtoken's keys kept in clear.
+    # and their expiry (portal.apikeys), replacing rest_framework.authtoken's keys kept in clear.
     "wagtail.api.v3",
-    "targeting.api",
+    "portal.apikeys",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "csp",  # security: django-csp's system checks and {% load csp %}
@@ -273,11 +273,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "targeting.api.tokens.ApiTokenAuthentication",
+        "portal.apikeys.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # api: JSON only, hostile bodies refused with a 400 naming the field (targeting/api/parsers.py).
-    "DEFAULT_PARSER_CLASSES": ["targeting.api.parsers.StrictJSONParser"],
+    # api: JSON only, hostile bodies refused with a 400 naming the field (portal/api_parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["portal.api_parsers.StrictJSONParser"],
     # api: JSON only; dev.py adds the browsable API for local exploring.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # api: every operation's error answers documented too (schemathesis checks them).
@@ -285,7 +285,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "targeting.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
-# api: days an API key works (targeting/api/tokens.py); largest JSON body the API reads.
+# api: days an API key works (portal/apikeys/tokens.py); largest JSON body the API reads.
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {

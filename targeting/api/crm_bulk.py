@@ -114,8 +114,8 @@ def _remove_unlisted(rows: Sequence[Any], report: BulkReport, model: Any) -> int
     doomed = [pk for pk, customer, code in existing if code not in kept[customer]]
     removed = model.objects.filter(pk__in=doomed).delete()[0] if doomed else 0
     if removed:
-        from targeting.models import CustomerProfile
         from targeting.profiles import forget_customer
+        from targeting.tracking.models import CustomerProfile
 
         # The customer's cached profile still lists the removed codes until it is forgotten.
         user_ids = CustomerProfile.objects.filter(customer_number__in=set(kept)).values_list(

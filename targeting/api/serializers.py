@@ -22,14 +22,7 @@ from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from targeting.api import revisions
 from targeting.api.crm_bulk import MAX_ROWS
-from targeting.models import (
-    SHORT_RICH_TEXT,
-    Campaign,
-    CampaignCreative,
-    Creative,
-    Placement,
-    Segment,
-)
+from targeting.models import SHORT_RICH_TEXT, Campaign, CampaignCreative, Creative, Placement, Segment
 
 
 def clean_rich_text(value: str) -> str:
@@ -430,7 +423,7 @@ class ErrorsSerializer(serializers.Serializer):
 
 def _attribute_schema(attribute: Any) -> dict[str, Any]:
     """The JSON schema of a value ``attributes`` may give for one rule-language attribute."""
-    from targeting.api.parsers import MAX_NUMBER
+    from portal.api_parsers import MAX_NUMBER
 
     kinds: dict[str, dict[str, Any]] = {
         "str": {"type": "string", "maxLength": 4000},
@@ -497,7 +490,7 @@ class SimulationRequestSerializer(serializers.Serializer):
         r"^[A-Za-z0-9]{32}$",
         required=False,
         help_text="A browser visitor id whose stored profile feeds behaviour.* (needs "
-        "targeting.view_visitorprofile; customers' profiles are never read).",
+        "tracking.view_visitorprofile; customers' profiles are never read).",
     )
 
 

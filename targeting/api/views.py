@@ -50,8 +50,9 @@ from targeting.api.serializers import (
     TooManyRows,
     first_error,
 )
-from targeting.api.tokens import ApiTokenAuthentication
-from targeting.models import Campaign, Creative, CustomerProfile, Placement, Segment
+from portal.apikeys.tokens import ApiTokenAuthentication
+from targeting.models import Campaign, Creative, Placement, Segment
+from targeting.tracking.models import CustomerProfile
 
 logger = logging.getLogger("targeting")
 
@@ -277,7 +278,7 @@ class SimulateView(APIView):
             403: OpenApiResponse(
                 ProblemSerializer,
                 description="Needs targeting.view_segment; `request.visitor` also "
-                "targeting.view_visitorprofile.",
+                "tracking.view_visitorprofile.",
             ),
             404: OpenApiResponse(ErrorsSerializer, description="An unknown placement."),
         },

@@ -40,9 +40,8 @@ class RequestInfo:
     path: str = ""
     referrer: str = ""
     user_agent: str = ""
+    #: The client's address, already resolved behind the site's trusted proxies.
     remote_addr: str = ""
-    #: The raw ``X-Forwarded-For`` header, believed only behind trusted proxies.
-    forwarded_for: str = ""
     #: An aware datetime; a naive one is taken as local time in the site's time zone.
     now: datetime = field(default_factory=_utcnow)
     visitor_id: str | None = None

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from targeting.models import CustomerProfile
+from targeting.tracking.models import CustomerProfile
 from targeting.tracking.customers import interaction_history
 
 HISTORY_PERMISSION = "tracking.view_interaction"

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from targeting.models import CrmMembership, CustomerProfile, VisitorProfile
-from targeting.profiles import BEHAVIOUR_TTL, behaviour_key, forget_customer
-from targeting.tracking.folding import customer_profile_key
+from targeting.models import CrmMembership
+from targeting.tracking.models import CustomerProfile, VisitorProfile
+from targeting.tracking.documents import BEHAVIOUR_TTL, behaviour_key
+from targeting.profiles import forget_customer
+from targeting.tracking.documents import customer_profile_key
 from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
 
 logger = logging.getLogger("targeting.tracking")

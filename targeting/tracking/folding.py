@@ -1,8 +1,7 @@
-"""Folding events into profiles: the visitor's behaviour document and the customer's history.
+"""Profile I/O: folding events into stored documents and the customer's history, and reading them.
 
-``fold_event`` is pure (a document in, a document out); page views go through
-``targeting.profiles.fold_pageview`` so that server-side and beacon page views share one code
-path. ``fold_pending`` folds unfolded ``RawEvent`` rows exactly once: the rows are locked, the
+What a document is and how an event changes it is ``targeting.tracking.documents`` (pure); this
+module locks rows, writes them and keeps the cache current. ``fold_pending`` folds unfolded ``RawEvent`` rows exactly once: the rows are locked, the
 profiles updated and ``folded_at`` set in one transaction. ``rebuild_profiles`` recomputes every
 profile from the raw log.
 """
@@ -20,30 +19,25 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from targeting.models import CustomerProfile, VisitorProfile
-from targeting.profiles import (
+from targeting.tracking.documents import (
     BEHAVIOUR_TTL,
-    MAX_CLICKED,
-    MAX_SEARCHES,
-    SESSION_GAP,
-    _parse,
     behaviour_key,
-    fold_pageview,
+    customer_profile_key,
+    fold_event,
 )
-from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+from targeting.tracking.models import (
+    CustomerProfile,
+    CustomerVisitor,
+    Interaction,
+    RawEvent,
+    VisitorProfile,
+)
 from targeting.tracking.signals import events_folded
 
 logger = logging.getLogger("targeting.tracking")
 
-MAX_TAGS = 50
-MAX_APPLICATIONS = 50
 #: Web event types that end up in a signed-in customer's interaction history.
 HISTORY_WEB_TYPES = frozenset({"page_view", "click", "search", "form_submit", "application"})
-
-
-def customer_profile_key(user_id: int) -> str:
-    """The ``VisitorProfile.visitor_id`` under which a customer's merged behaviour is kept."""
-    return f"customer-{user_id}"
 
 
 def user_from_ref(customer_ref: str) -> int | None:
@@ -58,91 +52,18 @@ def is_browser_event(event: RawEvent) -> bool:
     return event.source.startswith("v:")
 
 
-def _push_recent(items: list[Any], value: Any, limit: int) -> list[Any]:
-    """Append ``value`` as the most recent item, once, keeping the last ``limit``."""
-    items = [item for item in items if item != value]
-    items.append(value)
-    return items[-limit:]
-
-
-def _touch(data: dict[str, Any], at: datetime) -> None:
-    """Non-page-view web activity keeps the session alive but counts no page view."""
-    last_seen = _parse(data.get("last_seen"))
-    if last_seen is not None and at > last_seen and at - last_seen <= SESSION_GAP:
-        data["last_seen"] = at.isoformat()
-
-
-def fold_event(
-    data: dict[str, Any], type_: str, at: datetime, properties: dict[str, Any]
-) -> dict[str, Any]:
-    """Fold one event into a visitor's behaviour document (pure)."""
-    data = dict(data)
-    if type_ == "page_view":
-        category = properties.get("category") or None
-        last_seen = _parse(data.get("last_seen"))
-        if last_seen is not None and at < last_seen:
-            # A late event (an older batch retried after a newer one): count it, but do not move
-            # the session clock backwards.
-            data["pageviews"] = int(data.get("pageviews", 0)) + 1
-            if category:
-                categories = dict(data.get("categories") or {})
-                if str(categories.get(category, "")) < at.isoformat():
-                    categories.setdefault(category, at.isoformat())
-                data["categories"] = categories
-        else:
-            data = fold_pageview(data, category, at)
-        tags = properties.get("tags") or []
-        if tags:
-            known = dict(data.get("tags") or {})
-            for tag in tags:
-                known[tag] = at.isoformat()
-            data["tags"] = dict(sorted(known.items(), key=lambda kv: kv[1])[-MAX_TAGS:])
-        if properties.get("page_type"):
-            data["last_page_type"] = properties["page_type"]
-    elif type_ == "click":
-        _touch(data, at)
-        data["clicks"] = int(data.get("clicks", 0)) + 1
-        campaign = properties.get("campaign")
-        if campaign:
-            data["clicked_campaigns"] = _push_recent(
-                list(data.get("clicked_campaigns") or []), campaign, MAX_CLICKED
-            )
-    elif type_ == "search":
-        _touch(data, at)
-        query = " ".join(str(properties.get("query", "")).split()).lower()
-        if query:
-            data["searches"] = _push_recent(list(data.get("searches") or []), query, MAX_SEARCHES)
-    elif type_ == "impression":
-        campaign = properties.get("campaign")
-        if campaign:
-            seen = dict(data.get("impressions") or {})
-            seen[campaign] = int(seen.get(campaign, 0)) + 1
-            data["impressions"] = seen
-    elif type_ in ("form_start", "form_submit"):
-        _touch(data, at)
-        key = "forms_started" if type_ == "form_start" else "forms_submitted"
-        data[key] = int(data.get(key, 0)) + 1
-    elif type_ == "community_post":
-        # Writing on a board shows interest in its product category, but is not a page view.
-        _touch(data, at)
-        category = properties.get("category") or None
-        if category:
-            categories = dict(data.get("categories") or {})
-            if str(categories.get(category, "")) < at.isoformat():
-                categories[category] = at.isoformat()
-            data["categories"] = categories
-    elif type_ == "application":
-        product = str(properties.get("product", ""))
-        if product:
-            data["applications"] = _push_recent(
-                list(data.get("applications") or []), product, MAX_APPLICATIONS
-            )
-    else:
-        # Other channels (app, card, branch, call centre) are history, not web behaviour; keep
-        # only when each channel was last used.
-        channels = dict(data.get("channels") or {})
-        channels[type_] = at.isoformat()
-        data["channels"] = channels
+def stored_behaviour(visitor_id: str | None) -> dict[str, Any]:
+    """The visitor's stored document: one cache read; the database only on a miss."""
+    if not visitor_id:
+        return {}
+    key = behaviour_key(visitor_id)
+    data = cache.get(key)
+    if data is not None:
+        return data
+    row = VisitorProfile.objects.filter(visitor_id=visitor_id).values_list("data", flat=True)
+    data = next(iter(row), None) or {}
+    # Cache the empty answer too: an unknown visitor must not cost a query on every page.
+    cache.set(key, data, BEHAVIOUR_TTL)
     return data
 
 

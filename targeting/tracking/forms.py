@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
-from targeting.models import CustomerProfile
+from targeting.tracking.models import CustomerProfile
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
@@ -59,10 +60,17 @@ RISK_CHOICES: list[tuple[int | str, StrOrPromise]] = [
 ]
 
 
-def interest_choices() -> list[tuple[str, Any]]:
-    from products.choices import ProductType
+#: A Wagtail hook through which an app offers interests a customer can declare; each function
+#: returns a list of (value, label), e.g. the products app's product types. Tracking knows no app.
+INTEREST_CHOICES_HOOK = "register_customer_interests"
 
-    return list(ProductType.choices)
+
+def interest_choices() -> list[tuple[str, Any]]:
+    """The interests registered through ``INTEREST_CHOICES_HOOK``, in registration order."""
+    choices: list[tuple[str, Any]] = []
+    for offer in hooks.get_hooks(INTEREST_CHOICES_HOOK):
+        choices.extend((str(value), label) for value, label in offer())
+    return choices
 
 
 class CustomerProfileForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-"""The raw event log, customers' interaction history and the link of visitor ids to customers.
+"""The raw event log, customers' interaction history, the link of visitor ids to customers, and
+the profiles: each visitor's folded behaviour document and what the bank knows of a customer.
 
 They belong to the ``tracking`` app (``targeting.tracking``); their tables keep the names they had
 when the models were targeting's (``db_table``), so moving them lost no rows.
@@ -7,6 +8,7 @@ when the models were targeting's (``db_table``), so moving them lost no rows.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,3 +118,82 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitorProfile(models.Model):
+    """What the site has seen a (consenting) visitor do, folded into one JSON document.
+
+    ``data`` holds visits, sessions, pageviews, categories {category: last seen}, searches,
+    clicked_campaigns, last_seen, session_started and session_pageviews; see
+    ``targeting.tracking.documents``. The table keeps the name it had as targeting's.
+    """
+
+    visitor_id = models.CharField(_("visitor id"), max_length=64, unique=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        db_table = "targeting_visitorprofile"
+        verbose_name = _("visitor profile")
+        verbose_name_plural = _("visitor profiles")
+
+    def __str__(self) -> str:
+        return self.visitor_id
+
+
+class CustomerProfile(models.Model):
+    """What the bank knows about a signed-in customer (explicit conditions of the design)."""
+
+    GENDER_CHOICES = [("male", _("Male")), ("female", _("Female")), ("other", _("Other"))]
+    INCOME_CHOICES = [
+        ("low", _("Low")),
+        ("middle", _("Middle")),
+        ("high", _("High")),
+        ("very_high", _("Very high")),
+    ]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="customer_profile",
+    )
+    customer_number = models.CharField(
+        _("customer number"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The CRM's customer reference; CRM segment imports match on it."),
+    )
+    is_customer = models.BooleanField(_("is a customer"), default=True)
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
+    gender = models.CharField(_("gender"), max_length=8, choices=GENDER_CHOICES, blank=True)
+    income_band = models.CharField(
+        _("income band"), max_length=12, choices=INCOME_CHOICES, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=60, blank=True)
+    region = models.CharField(
+        _("home region"), max_length=10, blank=True, help_text=_("ISO 3166-2, e.g. CN-SC.")
+    )
+    products = models.JSONField(_("products held"), default=list, blank=True)
+    interests = models.JSONField(_("declared interests"), default=list, blank=True)
+    risk_tolerance = models.PositiveSmallIntegerField(
+        _("risk tolerance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    preferences = models.JSONField(_("declared preferences"), default=dict, blank=True)
+    purchases = models.JSONField(_("products bought"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "targeting_customerprofile"
+        verbose_name = _("customer profile")
+        verbose_name_plural = _("customer profiles")
+
+    def __str__(self) -> str:
+        return self.customer_number or str(self.user)

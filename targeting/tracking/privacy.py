@@ -1,4 +1,4 @@
-"""Writing the visitor's consent choice (``targeting.consent`` reads it)."""
+"""Writing the visitor's consent choice (``targeting.tracking.consent`` reads it)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from targeting.consent import CONSENT_COOKIE, NECESSARY
-from targeting.visitors import VISITOR_COOKIE, new_visitor_id, read_visitor_id, set_visitor_cookie
+from targeting.tracking.consent import CONSENT_COOKIE, NECESSARY
+from targeting.tracking.visitors import (
+    VISITOR_COOKIE,
+    new_visitor_id,
+    read_visitor_id,
+    set_visitor_cookie,
+)
 
 ANALYTICS = "analytics"
 MARKETING = "marketing"

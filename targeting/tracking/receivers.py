@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+from targeting.tracking.visitors import new_visitor_id
+
 logger = logging.getLogger("targeting.tracking")
 
 
@@ -30,8 +32,6 @@ def new_visitor_on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any)
     visitor = getattr(request, "visitor", None) if request is not None else None
     if visitor is None or not visitor.consented:
         return
-    from targeting.visitors import new_visitor_id
-
     visitor.id = new_visitor_id()
     visitor.is_new = True
 

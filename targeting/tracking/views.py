@@ -38,9 +38,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from targeting.consent import purposes
-from targeting.models import CustomerProfile, VisitorProfile
-from targeting.profiles import behaviour_view
+from targeting.tracking.consent import purposes
+from targeting.tracking.models import CustomerProfile, VisitorProfile
+from targeting.tracking.documents import behaviour_view
 from targeting.tracking import customers, privacy
 from targeting.tracking.clientaddr import client_key
 from targeting.tracking.forms import CustomerProfileForm, EraseConfirmationForm
@@ -79,7 +79,7 @@ def _system_user(header: str) -> tuple[int, bool] | None:
     cached = cache.get(cache_key)
     if cached is not None:
         return tuple(cached) if cached else None
-    from targeting.api.tokens import find  # api: hashed, expiring keys
+    from portal.apikeys.tokens import find  # api: hashed, expiring keys
 
     token = find(key)
     if token is None:
@@ -185,12 +185,12 @@ def events_endpoint(request: HttpRequest) -> HttpResponse:
 
 
 class CanViewVisitorProfiles(permissions.BasePermission):
-    """Folded behaviour is personal data: only staff with ``targeting.view_visitorprofile``."""
+    """Folded behaviour is personal data: only staff with ``tracking.view_visitorprofile``."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         return bool(
-            user and user.is_authenticated and user.has_perm("targeting.view_visitorprofile")
+            user and user.is_authenticated and user.has_perm("tracking.view_visitorprofile")
         )
 
 
@@ -221,7 +221,7 @@ class VisitorProfileView(APIView):
         responses={
             200: VisitorProfileSerializer,
             400: OpenApiResponse(description='Not a visitor id: {"visitor": [why]}.'),
-            403: OpenApiResponse(description="Without targeting.view_visitorprofile."),
+            403: OpenApiResponse(description="Without tracking.view_visitorprofile."),
             404: OpenApiResponse(description="No profile for this visitor id."),
         },
         summary="A visitor's folded profile",

@@ -10,8 +10,7 @@ import time
 import pytest
 from wagtail.models import Page
 
-from targeting.models import VisitorProfile
-from targeting.tracking.models import RawEvent
+from targeting.tracking.models import RawEvent, VisitorProfile
 from tests.targeting.factories import PlacementFactory, live_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.browser.urls")]

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from community.models import Access, Complaint, Post
-from targeting.models import CrmMembership, CustomerProfile, Segment
+from targeting.models import CrmMembership, Segment
+from targeting.tracking.models import CustomerProfile
 from tests.community.conftest import client_for
 from tests.community.factories import (
     BoardFactory,

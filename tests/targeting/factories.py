@@ -8,16 +8,8 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from targeting.models import (
-    Campaign,
-    CampaignCreative,
-    Creative,
-    CrmMembership,
-    CustomerProfile,
-    Placement,
-    Segment,
-    VisitorProfile,
-)
+from targeting.models import Campaign, CampaignCreative, Creative, CrmMembership, Placement, Segment
+from targeting.tracking.models import CustomerProfile, VisitorProfile
 
 
 class UserFactory(DjangoModelFactory):

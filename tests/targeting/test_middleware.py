@@ -6,8 +6,9 @@ import pytest
 from django.core import signing
 from django.test import RequestFactory
 
-from targeting.consent import has_consent
-from targeting.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT, Visitor
+from targeting.tracking.consent import has_consent
+from targeting.tracking.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+from targeting.visitors import Visitor
 
 URL = "/healthz"
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from targeting.models import VisitorProfile
 from targeting.profiles import load_behaviour, record_pageview
+from targeting.tracking.models import VisitorProfile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 VID = "a" * 32

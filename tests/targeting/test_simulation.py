@@ -173,7 +173,7 @@ def test_a_reviewer_previewing_a_stored_visitor_sees_an_error_and_no_search_term
 
     # Then the form says why, and nothing of that visitor's behaviour is on the page
     assert response.status_code == 200
-    assert "targeting.view_visitorprofile" in str(response.context["form"].errors["visitor"])
+    assert "tracking.view_visitorprofile" in str(response.context["form"].errors["visitor"])
     assert SEARCH not in response.content.decode()
     assert response.context["result"] is None
 

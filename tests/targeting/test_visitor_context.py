@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from targeting.middleware import VisitorMiddleware
-from targeting.models import VisitorProfile
+from targeting.tracking.models import VisitorProfile
 from tests.targeting.conftest import BEIJING_IP, CHENGDU_IP, IPHONE
 from tests.targeting.factories import (
     CreativeFactory,

@@ -19,9 +19,9 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from targeting.api.tokens import issue
+from portal.apikeys.tokens import issue
 from targeting.tracking import buffer
-from targeting.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+from targeting.tracking.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 from tests.targeting.factories import UserFactory
 
 REDIS_SERVER = "/usr/bin/redis-server"

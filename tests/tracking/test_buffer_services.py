@@ -24,10 +24,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from targeting.models import VisitorProfile
 from targeting.tracking import buffer
 from targeting.tracking.folding import fold_all_pending
-from targeting.tracking.models import RawEvent
+from targeting.tracking.models import RawEvent, VisitorProfile
 from targeting.tracking.tasks import process_events
 from tests.tracking.conftest import VID, event, post_batch
 

@@ -6,10 +6,11 @@ import pytest
 from django.test import RequestFactory
 
 from targeting.tracking import ratelimit
-from targeting.tracking.clientaddr import client_ip, client_key
+from targeting.tracking.clientaddr import client_ip, client_key, resolve_client_ip
 from tests.tracking.conftest import browser_client, event, post_batch
 
 PROXY = "10.9.0.1"
+PROXIES = ["10.0.0.0/8", "fd00::/8"]
 
 
 @pytest.fixture
@@ -90,3 +91,37 @@ def test_a_spoofed_forwarded_for_does_not_buy_a_new_bucket(behind_proxy, setting
         browser_client("d" * 32), [event()], REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR="192.0.2.1"
     )
     assert response.status_code == 429
+
+
+# The resolver itself (it was the engine geo provider's until tracking took it over).
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        # No proxy in front: the peer is the client.
+        ("119.6.1.1", "", "119.6.1.1"),
+        # An untrusted peer's X-Forwarded-For is ignored: anyone can send one.
+        ("8.8.8.8", "119.6.1.1", "8.8.8.8"),
+        # A trusted proxy: the header's rightmost entry is the client.
+        ("10.0.0.5", "119.6.1.1", "119.6.1.1"),
+        # A chain of trusted proxies is walked from the right...
+        ("10.0.0.5", "119.6.1.1, 10.1.2.3, 10.9.9.9", "119.6.1.1"),
+        # ...stopping at the first untrusted hop, whatever the client claims to its left.
+        ("10.0.0.5", "1.2.3.4, 8.8.8.8, 10.1.2.3", "8.8.8.8"),
+        # Garbage in the chain: believe nothing left of it.
+        ("10.0.0.5", "119.6.1.1, garbage, 10.1.2.3", "10.1.2.3"),
+        # Ports, brackets, IPv4-mapped IPv6 and IPv6 proxies.
+        ("10.0.0.5", "119.6.1.1:52311", "119.6.1.1"),
+        ("10.0.0.5", "[240e:398::1]:443", "240e:398::1"),
+        ("::ffff:10.0.0.5", "119.6.1.1", "119.6.1.1"),
+        ("fd00::1", "119.6.1.1", "119.6.1.1"),
+        # Every hop trusted: the leftmost is the best we know.
+        ("10.0.0.5", "10.1.1.1, 10.2.2.2", "10.1.1.1"),
+    ],
+)
+def test_resolve_client_ip(remote, forwarded, expected):
+    assert resolve_client_ip(remote, forwarded, PROXIES) == expected
+
+
+def test_resolve_client_ip_of_a_nonsense_peer_is_none():
+    assert resolve_client_ip("", "119.6.1.1", PROXIES) is None
+    assert resolve_client_ip("not an ip", "", PROXIES) is None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from targeting.visitors import VISITOR_COOKIE
+from targeting.tracking.visitors import VISITOR_COOKIE
 from tests.tracking.conftest import VID, browser_client, signed_vid
 
 pytestmark = pytest.mark.django_db

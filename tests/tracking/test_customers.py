@@ -11,11 +11,17 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from targeting.models import CrmMembership, CustomerProfile, VisitorProfile
+from targeting.models import CrmMembership
 from targeting.profiles import load_behaviour
 from targeting.tracking.customers import merge_visitor_into_customer
-from targeting.tracking.folding import customer_profile_key
-from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+from targeting.tracking.documents import customer_profile_key
+from targeting.tracking.models import (
+    CustomerProfile,
+    CustomerVisitor,
+    Interaction,
+    RawEvent,
+    VisitorProfile,
+)
 from tests.targeting.factories import UserFactory
 from tests.tracking.conftest import VID, browser_client, event, post_batch
 

@@ -7,9 +7,8 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 
-from targeting.api.tokens import issue
-from targeting.models import VisitorProfile
-from targeting.tracking.models import RawEvent
+from portal.apikeys.tokens import issue
+from targeting.tracking.models import RawEvent, VisitorProfile
 from targeting.tracking.schema import MAX_BODY_BYTES
 from tests.targeting.factories import UserFactory
 from tests.tracking.conftest import VID, browser_client, event, post_batch

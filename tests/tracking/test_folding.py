@@ -9,10 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from targeting.models import VisitorProfile
 from targeting.profiles import load_behaviour
 from targeting.tracking.folding import fold_all_pending, fold_pending
-from targeting.tracking.models import RawEvent
+from targeting.tracking.models import RawEvent, VisitorProfile
 from tests.tracking.conftest import VID, event, post_batch
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from targeting.models import VisitorProfile
-from targeting.tracking.models import RawEvent
+from targeting.tracking.models import RawEvent, VisitorProfile
 from tests.tracking.conftest import VID, event, post_batch
 
 pytestmark = pytest.mark.django_db

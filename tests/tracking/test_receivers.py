@@ -8,10 +8,9 @@ import json
 import pytest
 from django.test import Client, RequestFactory
 
-from targeting.models import CustomerProfile, VisitorProfile
-from targeting.tracking.folding import customer_profile_key
-from targeting.tracking.models import Interaction
-from targeting.visitors import VISITOR_COOKIE, read_visitor_id
+from targeting.tracking.documents import customer_profile_key
+from targeting.tracking.models import CustomerProfile, Interaction, VisitorProfile
+from targeting.tracking.visitors import VISITOR_COOKIE, read_visitor_id
 from tests.targeting.factories import UserFactory
 from tests.tracking.conftest import VID, browser_client, event, post_batch
 from tests.tracking.test_customers import confirm_password

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
-from targeting.models import VisitorProfile
+from targeting.tracking.models import VisitorProfile
 from tests.targeting.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

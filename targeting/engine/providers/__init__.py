@@ -7,17 +7,14 @@ they need from storage arrives through ``RequestInfo``'s loaders.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import behaviour, customer, device, geo, source, time
 
 if TYPE_CHECKING:
     from ..context import RequestInfo
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -27,20 +24,12 @@ class EngineConfig:
     site_timezone: str = "Asia/Shanghai"
     #: A MaxMind-format City database; None means geo is always unknown.
     geoip_path: str | None = None
-    #: CIDRs of the proxies and load balancers whose X-Forwarded-For is believed.
-    trusted_proxies: Iterable[str] = ()
     #: Hosts (and their subdomains) whose referrers count as internal, besides the request's host.
     site_hosts: Iterable[str] = ()
-    proxy_networks: tuple[IPNetwork, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Frozen: normalise through object.__setattr__ once, so providers never re-parse.
-        proxies = tuple(self.trusted_proxies)
-        object.__setattr__(self, "trusted_proxies", proxies)
         object.__setattr__(self, "site_hosts", tuple(h.lower() for h in self.site_hosts))
-        object.__setattr__(
-            self, "proxy_networks", tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
-        )
 
 
 Provider = Callable[["RequestInfo", EngineConfig], Mapping[str, Any]]

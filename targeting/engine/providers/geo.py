@@ -1,8 +1,8 @@
 """The ``geo`` family: country, region and city of the client address.
 
-The client address is the peer address unless the peer is a trusted proxy, in which case
-``X-Forwarded-For`` is walked from the right while the hops are trusted (``client_ip``). Headers
-from untrusted peers are ignored: anyone can send one.
+The client address comes resolved (``RequestInfo.remote_addr``): the Django layer walks
+``X-Forwarded-For`` behind the trusted proxies once per request (``targeting.tracking.clientaddr``)
+and every limiter, log line and this provider read the same address.
 
 The address is looked up in a MaxMind-format City (or Country) database. The file is opened once
 per path and kept for the life of the process; a missing or unreadable file is logged once and
@@ -16,7 +16,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import threading
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +28,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("targeting.engine")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-MAX_FORWARDED_FOR = 2000
-MAX_HOPS = 30
-
 UNKNOWN: dict[str, Any] = {"geo.country": None, "geo.region": None, "geo.city": None}
 
 _readers: dict[str, Any] = {}
@@ -44,62 +38,16 @@ def provide_geo(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
     """The ``geo.*`` attributes of a request."""
     if not config.geoip_path:
         return dict(UNKNOWN)
-    ip = _client_address(info.remote_addr, info.forwarded_for, config.proxy_networks)
+    ip = _address(info.remote_addr)
     if ip is None or not ip.is_global:
         return dict(UNKNOWN)
     return dict(lookup(config.geoip_path, str(ip)))
 
 
-def client_ip(
-    remote_addr: str,
-    forwarded_for: str,
-    trusted_proxies: Iterable[str | IPNetwork],
-) -> str | None:
-    """The client's address: the peer, or the first untrusted hop of X-Forwarded-For counted from
-    the right when the peer is a trusted proxy. None if the peer address is not an address."""
-    ip = _client_address(remote_addr, forwarded_for, _networks(trusted_proxies))
-    return str(ip) if ip is not None else None
-
-
-def _client_address(
-    remote_addr: str, forwarded_for: str, networks: tuple[IPNetwork, ...]
-) -> IPAddress | None:
-    peer = _parse_ip(remote_addr)
-    if peer is None or not forwarded_for or not _trusted(peer, networks):
-        return peer
-    client = peer
-    for hop in reversed(forwarded_for[:MAX_FORWARDED_FOR].split(",")[-MAX_HOPS:]):
-        ip = _parse_ip(hop)
-        if ip is None:  # garbage in the chain: believe nothing further left
-            break
-        client = ip
-        if not _trusted(ip, networks):
-            break
-    return client
-
-
-def _trusted(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
-    return any(ip in network for network in networks)
-
-
-def _networks(proxies: Iterable[str | IPNetwork]) -> tuple[IPNetwork, ...]:
-    return tuple(p if not isinstance(p, str) else _parse_network(p.strip()) for p in proxies)
-
-
-@lru_cache(maxsize=256)
-def _parse_network(cidr: str) -> IPNetwork:
-    return ipaddress.ip_network(cidr, strict=False)
-
-
-def _parse_ip(text: str) -> IPAddress | None:
-    text = text.strip()[:64]
-    if text.startswith("["):  # [v6]:port
-        text = text[1:].partition("]")[0]
-    elif text.count(":") == 1:  # v4:port
-        text = text.partition(":")[0]
-    text = text.partition("%")[0]  # IPv6 zone id
+def _address(text: str) -> IPAddress | None:
+    """The already resolved client address (``RequestInfo.remote_addr``), or None."""
     try:
-        ip = ipaddress.ip_address(text)
+        ip = ipaddress.ip_address(text.strip()[:64])
     except ValueError:
         return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from rest_framework.test import APIClient
 
-from targeting.api.tokens import issue
+from portal.apikeys.tokens import issue
 from tests.targeting.factories import (
     CreativeFactory,
     PlacementFactory,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from wagtail.models import APIToken
 
-from targeting.api.tokens import find
+from portal.apikeys.tokens import find
 from tests.targeting.factories import UserFactory
 
 

@@ -188,7 +188,7 @@ def test_without_the_visitors_permission_a_stored_visitor_is_403(
 
     # Then the answer is 403 naming the field, with nothing of the visitor's behaviour
     assert response.status_code == 403
-    assert "targeting.view_visitorprofile" in response.json()["errors"]["request.visitor"]
+    assert "tracking.view_visitorprofile" in response.json()["errors"]["request.visitor"]
     assert SEARCH not in response.content.decode()
 
 

@@ -145,13 +145,13 @@ CASES = [
     pytest.param(
         {"request": {"visitor": BROWSER_ID}},
         403,
-        {"request.visitor": "读取已存储的访客档案需要 targeting.view_visitorprofile 权限"},
+        {"request.visitor": "读取已存储的访客档案需要 tracking.view_visitorprofile 权限"},
         id="request-visitor-forbidden",
     ),
     pytest.param(
         {"request": {"visitor": BROWSER_ID}, "attributes": {"x.y": 1}},
         403,
-        {"request.visitor": "读取已存储的访客档案需要 targeting.view_visitorprofile 权限"},
+        {"request.visitor": "读取已存储的访客档案需要 tracking.view_visitorprofile 权限"},
         id="forbidden-before-bad-attribute",
     ),
     pytest.param(

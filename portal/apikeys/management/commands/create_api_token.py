@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from targeting.api import tokens
+from portal.apikeys import tokens
 
 
 class Command(BaseCommand):

@@ -55,7 +55,7 @@ def issue(user: Any, *, name: str, days: int | None = None) -> IssuedToken:
     from wagtail.log_actions import log
     from wagtail.models import APIToken
 
-    from targeting.api.models import TokenExpiry
+    from portal.apikeys.models import TokenExpiry
 
     with transaction.atomic():
         token, key = APIToken.create_token(user=user, name=name)
@@ -75,7 +75,7 @@ def rotate(
     """
     from wagtail.models import APIToken
 
-    from targeting.api.models import TokenExpiry
+    from portal.apikeys.models import TokenExpiry
 
     now = timezone.now()
     with transaction.atomic():

@@ -2,10 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class TargetingApiConfig(AppConfig):
-    """The /api/v1/ API's own models: API tokens (hashed, expiring, rotatable)."""
+class ApiKeysConfig(AppConfig):
+    """API keys of systems: their expiry beside Wagtail's APIToken (label as when it was targeting's)."""
 
-    name = "targeting.api"
+    name = "portal.apikeys"
     label = "targeting_api"
     verbose_name = _("API access")
     default_auto_field = "django.db.models.BigAutoField"
