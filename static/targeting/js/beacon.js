@@ -49,6 +49,16 @@
     return out;
   }
 
+  // The device class reports are broken down by (measurement); the same split as the server's
+  // device provider: tablets first, then phones, everything else a desktop.
+  var DEVICE = (function () {
+    var agent = navigator.userAgent || "";
+    if (/bot|crawl|spider/i.test(agent)) { return "bot"; }
+    if (/iPad|Tablet|PlayBook|Silk|(Android(?!.*Mobile))/i.test(agent)) { return "tablet"; }
+    if (/Mobi|iPhone|iPod|Android|HarmonyOS|Windows Phone/i.test(agent)) { return "mobile"; }
+    return "desktop";
+  })();
+
   function track(type, properties) {
     if (!consented()) { return; }
     queue.push({ id: uuid(), type: type, at: new Date().toISOString(), properties: clean(properties || {}) });
@@ -108,6 +118,8 @@
         placement: slot.getAttribute("data-placement"),
         campaign: owner.getAttribute("data-campaign"),
         creative: owner.getAttribute("data-creative"),
+        segment: slot.getAttribute("data-segment"),
+        device: DEVICE,
         target: (target.getAttribute("href") || "").slice(0, 500),
         label: (target.textContent || "").trim().slice(0, 200)
       });
@@ -155,7 +167,9 @@
               track("impression", {
                 placement: slot.getAttribute("data-placement"),
                 campaign: slot.getAttribute("data-campaign"),
-                creative: slot.getAttribute("data-creative")
+                creative: slot.getAttribute("data-creative"),
+                segment: slot.getAttribute("data-segment"),
+                device: DEVICE
               });
             }, VISIBLE_FOR_MS));
           }
