@@ -11,6 +11,7 @@ needs the visitors API's permission (``VISITOR_PROFILE_PERMISSION``), and only b
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Mapping
@@ -28,6 +29,11 @@ from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.decide import decide as engine_decide_one
 from targeting.engine.decide import simulate as engine_simulate
 from targeting.engine.providers import DEFAULT_PROVIDERS
+from targeting.rendering import decision_as_dict
+from targeting.snapshot import get_snapshot
+from targeting.tracking.documents import behaviour_view
+from targeting.tracking.folding import stored_behaviour
+from targeting.visitors import engine_config
 
 REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
 MAX_TEXT = 4000
@@ -70,6 +76,11 @@ def _text(spec: Mapping[str, Any], key: str) -> str:
     value = spec.get(key)
     if value is None:
         return ""
+    return request_text(key, value)
+
+
+def request_text(key: str, value: Any) -> str:
+    """A string of the described request: at most ``MAX_TEXT`` characters, no control ones."""
     if not isinstance(value, str):
         raise SimulationError(f"request.{key}", "expected a string")
     if len(value) > MAX_TEXT:
@@ -145,6 +156,79 @@ def parse_at(value: Any) -> datetime:
     return moment
 
 
+def request_keys(spec: Mapping[str, Any]) -> None:
+    """Only the documented request keys, each with a real value (absent means "as a real request
+    would have it"; present must be a value)."""
+    unknown = sorted(set(spec) - set(REQUEST_KEYS))
+    if unknown:
+        raise SimulationError(f"request.{unknown[0]}", "unknown key")
+    for key, value in spec.items():
+        if value is None:
+            raise SimulationError(f"request.{key}", "expected a string")
+
+
+def request_at(value: Any) -> datetime:
+    """``request.at`` as given: an ISO 8601 date-time (an empty string is not "now")."""
+    if value == "":
+        raise SimulationError("request.at", "expected an ISO 8601 date-time")
+    return parse_at(value)
+
+
+def request_url(value: Any) -> tuple[str, str, Any]:
+    """``request.url``: (absolute url, site host, its parts); see ``_parse_url``."""
+    return _parse_url(request_text("url", value) or "/")
+
+
+def request_ip(value: Any) -> str:
+    """``request.ip``: an IPv4 or IPv6 address (surrounding spaces ignored)."""
+    ip = request_text("ip", value).strip()
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        raise SimulationError("request.ip", "expected an IPv4 or IPv6 address") from None
+    return ip
+
+
+def request_visitor(value: Any, *, may_read_profiles: bool) -> str:
+    """``request.visitor``: a browser visitor id, and the permission to read its profile."""
+    visitor = request_text("visitor", value).strip()
+    if not BROWSER_VISITOR_ID.match(visitor):
+        raise SimulationError(
+            "request.visitor",
+            _(
+                "expected a browser visitor id (32 letters and digits); customers' profiles "
+                "cannot be simulated"
+            ),
+        )
+    if not may_read_profiles:
+        raise SimulationForbidden(
+            "request.visitor",
+            _("reading a stored visitor profile needs %s") % VISITOR_PROFILE_PERMISSION,
+        )
+    return visitor
+
+
+def attribute_value(name: str, value: Any) -> Any:
+    """An override of one attribute, as the engine reads it (``attributes.<name>``)."""
+    if name not in ATTRIBUTES:
+        raise SimulationError(f"attributes.{name}", "unknown attribute")
+    _check_value(f"attributes.{name}", value)
+    if ATTRIBUTES[name].type == "int" and value is not None and not _is_whole(value):
+        # The engine would read "30" as 30; the API's contract is a JSON number.
+        raise SimulationError(f"attributes.{name}", "expected a whole number")
+    try:
+        return coerce(name, value)
+    except ValueError as exc:
+        raise SimulationError(f"attributes.{name}", str(exc).split(": ", 1)[-1]) from None
+
+
+def placement_slugs(value: Any) -> list[str]:
+    """``placements``: a list of strings (an unknown one is ``UnknownPlacement`` later)."""
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise SimulationError("placements", "expected a list of placement slugs")
+    return list(value)
+
+
 def build_context(
     request_spec: Mapping[str, Any] | None,
     attributes: Mapping[str, Any] | None,
@@ -154,64 +238,25 @@ def build_context(
     """The engine context of a described visitor (validates every part, naming the field).
 
     ``may_read_profiles``: whether the caller holds ``VISITOR_PROFILE_PERMISSION``; without it a
-    ``visitor`` raises ``SimulationForbidden`` before anything is read.
+    ``visitor`` raises ``SimulationForbidden`` before anything is read. The checks are the
+    ``request_*`` and ``attribute_value`` functions above, which the API's serializer runs too.
     """
-    from targeting.tracking.documents import behaviour_view
-    from targeting.tracking.folding import stored_behaviour
-    from targeting.visitors import engine_config
-
     if not isinstance(request_spec or {}, Mapping):
         raise SimulationError("request", "expected an object")
     spec = dict(request_spec or {})
-    unknown = sorted(set(spec) - set(REQUEST_KEYS))
-    if unknown:
-        raise SimulationError(f"request.{unknown[0]}", "unknown key")
-    for key, value in spec.items():
-        # Absent means "as a real request would have it"; present must be a real value.
-        if value is None:
-            raise SimulationError(f"request.{key}", "expected a string")
-    if "at" in spec and spec["at"] == "":
-        raise SimulationError("request.at", "expected an ISO 8601 date-time")
-    now = parse_at(spec.get("at"))
-    url, site_host, parts = _parse_url(_text(spec, "url") or "/")
-    ip = _text(spec, "ip").strip()
-    if "ip" in spec:
-        import ipaddress
-
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            raise SimulationError("request.ip", "expected an IPv4 or IPv6 address") from None
-    visitor = _text(spec, "visitor").strip() if "visitor" in spec else None
-    if visitor is not None:
-        if not BROWSER_VISITOR_ID.match(visitor):
-            raise SimulationError(
-                "request.visitor",
-                _(
-                    "expected a browser visitor id (32 letters and digits); customers' profiles "
-                    "cannot be simulated"
-                ),
-            )
-        if not may_read_profiles:
-            raise SimulationForbidden(
-                "request.visitor",
-                _("reading a stored visitor profile needs %s") % VISITOR_PROFILE_PERMISSION,
-            )
+    request_keys(spec)
+    now = request_at(spec["at"]) if "at" in spec else parse_at(None)
+    url, site_host, parts = request_url(spec.get("url", ""))
+    ip = request_ip(spec["ip"]) if "ip" in spec else ""
+    visitor = (
+        request_visitor(spec["visitor"], may_read_profiles=may_read_profiles)
+        if "visitor" in spec
+        else None
+    )
     behaviour = behaviour_view(stored_behaviour(visitor)) if visitor else None
-    overrides: dict[str, Any] = {}
     if not isinstance(attributes or {}, Mapping):
         raise SimulationError("attributes", "expected an object")
-    for name, value in (attributes or {}).items():
-        if name not in ATTRIBUTES:
-            raise SimulationError(f"attributes.{name}", "unknown attribute")
-        _check_value(f"attributes.{name}", value)
-        if ATTRIBUTES[name].type == "int" and value is not None and not _is_whole(value):
-            # The engine would read "30" as 30; the API's contract is a JSON number.
-            raise SimulationError(f"attributes.{name}", "expected a whole number")
-        try:
-            overrides[name] = coerce(name, value)
-        except ValueError as exc:
-            raise SimulationError(f"attributes.{name}", str(exc).split(": ", 1)[-1]) from None
+    overrides = {name: attribute_value(name, value) for name, value in (attributes or {}).items()}
     info = RequestInfo(
         url=url,
         path=parts.path or "/",
@@ -257,20 +302,15 @@ def simulate(
     (a described visitor has no impressions). Raises ``SimulationForbidden`` for a ``visitor``
     unless ``may_read_profiles`` (the caller holds ``VISITOR_PROFILE_PERMISSION``).
     """
-    from targeting.rendering import decision_as_dict
-    from targeting.snapshot import get_snapshot
-
     ctx, now = build_context(request_spec, attributes, may_read_profiles=may_read_profiles)
     snapshot = get_snapshot()
     if placements is None:
         slugs = sorted(snapshot.placements)
     else:
-        if not isinstance(placements, list) or not all(isinstance(p, str) for p in placements):
-            raise SimulationError("placements", "expected a list of placement slugs")
-        missing = [p for p in placements if p not in snapshot.placements]
+        slugs = placement_slugs(placements)
+        missing = [p for p in slugs if p not in snapshot.placements]
         if missing:
             raise UnknownPlacement("placements", f"unknown placement {missing[0]!r}")
-        slugs = list(placements)
 
     answer = engine_simulate(snapshot.engine, ctx, slugs, now, None)
     decisions = {}

@@ -20,9 +20,17 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
+from targeting import simulation
 from targeting.api import revisions
 from targeting.api.crm_bulk import MAX_ROWS
-from targeting.models import SHORT_RICH_TEXT, Campaign, CampaignCreative, Creative, Placement, Segment
+from targeting.models import (
+    SHORT_RICH_TEXT,
+    Campaign,
+    CampaignCreative,
+    Creative,
+    Placement,
+    Segment,
+)
 
 
 def clean_rich_text(value: str) -> str:
@@ -421,16 +429,22 @@ class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.CharField())
 
 
+#: Strings of a described visitor: the simulation refuses every control character in them
+#: (tab and line feed too, which the JSON parser lets through elsewhere).
+NO_CONTROL_AT_ALL = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+
+
 def _attribute_schema(attribute: Any) -> dict[str, Any]:
     """The JSON schema of a value ``attributes`` may give for one rule-language attribute."""
     from portal.api_parsers import MAX_NUMBER
 
+    text = {"type": "string", "maxLength": simulation.MAX_TEXT, "pattern": NO_CONTROL_AT_ALL}
     kinds: dict[str, dict[str, Any]] = {
-        "str": {"type": "string", "maxLength": 4000},
+        "str": text,
         "int": {"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER},
         "bool": {"type": "boolean"},
         "date": {"type": "string", "format": "date"},
-        "list": {"type": "array", "maxItems": 200, "items": {"type": "string", "maxLength": 4000}},
+        "list": {"type": "array", "maxItems": simulation.MAX_LIST, "items": text},
     }
     schema = dict(kinds[attribute.type])
     if attribute.choices is not None:
@@ -443,8 +457,6 @@ def _attribute_schema(attribute: Any) -> dict[str, Any]:
 
 
 def _attributes_schema() -> dict[str, Any]:
-    from targeting.engine.attributes import ATTRIBUTES
-
     return {
         "type": "object",
         "properties": {name: _attribute_schema(attr) for name, attr in ATTRIBUTES.items()},
@@ -454,56 +466,160 @@ def _attributes_schema() -> dict[str, Any]:
     }
 
 
-@extend_schema_field(_attributes_schema())
-class AttributesField(serializers.DictField):
-    """Attribute overrides by rule-language name (schema generated from the attribute list)."""
+class SimulationCheckField(serializers.Field):
+    """A field whose check is ``targeting.simulation``'s own, with its messages.
+
+    The simulation's checks are the one definition of a valid description (the admin's preview
+    runs them too); this field runs the check and keeps the value as sent, so the schema
+    generated from the field is the contract the API enforces. A ``SimulationForbidden`` passes
+    through ``is_valid()`` (the view answers 403).
+    """
+
+    def check(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data is serializers.empty:
+            return super().run_validation(data)  # absent: skipped (every part is optional)
+        try:
+            self.check(data)
+        except simulation.SimulationError as exc:
+            raise serializers.ValidationError(exc.message) from None
+        return data
+
+
+@extend_schema_field(
+    {"type": "string", "maxLength": simulation.MAX_TEXT, "pattern": NO_CONTROL_AT_ALL}
+)
+class RequestTextField(SimulationCheckField):
+    """``user_agent``, ``referrer``, ``url``: text without control characters."""
+
+    def check(self, value: Any) -> None:
+        if self.field_name == "url":
+            simulation.request_url(value)
+        else:
+            simulation.request_text(self.field_name, value)
 
 
 @extend_schema_field({"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]})
-class AddressField(serializers.CharField):
+class AddressField(SimulationCheckField):
     """An IPv4 or IPv6 address."""
+
+    def check(self, value: Any) -> None:
+        simulation.request_ip(value)
 
 
 @extend_schema_field({"type": "string", "format": "date-time", "pattern": "^(19|2[01])[0-9]{2}-"})
-class MomentField(serializers.DateTimeField):
+class MomentField(SimulationCheckField):
     """An ISO 8601 date-time in the years the simulation accepts (1900 to 2199)."""
+
+    def check(self, value: Any) -> None:
+        simulation.request_at(value)
+
+
+@extend_schema_field({"type": "string", "pattern": simulation.BROWSER_VISITOR_ID.pattern})
+class VisitorField(SimulationCheckField):
+    """A browser visitor id; reading its profile needs ``VISITOR_PROFILE_PERMISSION``."""
+
+    def check(self, value: Any) -> None:
+        may_read = bool(self.context.get("may_read_profiles"))
+        simulation.request_visitor(value, may_read_profiles=may_read)
+
+
+@extend_schema_field(_attributes_schema())
+class AttributesField(SimulationCheckField):
+    """Attribute overrides by rule-language name (schema generated from the attribute list)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, dict):
+            # The first bad attribute, named as ``attributes.<name>`` (dots are in the names).
+            for name, value in data.items():
+                try:
+                    simulation.attribute_value(name, value)
+                except simulation.SimulationError as exc:
+                    raise serializers.ValidationError({name: [exc.message]}) from None
+        return super().run_validation(data)
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, dict):
+            raise simulation.SimulationError("attributes", _("Expected an object."))
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class PlacementsField(SimulationCheckField):
+    """Placement slugs; one that names no placement is a 404 (as in decide), not a 400."""
+
+    def check(self, value: Any) -> None:
+        simulation.placement_slugs(value)
 
 
 class SimulationRequestSerializer(serializers.Serializer):
-    """The described request; it goes through the same providers as a real one."""
+    """The described request; it goes through the same providers as a real one.
 
-    user_agent = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    referrer = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    url = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=4000,
-        help_text="The landing URL, or a path on the site.",
-    )
-    ip = AddressField(required=False)
+    Fields in the order the simulation checks them; the first bad one is the answer.
+    """
+
     at = MomentField(
         required=False,
         help_text="ISO 8601, a year from 1900 to 2199; without an offset it is in the site's "
         "time zone.",
     )
-    visitor = serializers.RegexField(
-        r"^[A-Za-z0-9]{32}$",
+    url = RequestTextField(required=False, help_text="The landing URL, or a path on the site.")
+    ip = AddressField(required=False)
+    visitor = VisitorField(
         required=False,
         help_text="A browser visitor id whose stored profile feeds behaviour.* (needs "
         "tracking.view_visitorprofile; customers' profiles are never read).",
     )
+    referrer = RequestTextField(required=False)
+    user_agent = RequestTextField(required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(_("Expected an object."))
+        try:
+            simulation.request_keys(data)
+        except simulation.SimulationError as exc:
+            raise serializers.ValidationError({exc.field.split(".", 1)[1]: [exc.message]}) from None
+        validated = {}
+        for name, field in self.fields.items():
+            if name in data:
+                try:
+                    validated[name] = field.run_validation(data[name])
+                except serializers.ValidationError as exc:
+                    raise serializers.ValidationError({name: exc.detail}) from None
+        return validated
+
+
+#: The body's parts and the JSON type each must have.
+SIMULATION_PARTS = {"request": dict, "attributes": dict, "placements": list}
 
 
 class SimulationSerializer(serializers.Serializer):
-    """``POST /api/v1/simulate``: every part optional."""
+    """``POST /api/v1/simulate``: every part optional.
+
+    Context ``may_read_profiles``: whether the caller holds ``VISITOR_PROFILE_PERMISSION``.
+    """
+
+    default_error_messages = {"invalid": gettext_lazy("Expected a JSON object.")}
 
     request = SimulationRequestSerializer(required=False)
     attributes = AttributesField(required=False)
-    placements = serializers.ListField(
-        child=serializers.SlugField(),
-        required=False,
-        help_text="Default: every placement. An unknown one is a 404.",
+    placements = PlacementsField(
+        required=False, help_text="Default: every placement. An unknown one is a 404."
     )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: [_("Unknown key.")]})
+            # Each part's JSON type before any part's content, as the API always answered.
+            for name, kind in SIMULATION_PARTS.items():
+                if name in data and not isinstance(data[name], kind):
+                    message = _("Expected an object.") if kind is dict else _("Expected a list.")
+                    raise serializers.ValidationError({name: [message]})
+        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api_schema import ProblemSerializer
+from portal.apikeys.tokens import ApiTokenAuthentication
 from targeting.api import crm_bulk, revisions, usage
 from targeting.api.permissions import (
     CRM_REPLACE_PERMISSION,
@@ -50,8 +51,13 @@ from targeting.api.serializers import (
     TooManyRows,
     first_error,
 )
-from portal.apikeys.tokens import ApiTokenAuthentication
 from targeting.models import Campaign, Creative, Placement, Segment
+from targeting.simulation import (
+    VISITOR_PROFILE_PERMISSION,
+    SimulationForbidden,
+    UnknownPlacement,
+    simulate,
+)
 from targeting.tracking.models import CustomerProfile
 
 logger = logging.getLogger("targeting")
@@ -65,8 +71,6 @@ DECISION_VARY = ("Cookie", "User-Agent", "Referer")
 
 #: A CRM batch body above this is refused before it is read (5,000 rows fit well inside).
 CRM_MAX_BODY_BYTES = 4 * 1024 * 1024
-
-SIMULATE_KEYS = ("request", "attributes", "placements")
 
 
 def errors(status_code: int, **fields: str) -> Response:
@@ -285,38 +289,27 @@ class SimulateView(APIView):
         tags=["decisions"],
     )
     def post(self, request: Request) -> Response:
-        from targeting.simulation import (
-            VISITOR_PROFILE_PERMISSION,
-            SimulationError,
-            SimulationForbidden,
-            UnknownPlacement,
-            simulate,
+        may_read_profiles = request.user.has_perm(VISITOR_PROFILE_PERMISSION)
+        serializer = SimulationSerializer(
+            data=request.data, context={"may_read_profiles": may_read_profiles}
         )
-
-        body = request.data
-        if not isinstance(body, dict):
-            return errors(400, body=_("Expected a JSON object."))
-        unknown = sorted(set(body) - set(SIMULATE_KEYS))
-        if unknown:
-            return errors(400, **{unknown[0]: _("Unknown key.")})
-        shapes = {"request": dict, "attributes": dict, "placements": list}
-        for key, expected in shapes.items():
-            if key in body and not isinstance(body[key], expected):
-                message = _("Expected an object.") if expected is dict else _("Expected a list.")
-                return errors(400, **{key: message})
+        try:
+            valid = serializer.is_valid()
+        except SimulationForbidden as exc:
+            return errors(403, **{exc.field: exc.message})
+        if not valid:
+            field, why = first_error(serializer.errors)
+            return errors(400, **{field: why})
+        body = serializer.validated_data
         try:
             answer = simulate(
                 body.get("request"),
                 body.get("attributes"),
                 body.get("placements"),
-                may_read_profiles=request.user.has_perm(VISITOR_PROFILE_PERMISSION),
+                may_read_profiles=may_read_profiles,
             )
         except UnknownPlacement as exc:
             return errors(404, **{exc.field: exc.message})
-        except SimulationError as exc:
-            return errors(400, **{exc.field: exc.message})
-        except SimulationForbidden as exc:
-            return errors(403, **{exc.field: exc.message})
         return Response(answer)
 
 

@@ -509,3 +509,29 @@ def test_each_bad_body_keeps_its_status_and_message(
     # Then the answer is today's, status and body alike
     assert response.status_code == status
     assert response.json() == {"errors": errors}
+
+
+@pytest.mark.django_db
+def test_the_serializer_is_what_refuses_a_bad_description():
+    from targeting.api.serializers import SimulationSerializer, first_error
+
+    # Given a description with a time that is not one, checked without the view
+    serializer = SimulationSerializer(data={"request": {"at": "next tuesday"}})
+
+    # Then the serializer itself refuses it, naming the field as the API answers it
+    assert not serializer.is_valid()
+    field, why = first_error(serializer.errors)
+    assert (field, why) == ("request.at", "expected an ISO 8601 date-time, e.g. 2026-03-07T20:30")
+
+
+def test_the_schema_states_what_is_enforced_for_request_text():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    request = schema["components"]["schemas"]["SimulationRequestRequest"]["properties"]
+    for name in ("user_agent", "referrer", "url"):
+        # The simulation refuses tab and line feed too (pinned above): the schema says so.
+        assert request[name]["maxLength"] == 4000
+        assert request[name]["pattern"] == "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    attributes = schema["components"]["schemas"]["SimulationRequest"]["properties"]["attributes"]
+    assert attributes["properties"]["profile.occupation"]["pattern"] == request["url"]["pattern"]
