@@ -23,6 +23,7 @@ from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from targeting import simulation
 from targeting.api import revisions
 from targeting.api.crm_bulk import MAX_ROWS
+from targeting.engine.attributes import ATTRIBUTES
 from targeting.models import (
     SHORT_RICH_TEXT,
     Campaign,
