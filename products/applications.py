@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from products.models import ProductApplication, ProductPage
+from products.suitability import Gate, record_suitability
 from targeting.tracking.clientaddr import client_key
 from targeting.tracking.ingestion import record_server_event
 from targeting.tracking.ratelimit import exceeded, hit
@@ -57,12 +58,22 @@ def submit_application(
     user: AbstractBaseUser | None = None,
     visitor_id: str = "",
     source: dict[str, str] | None = None,
+    gate: "Gate | None" = None,
+    acknowledgement: str = "",
 ) -> "ProductApplication":
     """Save a customer's application for `product` and record it as a conversion.
 
     `details` are the cleaned fields of the application form. The conversion is recorded only
-    once the application is committed, so a rolled-back request never counts.
+    once the application is committed, so a rolled-back request never counts. For an investment
+    product, `gate` (``suitability.application_gate``) is stored with it as its suitability
+    record, with the `acknowledgement` the applicant confirmed when the product is above their
+    tolerance; a refused or unassessed gate never gets here (the form's view stops it), and is
+    refused again here.
     """
+    if gate is not None and gate.action in ("assess", "refuse"):
+        raise ValueError(f"application not allowed: suitability gate says {gate.action}")
+    if gate is not None and gate.needs_acknowledgement and not details.get("risk_acknowledgement"):
+        raise ValueError("application above the risk tolerance without an acknowledgement")
     source = source or {}
     fields = {
         "product": product,
@@ -82,6 +93,8 @@ def submit_application(
         try:
             with transaction.atomic():
                 application = ProductApplication.objects.create(reference=new_reference(), **fields)
+                if gate is not None:
+                    record_suitability(application, gate, acknowledged=True, text=acknowledgement)
             break
         except IntegrityError:  # a reference collision: ~1 in 10^9 per day, so just draw again
             continue

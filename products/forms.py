@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from products.models import ProductApplication, ProductPage
+from products.questionnaire import QUESTIONS, Result, score
 
 HONEYPOT_FIELD = "website"
 
@@ -52,9 +53,28 @@ class ProductApplicationForm(forms.ModelForm):
             "preferred_contact_time": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, product: ProductPage, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        product: ProductPage,
+        acknowledgement: str = "",
+        **kwargs: Any,
+    ) -> None:
         self.product = product
         super().__init__(*args, **kwargs)
+        if acknowledgement:
+            # suitability: the product is above the applicant's risk tolerance; they must
+            # confirm these exact words (stored with the application) to go on.
+            self.fields["risk_acknowledgement"] = forms.BooleanField(
+                label=acknowledgement,
+                required=True,
+                error_messages={
+                    "required": _(
+                        "Confirm that you understand this product is above your risk tolerance, "
+                        "or choose a product that matches your risk assessment."
+                    )
+                },
+            )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if product.minimum_amount:
             self.fields["amount_requested"].help_text = _("Minimum: ¥%(amount)s") % {
@@ -83,3 +103,21 @@ class ProductApplicationForm(forms.ModelForm):
                 code="below_minimum",
             )
         return amount
+
+
+class RiskQuestionnaireForm(forms.Form):
+    """The risk questionnaire (风险测评): one required choice per question."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in QUESTIONS:
+            self.fields[question.key] = forms.ChoiceField(
+                label=question.text,
+                choices=[(option.key, option.label) for option in question.options],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose an answer to this question.")},
+            )
+
+    def result(self) -> Result:
+        """The scored answers; call only once the form is valid."""
+        return score(self.cleaned_data)

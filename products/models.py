@@ -33,6 +33,7 @@ from products.choices import (
     RiskLevel,
 )
 from products.fields import ChoiceListField
+from products.risk import RiskAssessment, SuitabilityRecord  # noqa: F401  (registers the models)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
@@ -317,11 +318,28 @@ class ProductPage(RoutablePageMixin, Page):
     def apply(self, request: HttpRequest) -> HttpResponse:
         """The application form: POST-redirect-GET, honeypot and a per-address rate limit."""
         # Stay local: applications and forms import these models (a real cycle).
-        from products import applications
+        from products import applications, suitability
         from products.forms import ProductApplicationForm
 
+        # suitability: investment products need a valid risk assessment first, and one above
+        # the applicant's tolerance an acknowledgement (or it is refused); nothing is recorded
+        # before that is settled.
+        gate = suitability.application_gate(self, request.user)
+        if gate.action == "assess":
+            return redirect(suitability.questionnaire_url(next_url=self.apply_url))
+        if gate.action == "refuse":
+            response = self.render(
+                request,
+                template="products/apply_refused.html",
+                context_overrides={"gate": gate, "assessment": gate.assessment},
+            )
+            response.status_code = 403
+            return response
+        acknowledgement = (
+            suitability.acknowledgement_text(self, gate) if gate.needs_acknowledgement else ""
+        )
         address = applications.client_address(request)
-        form = ProductApplicationForm(product=self)
+        form = ProductApplicationForm(product=self, acknowledgement=acknowledgement)
         if request.method == "POST":
             if applications.rate_limit_exceeded(address):
                 response = self.render(
@@ -331,7 +349,9 @@ class ProductPage(RoutablePageMixin, Page):
                 )
                 response.status_code = 429
                 return response
-            form = ProductApplicationForm(request.POST, product=self)
+            form = ProductApplicationForm(
+                request.POST, product=self, acknowledgement=acknowledgement
+            )
             if form.honeypot_filled():
                 # Look like success to the bot, keep nothing, but still count it against the
                 # address so a bot cannot hammer the form.
@@ -345,6 +365,8 @@ class ProductPage(RoutablePageMixin, Page):
                     # tracking: links the lead to the consenting visitor's profile (issue 4)
                     visitor_id=getattr(getattr(request, "visitor", None), "id", None) or "",
                     source=applications.source_from_request(request),
+                    gate=gate,
+                    acknowledgement=acknowledgement,
                 )
                 applications.count_submission(address)
                 request.session[applications.SESSION_KEY] = {
@@ -353,7 +375,9 @@ class ProductPage(RoutablePageMixin, Page):
                 }
                 return redirect(self.subpage_url("apply_done"))
         return self.render(
-            request, template="products/apply_form.html", context_overrides={"form": form}
+            request,
+            template="products/apply_form.html",
+            context_overrides={"form": form, "gate": gate, "assessment": gate.assessment},
         )
 
     @path("apply/done/", name="apply_done")

@@ -134,6 +134,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
     )
     specs = []
     capped: dict[str, list[int]] = {}
+    rated = rated_page_paths()
     for campaign in campaigns_qs:
         creatives = []
         for link in campaign.campaign_creatives.all():
@@ -153,6 +154,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                     key=str(link.creative.pk),
                     weight=link.weight,
                     payload=payload,
+                    risk_level=creative_risk_level(approved, rated),
                 )
             )
         if not creatives:
@@ -220,6 +222,74 @@ def placement_default(placement: Any) -> PlacementDefault:
         link_label=placement.default_link_label,
         link_url=placement.default_link or "",
     )
+
+
+def rated_page_paths() -> dict[str, int]:
+    """Risk level (1-5) by URL path of every live page that carries one (investment products).
+
+    Any page model with a ``risk_level`` field ("R1"-"R5") counts, so targeting needs no import
+    of the catalogue. Read once per snapshot build; a creative whose call to action leads to one
+    of these pages (or below it, e.g. its application form) carries the level.
+    """
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from targeting.engine.suitability import risk_number
+
+    levels: dict[str, int] = {}
+    for model in apps.get_models():
+        if not issubclass(model, Page) or model._meta.abstract:
+            continue
+        if "risk_level" not in {f.name for f in model._meta.concrete_fields}:
+            continue
+        for page in model.objects.live().exclude(risk_level=""):
+            level = risk_number(getattr(page, "risk_level", None))
+            url = page.url or ""
+            if level is not None and url.startswith("/"):
+                levels[url] = level
+    return levels
+
+
+def creative_risk_level(creative: Any, rated: dict[str, int]) -> int | None:
+    """The risk level of the product a creative promotes: its call-to-action page's, or that of
+    the rated page its call-to-action URL leads to on this site; None for anything else."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from targeting.engine.suitability import risk_number
+
+    page = creative.cta_page if creative.cta_page_id else None
+    if page is not None:
+        level = risk_number(getattr(page.specific, "risk_level", None))
+        if level is not None:
+            return level
+        link = page.url or ""
+    else:
+        link = creative.cta_url or ""
+    path = urlsplit(link).path if link else ""
+    if not path.startswith("/"):
+        return None
+    # /en/personal/fund/ is the English page of /personal/fund/.
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.lower().startswith(prefix):
+            path = "/" + path[len(prefix) :]
+            break
+    best: int | None = None
+    for url, level in rated.items():
+        if path.startswith(url) or (url.startswith("/") and path.startswith(_unprefixed(url))):
+            best = max(best or 0, level)
+    return best
+
+
+def _unprefixed(url: str) -> str:
+    from django.conf import settings
+
+    for code, _name in settings.LANGUAGES:
+        if url.lower().startswith(f"/{code}/"):
+            return "/" + url[len(code) + 2 :]
+    return url
 
 
 def creative_payload(creative: Any) -> dict[str, Any]:

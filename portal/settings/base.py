@@ -211,6 +211,17 @@ CELERY_BEAT_SCHEDULE["tracking-purge-raw-events"] = {
     "schedule": 24 * 3600,
 }
 
+# Suitability (products.suitability, docs/suitability.md): a risk assessment stays in force this
+# many days, customers are reminded this many days before it expires, and an application for a
+# product more than SUITABILITY_MAX_GAP levels above the customer's tolerance is refused.
+RISK_ASSESSMENT_VALIDITY_DAYS = env.int("RISK_ASSESSMENT_VALIDITY_DAYS", default=365)
+RISK_ASSESSMENT_REMINDER_DAYS = env.int("RISK_ASSESSMENT_REMINDER_DAYS", default=30)
+SUITABILITY_MAX_GAP = env.int("SUITABILITY_MAX_GAP", default=1)
+CELERY_BEAT_SCHEDULE["products-remind-risk-reassessment"] = {
+    "task": "products.remind_risk_reassessment",
+    "schedule": 24 * 3600,
+}
+
 # Customer accounts (django-allauth): customers sign up and in by username or email at
 # /accounts/; staff keep the Wagtail admin login at /admin/.
 AUTHENTICATION_BACKENDS = [

@@ -408,6 +408,12 @@ class DecisionCreativeSerializer(serializers.Serializer):
     alt = serializers.CharField(allow_blank=True)
     cta_label = serializers.CharField(allow_blank=True)
     cta_url = serializers.CharField(allow_blank=True)
+    risk_level = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="R1-R5 when the creative promotes a risk-rated product (its html then carries "
+        "the risk notice); null otherwise.",
+    )
     html = serializers.CharField(help_text="The slot's HTML, as the page would render it.")
 
 
