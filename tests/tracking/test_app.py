@@ -1,5 +1,6 @@
-"""Tracking is its own Django app (issue 9): label, tables, Celery discovery, and a migration
-from the days its models were targeting's that keeps every row and every grant."""
+"""Tracking is its own Django app (issue 9): label, tables, Celery discovery, and migrations
+from the days its models (the event log, then the profiles) were targeting's that keep every row
+and every grant."""
 
 from __future__ import annotations
 
@@ -15,12 +16,20 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from portal.celery import app as celery_app
-from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+from targeting.tracking.models import (
+    CustomerProfile,
+    CustomerVisitor,
+    Interaction,
+    RawEvent,
+    VisitorProfile,
+)
 
 TABLES = {
     RawEvent: "targeting_rawevent",
     CustomerVisitor: "targeting_customervisitor",
     Interaction: "targeting_interaction",
+    VisitorProfile: "targeting_visitorprofile",
+    CustomerProfile: "targeting_customerprofile",
 }
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -29,12 +38,14 @@ def test_tracking_is_an_app_of_its_own_whose_tables_kept_their_names():
     # given the installed apps
     # when tracking's app config and models are looked up
     config = apps.get_app_config("tracking")
-    # then the app is targeting.tracking, owns the three models, and their tables are unchanged
+    # then the app is targeting.tracking, owns the moved models, and their tables are unchanged
     assert config.name == "targeting.tracking"
-    assert {model.__name__ for model in config.get_models()} == {
+    assert {model.__name__ for model in config.get_models()} >= {
         "RawEvent",
         "CustomerVisitor",
         "Interaction",
+        "VisitorProfile",
+        "CustomerProfile",
     }
     for model, table in TABLES.items():
         assert model._meta.app_label == "tracking"
@@ -112,3 +123,73 @@ def test_moving_the_models_keeps_every_row_and_group_grant():
     assert customer.has_perm("tracking.view_interaction")
     assert not customer.has_perm("targeting.view_interaction")
     assert Permission.objects.filter(codename="add_event").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_moving_the_profiles_keeps_every_row_and_the_marketers_grants():
+    # given a database from before the profiles moved to tracking, with a visitor's document, a
+    # customer's profile and the "Marketers" group's grants on customer profiles
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor = _migrate(
+        executor,
+        [
+            ("tracking", "0002_content_types_from_targeting"),
+            ("targeting", "0007_tracking_models_moved_to_tracking_app"),
+        ],
+    )
+    graph = executor.loader.graph
+    old = executor.loader.project_state(
+        [key for key in executor.loader.applied_migrations if key in graph.nodes]
+    ).apps
+    user = old.get_model("auth", "User").objects.create(
+        username="profiled-customer", password=make_password("x")
+    )
+    old.get_model("targeting", "VisitorProfile").objects.create(
+        visitor_id="p" * 32, data={"pageviews": 7, "categories": {"loan": "2026-11-01"}}
+    )
+    old.get_model("targeting", "CustomerProfile").objects.create(
+        user=user, customer_number="C0000777", income_band="high", interests=["wealth"]
+    )
+    marketers = old.get_model("auth", "Group").objects.get(name="Marketers")
+    marketers.user_set.add(user)
+    before = sorted(
+        marketers.permissions.filter(content_type__model="customerprofile").values_list(
+            "codename", flat=True
+        )
+    )
+    assert before == [
+        "add_customerprofile",
+        "change_customerprofile",
+        "delete_customerprofile",
+        "view_customerprofile",
+    ]
+    old_ct_ids = {
+        model: old.get_model("contenttypes", "ContentType")
+        .objects.get(app_label="targeting", model=model)
+        .pk
+        for model in ("visitorprofile", "customerprofile")
+    }
+
+    # when the database is migrated to today's state
+    _migrate(executor, leaves)
+    ContentType.objects.clear_cache()
+
+    # then the rows are read through tracking's models, unchanged
+    assert VisitorProfile.objects.get(visitor_id="p" * 32).data["pageviews"] == 7
+    profile = CustomerProfile.objects.get(customer_number="C0000777")
+    assert (profile.user.username, profile.income_band, profile.interests) == (
+        "profiled-customer",
+        "high",
+        ["wealth"],
+    )
+    # and the content types kept their ids under the tracking label
+    for model, pk in old_ct_ids.items():
+        assert ContentType.objects.get(pk=pk).app_label == "tracking"
+        assert not ContentType.objects.filter(app_label="targeting", model=model).exists()
+    # and the marketers' grants followed: the same codenames, now tracking's
+    customer = apps.get_model("auth", "User").objects.get(username="profiled-customer")
+    for action in ("add", "change", "delete", "view"):
+        assert customer.has_perm(f"tracking.{action}_customerprofile")
+        assert not customer.has_perm(f"targeting.{action}_customerprofile")
+    assert Permission.objects.filter(codename="view_customerprofile").count() == 1

@@ -245,7 +245,7 @@ def test_keys_from_before_hashing_keep_working_and_leave_no_clear_copy(marketer)
 
     from django.apps import apps
 
-    migration = importlib.import_module("targeting.api.migrations.0002_hash_drf_tokens")
+    migration = importlib.import_module("portal.apikeys.migrations.0002_hash_drf_tokens")
     old_key = "0f" * 20
     with connection.cursor() as cursor:
         cursor.execute(

@@ -72,4 +72,4 @@ def geoip_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def geo_config(geoip_db: Path) -> EngineConfig:
     geo.reset_readers()
-    return EngineConfig(geoip_path=str(geoip_db), trusted_proxies=["10.0.0.0/8", "fd00::/8"])
+    return EngineConfig(geoip_path=str(geoip_db))
