@@ -23,7 +23,12 @@ from wagtail.models import GroupPagePermission, Locale, Page
 from portal import models as portal_models
 from portal.demo import build_navigation, build_product_highlights
 from products.choices import ApplicationStatus, Channel, ContactTime, ProductType
-from products.models import ProductApplication, ProductIndexPage, ProductPage
+from products.models import (
+    ProductApplication,
+    ProductCataloguePage,
+    ProductIndexPage,
+    ProductPage,
+)
 
 ALL_ONLINE = [Channel.ONLINE_BANKING, Channel.MOBILE_BANKING, Channel.WECHAT_BANKING]
 EVERYWHERE = [Channel.BRANCH, *ALL_ONLINE, Channel.PHONE_BANKING]
@@ -632,6 +637,9 @@ DEMO_APPLICATIONS = [
     ),
 ]
 
+#: The all-products page's slug: its address is /products/ (products.urls only holds compare/).
+CATALOGUE_SLUG = "products"
+
 PRODUCT_MANAGER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
@@ -682,6 +690,16 @@ def seed(stdout: TextIO) -> None:
             **spec,
         )
 
+    # The home page's 查看全部产品 (targeting/demo.py) and the footer link here.
+    _upsert_child(
+        home,
+        ProductCataloguePage,
+        CATALOGUE_SLUG,
+        title="全部产品",
+        seo_title="全部产品 - 存款、贷款、信用卡、理财与保险基金",
+        search_description="锦程银行全部产品：按客户类型、产品类型与风险等级筛选存款、贷款、信用卡、理财、保险基金与结算产品。",
+        intro="<p>按客户类型、产品类型与风险等级查找适合您的产品。理财非存款，产品有风险，投资须谨慎。</p>",
+    )
     _grant_product_managers(sections.values())
     _seed_applications()
     stdout.write(

@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from portal.search import searchable_text
 from products.blocks import PRODUCT_RICH_TEXT_FEATURES, ProductContentBlock
-from products.catalogue import products_by_type
+from products.catalogue import CatalogueFilter, catalogue_sections, products_by_type
 from products.choices import (
     RISK_LEVEL_EXPLANATIONS,
     RISK_RATED_TYPES,
@@ -458,3 +458,43 @@ class ProductApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.product_title}"
+
+
+class ProductCataloguePage(Page):
+    """All products in one place (/products/): every customer group's products by type, with
+    filters for group, type and the highest risk level a visitor will accept.
+
+    It lists the live product pages of its own language wherever they sit in the tree, so editors
+    keep one page per product under its customer group and this page never goes stale.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=PRODUCT_RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "products/product_catalogue_page.html"
+
+    class Meta:
+        verbose_name = _("all-products page")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        selection = CatalogueFilter.from_query(request.GET)
+        index_pages = ProductIndexPage.objects.live().public().filter(locale_id=self.locale_id)
+        pairs = [
+            (index_page, ProductPage.objects.child_of(index_page).live().public().specific())
+            for index_page in index_pages
+        ]
+        context["selection"] = selection
+        context["sections"] = catalogue_sections(pairs, selection)
+        context["group_choices"] = CustomerGroup.choices
+        context["type_choices"] = ProductType.choices
+        context["risk_choices"] = [
+            (level, label, RISK_LEVEL_EXPLANATIONS[level]) for level, label in RiskLevel.choices
+        ]
+        context["compare_url"] = reverse("products:compare")
+        return context
