@@ -39,6 +39,7 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
+    path("api/v1/", include("targeting.push.api_urls")),  # push: SMS replies, queue screens
     path("api/v1/", include("targeting.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -54,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("products/", include("products.urls")),
     path("community/", include("community.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("targeting.push.urls")),  # push: message centre, unsubscribe
     path("", include("targeting.tracking.urls")),  # tracking: consent, cookies, my data
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -11,6 +11,7 @@ DATA_MIGRATIONS = [
     ("targeting.migrations.0002_marketing_roles_and_campaign_approval", "create_roles"),
     ("targeting.migrations.0004_tracking_roles", "create_roles"),
     ("community.migrations.0002_community_groups", "create_groups"),
+    ("targeting.push.migrations.0002_roles_and_offer_approval", "create_roles"),
 ]
 
 

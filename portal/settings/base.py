@@ -7,6 +7,7 @@ deployment may need to change comes from the environment (see README "Configurat
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "portal"
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "targeting",
     "targeting.tracking",  # its own app (label "tracking"): docs/tracking.md
     "targeting.measurement",  # its own app (label "measurement"): docs/measurement.md
+    "targeting.push",  # its own app (label "push"): triggers, offers, channels; docs/push.md
     "community",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -209,6 +211,16 @@ CELERY_BEAT_SCHEDULE["tracking-process-events"] = {
 CELERY_BEAT_SCHEDULE["tracking-purge-raw-events"] = {
     "task": "targeting.tracking.purge_raw_events",
     "schedule": 24 * 3600,
+}
+# Push (targeting.push, docs/push.md): deferred sends leave quiet hours, schedule and CRM-date
+# triggers run at their hour. Channel adapters: PUSH_CHANNEL_ADAPTERS = {"sms": "dotted.path"}.
+CELERY_BEAT_SCHEDULE["push-release-deferred"] = {
+    "task": "targeting.push.release_deferred",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["push-run-scheduled"] = {
+    "task": "targeting.push.run_scheduled",
+    "schedule": crontab(minute=0),
 }
 
 # Suitability (products.suitability, docs/suitability.md): a risk assessment stays in force this

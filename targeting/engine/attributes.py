@@ -221,6 +221,16 @@ _ALL: tuple[Attribute, ...] = (
     _a("crm.segments", "list", "CRM segments", "Imported CRM segment codes still in force."),
     _a("history.applications", "list", "Products applied for", "Product slugs."),
     _a("history.purchases", "list", "Products bought", "Product slugs."),
+    # event: the event a push trigger is evaluating (targeting.push); unknown on a page view.
+    _a("event.type", "str", "Event type", "e.g. card_transaction, branch_queue_swipe."),
+    _a("event.channel", "str", "Event channel", "web, app, atm, pos, branch, call_centre."),
+    _a("event.merchant_category_code", "str", "Merchant category code", "Card MCC, 4 digits."),
+    _a("event.amount", "int", "Transaction amount", "In the event's currency."),
+    _a("event.currency", "str", "Currency", "ISO 4217 code, e.g. CNY."),
+    _a("event.terminal", "str", "Card terminal", "atm, pos or online."),
+    _a("event.merchant", "str", "Merchant name"),
+    _a("event.branch", "str", "Branch", "Branch code of a queue-machine swipe."),
+    _a("event.service", "str", "Branch service", "Service chosen at the queue machine."),
 )
 
 #: Every attribute of the rule language by name.

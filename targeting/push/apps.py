@@ -1,0 +1,34 @@
+"""The push app: triggers, offers, arbitration, contact policy and channels (docs/push.md)."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PushConfig(AppConfig):
+    name = "targeting.push"
+    label = "push"
+    verbose_name = _("Push marketing")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Tracking announces folded events with a signal; it never imports push (import
+        # contract in pyproject.toml). The receiver only queues work.
+        from targeting.push import receivers
+        from targeting.tracking.signals import events_folded
+
+        events_folded.connect(receivers.queue_trigger_evaluation, dispatch_uid="push-triggers")
+        # A published, unpublished or deleted offer or trigger reaches every worker's index.
+        from django.db.models.signals import post_delete
+        from wagtail.signals import published, unpublished
+
+        from targeting.push.models import Offer, Trigger
+
+        for model in (Offer, Trigger):
+            for signal in (published, unpublished, post_delete):
+                signal.connect(
+                    receivers.offer_or_trigger_changed,
+                    sender=model,
+                    dispatch_uid=f"push-changed-{model.__name__}-{id(signal)}",
+                )

@@ -1,0 +1,42 @@
+"""Receivers of other apps' signals: they only queue work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+
+logger = logging.getLogger("targeting.push")
+
+
+def queue_trigger_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs: Any) -> None:
+    """Tracking folded some customers' events: evaluate the triggers that listen to them."""
+    from targeting.push import tasks
+    from targeting.push.triggers import get_index
+
+    try:
+        index = get_index()
+        wanted = [e for e in events if index.wants(str(e.get("type", "")))]
+        outcomes = [e for e in events if e.get("type") == "application"]
+    except Exception:  # push never breaks folding
+        logger.exception("push: could not read the trigger index")
+        return
+    if not wanted and not outcomes:
+        return
+    try:
+        if wanted:
+            tasks.evaluate_events.delay(wanted)
+        if outcomes:
+            tasks.record_conversions.delay(outcomes)
+    except Exception:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            logger.exception("push: trigger evaluation failed")
+        else:
+            logger.exception("push: could not queue trigger evaluation (broker down?)")
+
+
+def offer_or_trigger_changed(sender: Any, **kwargs: Any) -> None:
+    from targeting.push.triggers import bump_version
+
+    bump_version()

@@ -1,0 +1,135 @@
+"""Celery tasks of push marketing: evaluate triggers, send with retries, release deferred sends."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger("targeting.push")
+
+#: Sends are tried this many times after the first before the message is a dead letter.
+MAX_RETRIES = 5
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next try: 2, 4, 8, 16, 32 (capped at 5 minutes)."""
+    return int(min(2 ** (retries + 1), 300))
+
+
+@shared_task(name="targeting.push.evaluate_events", ignore_result=True)
+def evaluate_events(events: list[dict[str, Any]]) -> int:
+    from targeting.push.triggers import evaluate_events as evaluate
+
+    return len(evaluate(events))
+
+
+@shared_task(name="targeting.push.record_conversions", ignore_result=True)
+def record_conversions(applications: list[dict[str, Any]]) -> int:
+    from targeting.push.outcomes import record_conversions as record
+
+    return record(applications)
+
+
+@shared_task(
+    bind=True,
+    name="targeting.push.send_message",
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+)
+def send_message(self: Any, message_id: int) -> str:
+    """Hand one message to its channel, once (the row's status is the idempotency check)."""
+    from targeting.push import outcomes
+    from targeting.push.channels import DeliveryError, adapter_for
+    from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, PushMessage
+
+    with transaction.atomic():
+        message = (
+            PushMessage.objects.select_for_update()
+            .select_related("user", "offer", "trigger")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.status not in (PushMessage.PENDING, PushMessage.FAILED):
+            return message.status if message else "missing"
+        message.attempts += 1
+        try:
+            reference = adapter_for(message.channel).send(message)
+        except Exception as error:
+            permanent = isinstance(error, DeliveryError) and error.permanent
+            reason = error.reason if isinstance(error, DeliveryError) else repr(error)
+            message.last_error = f"attempt {message.attempts}: {reason}"[:2000]
+            if permanent or self.request.retries >= self.max_retries:
+                message.status = PushMessage.DEAD
+                message.save(update_fields=["attempts", "last_error", "status"])
+                logger.error("push: message %s is a dead letter: %s", message.pk, reason)
+                return PushMessage.DEAD
+            message.status = PushMessage.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            retry_error = error
+        else:
+            delivered = message.channel in (INBOX, RM_LEAD, QUEUE_SCREEN)
+            message.status = PushMessage.DELIVERED if delivered else PushMessage.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            logger.info(
+                "push: message %s handed to %s (%s)", message.pk, message.channel, reference
+            )
+            if delivered:
+                outcomes.record(message, "delivered")
+            return message.status
+    # Outside the transaction: the FAILED status is committed before the retry is queued.
+    raise self.retry(exc=retry_error, countdown=backoff(self.request.retries))
+
+
+@shared_task(name="targeting.push.release_deferred", ignore_result=True)
+def release_deferred() -> int:
+    """Queue deferred messages whose quiet hours are over (re-checking consent and opt-out)."""
+    from targeting.push.models import ContactPreference, PushMessage
+
+    now = timezone.now()
+    released = 0
+    for message in PushMessage.objects.filter(
+        status=PushMessage.DEFERRED, not_before__lte=now
+    ).select_related("user"):
+        pref = ContactPreference.objects.filter(user_id=message.user_id).first()
+        if pref is None or not pref.marketing_consent or message.channel in (pref.opted_out or []):
+            PushMessage.objects.filter(pk=message.pk).update(
+                status=PushMessage.SUPPRESSED, last_error="consent withdrawn or opted out meanwhile"
+            )
+            continue
+        updated = PushMessage.objects.filter(pk=message.pk, status=PushMessage.DEFERRED).update(
+            status=PushMessage.PENDING
+        )
+        if updated:
+            send_message.delay(message.pk)
+            released += 1
+    return released
+
+
+@shared_task(name="targeting.push.run_scheduled", ignore_result=True)
+def run_scheduled() -> int:
+    """Schedule and CRM-date triggers (Celery beat, hourly)."""
+    from targeting.push.triggers import run_scheduled as run
+
+    return len(run())
+
+
+@shared_task(name="targeting.push.retry_dead", ignore_result=True)
+def retry_dead(message_ids: list[int]) -> int:
+    """Staff re-queue dead letters once the channel works again (admin action)."""
+    from targeting.push.models import PushMessage
+
+    ids = [int(i) for i in message_ids][: getattr(settings, "PUSH_MAX_REQUEUE", 500)]
+    count = PushMessage.objects.filter(pk__in=ids, status=PushMessage.DEAD).update(
+        status=PushMessage.PENDING, attempts=0
+    )
+    for message_id in ids:
+        send_message.delay(message_id)
+    return count
