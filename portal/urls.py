@@ -39,6 +39,7 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
+    path("api/v1/", include("targeting.measurement.api_urls")),  # measurement: reports
     path("api/v1/", include("targeting.push.api_urls")),  # push: SMS replies, queue screens
     path("api/v1/", include("targeting.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

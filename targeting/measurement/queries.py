@@ -59,8 +59,8 @@ class Totals:
 
     def as_dict(self) -> dict[str, Any]:
         values: dict[str, Any] = asdict(self)
-        values["ctr"] = _round(self.ctr)
-        values["conversion_rate"] = _round(self.conversion_rate)
+        values["ctr"] = self.ctr
+        values["conversion_rate"] = self.conversion_rate
         return values
 
     def add(self, other: Totals) -> None:
@@ -76,10 +76,6 @@ class ArmTotals(Totals):
     """One arm of a campaign (a creative ref, or "holdout"/"control")."""
 
     creative: str = ""
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 _AGGREGATES = {

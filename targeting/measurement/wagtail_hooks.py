@@ -1,0 +1,90 @@
+"""Admin menu, URLs and the dashboard panel of measurement (Wagtail's Reports menu)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from targeting.measurement import (
+    admin_views,
+    experiment_hooks,  # noqa: F401  (C2: the experiment pages)
+    queries,
+    rollups,
+)
+
+
+@hooks.register("register_admin_urls")
+def register_measurement_admin_urls() -> list:
+    return [
+        path("reports/campaigns/", admin_views.campaign_list, name="measurement_campaigns"),
+        path(
+            "reports/campaigns/results/",
+            admin_views.campaign_list_results,
+            name="measurement_campaigns_results",
+        ),
+        path(
+            "reports/campaigns/<slug:slug>/",
+            admin_views.campaign_detail,
+            name="measurement_campaign",
+        ),
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return request.user.has_perm(admin_views.PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_campaign_report_menu_item() -> MenuItem:
+    return ReportMenuItem(
+        _("Campaign performance"),
+        reverse("measurement_campaigns"),
+        name="campaign-performance",
+        icon_name="openquote",
+        order=100,
+    )
+
+
+class TodaysCampaignsPanel(Component):
+    """The dashboard's "Today's campaigns": seen impressions, clicks and conversions so far."""
+
+    name = "todays_campaigns"
+    order = 90
+
+    def render_html(self, parent_context: Any = None) -> SafeString:
+        from targeting.models import Campaign
+
+        rollups.ensure_fresh()
+        found = queries.today_totals()
+        names = dict(Campaign.objects.filter(slug__in=list(found)).values_list("slug", "name"))
+        rows = sorted(
+            (
+                {
+                    "slug": slug,
+                    "name": names.get(slug, slug),
+                    "totals": totals,
+                    "ctr": admin_views.percent(totals.ctr),
+                }
+                for slug, totals in found.items()
+            ),
+            key=lambda row: -row["totals"].impressions,
+        )[:10]
+        return render_to_string(
+            "measurement/todays_campaigns_panel.html",
+            {"rows": rows},
+            request=parent_context.get("request") if parent_context else None,
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_todays_campaigns_panel(request: Any, panels: list) -> None:
+    if request.user.has_perm(admin_views.PERMISSION):
+        panels.append(TodaysCampaignsPanel())
