@@ -9,20 +9,15 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 # An editor may link to a path on this site ("/community/") or to an absolute web address.
 _LINK_PATTERN = re.compile(r"^(/[^\s]*|https?://[^\s]+|tel:[0-9+\-]+|mailto:[^\s]+)$")
-
-PLACEMENT_SLUG_VALIDATOR = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    _("Use lower-case letters, digits and single hyphens, e.g. home-hero."),
-)
 
 
 class LinkValue(blocks.StructValue):
@@ -193,21 +188,42 @@ class FAQBlock(blocks.StructBlock):
 class PromotionSlotBlock(blocks.StructBlock):
     """A place where the targeting engine shows a promotion chosen for the visitor.
 
-    Until the targeting app provides its placement chooser, the slot is named by its slug and
-    renders an empty wrapper (`<div class="promo-slot" data-placement="...">`) that the
-    targeting template tag or the asynchronous placement script fills.
+    Editors choose the placement (a targeting snippet) with the snippet chooser; marketers
+    decide what it shows. It renders the targeting ``{% placement %}`` slot inside
+    ``<div class="promo-slot" data-placement="<slug>">``, and nothing at all when no placement
+    is chosen or the chosen one was deleted (never an error on the page).
+
+    ``missing_slug`` keeps what a slot named before slots chose placements, when no placement
+    had that slug (migration ``0003``): the editor sees it and chooses one; it renders nothing.
     """
 
-    placement = blocks.CharBlock(
-        max_length=60,
-        validators=[PLACEMENT_SLUG_VALIDATOR],
-        help_text=_("The placement's slug, e.g. home-hero. Marketers choose what it shows."),
+    placement = SnippetChooserBlock(
+        "targeting.Placement",
+        required=False,
+        help_text=_("Marketers choose what this slot shows, per audience, under Marketing."),
+    )
+    missing_slug = blocks.CharBlock(
+        required=False,
+        max_length=80,
+        label=_("Placement not found"),
+        help_text=_(
+            "This slot named a placement that does not exist, so it shows nothing. Choose a "
+            "placement above and clear this field, or delete the slot."
+        ),
     )
 
     class Meta:
         icon = "radio-full"
         template = "blocks/promotion_slot_block.html"
         label = _("Promotion slot")
+
+    def clean(self, value: blocks.StructValue) -> blocks.StructValue:
+        value = super().clean(value)
+        if value.get("placement") is None and not value.get("missing_slug"):
+            raise StructBlockValidationError(
+                block_errors={"placement": ValidationError(_("Choose a placement."))}
+            )
+        return value
 
 
 class HeroBlock(blocks.StructBlock):

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, TextIO
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
@@ -85,6 +86,38 @@ def _upsert_page(parent: Page, model: type[Page], slug: str, **fields: Any) -> P
     if _apply(page, fields) or not page.live or page.has_unpublished_changes:
         page.save_revision().publish()
     return page
+
+
+#: The demo's promotion slots: placement slug -> its name (targeting's demo fills in the rest).
+DEMO_PLACEMENTS = {
+    "home-hero": "首页头图",
+    "home-strip": "首页横条",
+    "contact-side": "联系我们侧栏",
+}
+
+
+def promotion_slot(slug: str) -> tuple[str, dict[str, Any]]:
+    """A promotion slot showing the placement ``slug``, chosen as editors choose it.
+
+    The placement is created by slug when targeting's demo has not run yet (portal seeds first);
+    ``targeting.demo`` then gives it its kind and default content. Looked up through the app
+    registry: the portal knows placements only as the snippet its slots choose.
+    """
+    placement_model = django_apps.get_model("targeting", "Placement")
+    placement, _created = placement_model.objects.get_or_create(
+        slug=slug, defaults={"name": DEMO_PLACEMENTS.get(slug, slug)}
+    )
+    return ("promotion_slot", {"placement": placement, "missing_slug": ""})
+
+
+def _with_placements(body: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """``body`` with each slot named by slug in ``STANDARD_PAGES`` turned into a chosen one."""
+    return [
+        promotion_slot(value["placement"])
+        if kind == "promotion_slot" and isinstance(value.get("placement"), str)
+        else (kind, value)
+        for kind, value in body
+    ]
 
 
 def _rich(html: str) -> tuple[str, RichText]:
@@ -252,7 +285,7 @@ def _home_body(pages: dict[str, Page]) -> list[tuple[str, Any]]:
         return {"icon": icon, "label": label, **target}
 
     body: list[tuple[str, Any]] = [
-        ("promotion_slot", {"placement": "home-hero"}),
+        promotion_slot("home-hero"),
         (
             "hero",
             {
@@ -286,7 +319,7 @@ def _home_body(pages: dict[str, Page]) -> list[tuple[str, Any]]:
     if products:
         body.append(("product_highlights", {"heading": "精选产品", "products": products}))
     body += [
-        ("promotion_slot", {"placement": "home-strip"}),
+        promotion_slot("home-strip"),
         ("latest_news", {"heading": "最新动态", "count": 5}),
     ]
     return body
@@ -732,6 +765,8 @@ def seed(stdout: TextIO) -> None:
         for spec in STANDARD_PAGES:
             spec = dict(spec)
             slug = spec.pop("slug")
+            if "body" in spec:
+                spec["body"] = _with_placements(spec["body"])
             pages[slug] = _upsert_page(home, StandardPage, slug, **spec)
         news_index = _upsert_page(
             home,

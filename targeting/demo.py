@@ -50,6 +50,17 @@ PLACEMENTS = [
         "default_link_url": "",
     },
     {
+        # The contact page's side slot (portal.demo puts it on 联系我们).
+        "slug": "contact-side",
+        "name": "联系我们侧栏",
+        "kind": "sidebar",
+        "description": "联系我们页面右侧的推荐位。",
+        "default_headline": "预约网点服务",
+        "default_body": "<p>线上预约大额取现、开户等业务，到店少排队。</p>",
+        "default_link_label": "查找网点",
+        "default_link_url": "/branches/",
+    },
+    {
         "slug": "forum-banner",
         "name": "社区横幅",
         "kind": "banner",

@@ -8,6 +8,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from portal.models import NewsIndexPage, NewsPage
 from tests.portal.factories import NewsPageFactory
+from tests.targeting.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,16 +106,17 @@ def test_the_home_page_editor_and_site_settings_open(
                 "call_to_action": {"label": "", "page": None, "url": "", "style": "primary"},
             },
         ),
-        ("promotion_slot", {"placement": "home-hero"}),
+        ("promotion_slot", {"placement": PlacementFactory(slug="home-hero"), "missing_slug": ""}),
+        ("promotion_slot", {"placement": None, "missing_slug": "retired-slot"}),
         ("latest_news", {"heading": "最新动态", "count": 3}),
     ]
     home_page.save_revision().publish()
 
     # Then the editor and the site settings form open for an editor
-    assert (
-        editor_client.get(reverse("wagtailadmin_pages:edit", args=(home_page.pk,))).status_code
-        == 200
-    )
+    edit = editor_client.get(reverse("wagtailadmin_pages:edit", args=(home_page.pk,)))
+    assert edit.status_code == 200
+    # And a slot whose placement was not found keeps its slug in view for the editor
+    assert "retired-slot" in edit.content.decode()
     from wagtail.models import Site
 
     site = Site.objects.get(is_default_site=True)

@@ -85,8 +85,8 @@ def test_an_optional_call_to_action_may_stay_empty_but_a_started_one_needs_a_tar
     assert "page" in error.value.block_errors
 
 
-def test_a_promotion_slot_needs_a_slug() -> None:
+def test_a_promotion_slot_needs_a_placement() -> None:
     block = PromotionSlotBlock()
     with pytest.raises(StructBlockValidationError) as error:
-        block.clean(block.to_python({"placement": "Home Hero!"}))
+        block.clean(block.to_python({"placement": None, "missing_slug": ""}))
     assert "placement" in error.value.block_errors

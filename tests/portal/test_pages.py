@@ -13,14 +13,17 @@ from tests.portal.factories import (
     NewsPageFactory,
     StandardPageFactory,
 )
+from tests.targeting.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def home_with_sections(home_page: HomePage, news_index: NewsIndexPage) -> HomePage:
+    hero_slot = PlacementFactory(slug="home-hero", default_headline="用心服务每一位客户")
+    strip_slot = PlacementFactory(slug="home-strip", kind="strip")
     home_page.body = [
-        ("promotion_slot", {"placement": "home-hero"}),
+        ("promotion_slot", {"placement": hero_slot, "missing_slug": ""}),
         (
             "hero",
             {
@@ -45,7 +48,7 @@ def home_with_sections(home_page: HomePage, news_index: NewsIndexPage) -> HomePa
                 ],
             },
         ),
-        ("promotion_slot", {"placement": "home-strip"}),
+        ("promotion_slot", {"placement": strip_slot, "missing_slug": ""}),
         ("latest_news", {"heading": "最新动态", "count": 2}),
     ]
     home_page.save_revision().publish()
@@ -74,6 +77,7 @@ def test_home_page_shows_hero_services_slots_and_latest_news(
     assert "让每一笔财富稳健成长" in html
     assert 'href="/branches/"' in html and "网点查询" in html
     assert '<div class="promo-slot" data-placement="home-hero">' in html
+    assert "用心服务每一位客户" in html  # the chosen placement's default content
     assert 'data-placement="home-strip"' in html
     assert "关于调整存款利率的公告" in html and "系统升级维护公告" in html
     assert "旧闻" not in html  # only the newest `count` items

@@ -22,10 +22,12 @@ pytestmark = pytest.mark.django_db
 #      highlights: one query for each kind of section, however many links it holds
 #   3  the latest news: the view restrictions that `public()` excludes, the items themselves
 #      and their news centre (the "All news" link)
+#   1  the placements the promotion slots chose: one query for all the page's slots (the
+#      snippet chooser loads them in bulk); what each slot shows comes from targeting's cache
 # The header menu and the footer come from the cache (portal/navigation.py), and the promotion
 # slots from the targeting app's own cache. Before, each menu, service and footer link loaded
 # its page on its own: 35 queries.
-HOME_PAGE_QUERIES = 13
+HOME_PAGE_QUERIES = 14
 # A product page and the news centre share the header and footer: routing through their
 # parents, the breadcrumbs, their own listings; the menus add nothing once cached.
 PRODUCT_PAGE_QUERIES = 14
