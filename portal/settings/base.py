@@ -212,6 +212,21 @@ CELERY_BEAT_SCHEDULE["tracking-purge-raw-events"] = {
     "task": "targeting.tracking.purge_raw_events",
     "schedule": 24 * 3600,
 }
+# Measurement (targeting.measurement, docs/measurement.md): rollups follow the raw event log every
+# minute; each night yesterday and today are rebuilt from it (a straggler a run skipped counts).
+# Conversions are attributed to the last click, else the last seen impression, this many days back;
+# groups of fewer distinct visitors than MEASUREMENT_MIN_VISITORS are left out of exports and the API.
+ATTRIBUTION_WINDOW_DAYS = env.int("ATTRIBUTION_WINDOW_DAYS", default=30)
+MEASUREMENT_MIN_VISITORS = env.int("MEASUREMENT_MIN_VISITORS", default=5)
+CELERY_BEAT_SCHEDULE["measurement-roll-up"] = {
+    "task": "targeting.measurement.roll_up",
+    "schedule": 60.0,
+    "options": {"expires": 60},
+}
+CELERY_BEAT_SCHEDULE["measurement-reconcile"] = {
+    "task": "targeting.measurement.reconcile",
+    "schedule": crontab(hour=3, minute=17),
+}
 # Push (targeting.push, docs/push.md): deferred sends leave quiet hours, schedule and CRM-date
 # triggers run at their hour. Channel adapters: PUSH_CHANNEL_ADAPTERS = {"sms": "dotted.path"}.
 CELERY_BEAT_SCHEDULE["push-release-deferred"] = {
