@@ -8,6 +8,7 @@ into the engine's in-process snapshot.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.http.request import validate_host
 from django.utils import timezone
@@ -367,6 +368,103 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
     paused = models.BooleanField(
         _("paused"), default=False, help_text=_("Stops showing without unpublishing.")
     )
+
+    # Experiment (issue 10): part of the campaign, so every change goes through its approval.
+    GOAL_CONVERSION = "conversion"
+    GOAL_CLICK = "click"
+    GOAL_CHOICES = [
+        (GOAL_CONVERSION, _("Conversions (applications and goals)")),
+        (GOAL_CLICK, _("Clicks")),
+    ]
+    ALLOCATION_FIXED = "fixed"
+    ALLOCATION_AUTOMATIC = "automatic"
+    ALLOCATION_AUTOMATIC_SEGMENT = "automatic_segment"
+    ALLOCATION_CHOICES = [
+        (ALLOCATION_FIXED, _("Fixed: split by the creatives' weights")),
+        (ALLOCATION_AUTOMATIC, _("Automatic: more traffic to the creative that converts best")),
+        (
+            ALLOCATION_AUTOMATIC_SEGMENT,
+            _("Automatic, learnt separately for each audience"),
+        ),
+    ]
+    goal = models.CharField(
+        _("goal"),
+        max_length=16,
+        choices=GOAL_CHOICES,
+        default=GOAL_CONVERSION,
+        help_text=_("What the experiment measures and automatic allocation learns from."),
+    )
+    holdout_percent = models.PositiveSmallIntegerField(
+        _("holdout (%)"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "This share of the campaign's audience sees the placement's default content "
+            "instead, to measure what the campaign adds. 0: no holdout."
+        ),
+    )
+    allocation_mode = models.CharField(
+        _("allocation"),
+        max_length=20,
+        choices=ALLOCATION_CHOICES,
+        default=ALLOCATION_FIXED,
+        help_text=_(
+            "Automatic allocation shifts traffic between the approved creatives every few "
+            "minutes (Thompson sampling on the goal); each change is recorded."
+        ),
+    )
+    allocation_floor = models.PositiveSmallIntegerField(
+        _("minimum share per creative (%)"),
+        default=10,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Automatic allocation never gives a creative less than this share."),
+    )
+    experiment_baseline = models.DecimalField(
+        _("expected rate of the control (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("99"))],
+        help_text=_("For the sample-size plan: today's conversion (or click) rate, e.g. 2.5."),
+    )
+    experiment_effect = models.DecimalField(
+        _("smallest lift worth detecting (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1000"))],
+        help_text=_("Relative to the expected rate: 10 means 2.5 % → 2.75 %."),
+    )
+    experiment_alpha = models.DecimalField(
+        _("significance level"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("0.2"))],
+        help_text=_("The false-positive rate accepted, usually 0.05."),
+    )
+    experiment_power = models.DecimalField(
+        _("power"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.8"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("0.99"))],
+        help_text=_("The chance of detecting the lift if it is real, usually 0.8."),
+    )
+    winner = models.ForeignKey(
+        "targeting.Creative",
+        verbose_name=_("declared winner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "When set, only this creative shows (the holdout stays unless set to 0). "
+            "Declared from the experiment page, approved like any campaign change."
+        ),
+    )
     revisions = GenericRelation("wagtailcore.Revision", related_query_name="campaign")
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -383,6 +481,28 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         super().clean()
         if self.start_at and self.end_at and self.end_at <= self.start_at:
             raise ValidationError({"end_at": _("The end must be after the start.")})
+        self.clean_experiment()
+
+    def clean_experiment(self) -> None:
+        """The experiment settings fit together: a plan has both numbers and a reachable
+        rate, the floor leaves room for every creative, the winner is one of the creatives."""
+        errors: dict[str, Any] = {}
+        baseline, effect = self.experiment_baseline, self.experiment_effect
+        if (baseline is None) != (effect is None):
+            field = "experiment_effect" if effect is None else "experiment_baseline"
+            errors[field] = _("Give both the expected rate and the smallest lift, or neither.")
+        elif baseline is not None and effect is not None and baseline * (1 + effect / 100) >= 100:
+            errors["experiment_effect"] = _("This lift would take the rate past 100 %.")
+        links = [link for link in self.campaign_creatives.all() if link.creative_id]
+        floor = self.allocation_floor or 0
+        if self.allocation_mode != self.ALLOCATION_FIXED and floor * len(links) > 100:
+            errors["allocation_floor"] = _(
+                "%(count)s creatives cannot each have %(floor)s %% of the traffic."
+            ) % {"count": len(links), "floor": floor}
+        if self.winner_id and self.winner_id not in {link.creative_id for link in links}:
+            errors["winner"] = _("The winner must be one of the campaign's creatives.")
+        if errors:
+            raise ValidationError(errors)
 
     def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
         """Publish (or schedule) a revision with the creatives' content pinned as approved.
@@ -449,6 +569,33 @@ class CampaignCreative(Orderable):
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.creative}"
+
+
+class CampaignAllocation(models.Model):
+    """A campaign's published automatic allocation: creative shares by audience segment.
+
+    ``weights`` is ``{segment slug or "" for every audience: {creative id: share}}``, learnt
+    from the rollups by ``targeting.measurement.allocation`` and read into the snapshot. It is not
+    part of the campaign's revisions: compliance approved the creatives, and the shares move among
+    them every few minutes; measurement's ``AllocationUpdate`` records every change.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="published_allocation",
+    )
+    weights = models.JSONField(_("shares"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign allocation")
+        verbose_name_plural = _("campaign allocations")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.campaign)
 
 
 class CrmMembership(models.Model):

@@ -116,6 +116,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
     campaigns_qs = (
         Campaign.objects.filter(live=True, paused=False)
         .filter(Q(end_at__isnull=True) | Q(end_at__gt=now))
+        .select_related("published_allocation")
         .prefetch_related(
             "placements",
             "include_segments",
@@ -157,6 +158,9 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                     risk_level=creative_risk_level(approved, rated),
                 )
             )
+        if campaign.winner_id and any(c.id == campaign.winner_id for c in creatives):
+            # A declared (and approved) winner ends the creative split.
+            creatives = [c for c in creatives if c.id == campaign.winner_id]
         if not creatives:
             continue
         placement_slugs = tuple(sorted(p.slug for p in campaign.placements.all()))
@@ -176,6 +180,9 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                 priority=campaign.priority,
                 weight=campaign.weight,
                 frequency_cap=campaign.frequency_cap,
+                holdout=min(max(campaign.holdout_percent or 0, 0), 50) / 100,
+                allocation=published_allocation(campaign),
+                allocation_by_segment=campaign.allocation_mode == "automatic_segment",
             )
         )
         if campaign.frequency_cap:
@@ -188,6 +195,31 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         placements=placements,
         capped_campaigns={k: tuple(v) for k, v in capped.items()},
     )
+
+
+def published_allocation(campaign: Any) -> dict[str, dict[str, float]]:
+    """The campaign's learnt creative shares by audience segment, when it is on automatic
+    allocation and has no declared winner; malformed rows are ignored (fixed weights apply)."""
+    if campaign.allocation_mode == "fixed" or campaign.winner_id:
+        return {}
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        row = campaign.published_allocation
+    except ObjectDoesNotExist:  # not learnt yet
+        return {}
+    weights = row.weights if isinstance(row.weights, dict) else {}
+    clean: dict[str, dict[str, float]] = {}
+    for segment, shares in weights.items():
+        if not isinstance(shares, dict):
+            continue
+        table = {}
+        for key, value in shares.items():
+            if isinstance(value, int | float) and value == value and 0 <= value <= 1:
+                table[str(key)] = float(value)
+        if table:
+            clean[str(segment)] = table
+    return clean
 
 
 #: What a slot's short rich text may hold once expanded (the editor's bold, italic and links).

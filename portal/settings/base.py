@@ -446,3 +446,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "payment": [],
     "usb": [],
 }
+
+# Self-learning allocation (targeting.measurement.allocation, docs/measurement.md): campaigns on
+# automatic allocation get new creative shares from the rollups every five minutes.
+CELERY_BEAT_SCHEDULE["measurement-update-allocations"] = {
+    "task": "targeting.measurement.update_allocations",
+    "schedule": 300.0,
+    "options": {"expires": 300},
+}

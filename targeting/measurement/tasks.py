@@ -19,3 +19,11 @@ def reconcile() -> int:
     from targeting.measurement import rollups
 
     return rollups.reconcile()
+
+
+@shared_task(name="targeting.measurement.update_allocations", ignore_result=True)
+def update_allocations() -> int:
+    """Thompson sampling: republish the shares of campaigns on automatic allocation."""
+    from targeting.measurement import allocation
+
+    return allocation.update_all()

@@ -1,5 +1,6 @@
 """Measurement's models, one module per concern (experiments live in ``experiments.py``)."""
 
+from targeting.measurement.models.experiments import AllocationUpdate  # noqa: F401
 from targeting.measurement.models.rollups import (  # noqa: F401
     ConversionGoal,
     DailyRollup,
