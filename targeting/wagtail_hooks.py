@@ -210,6 +210,34 @@ class CampaignViewSet(SnippetViewSet):
                 ],
                 heading=_("Schedule and delivery"),
             ),
+            ObjectList(
+                [
+                    HelpPanel(
+                        _(
+                            "An experiment compares the campaign's creatives with each other and, "
+                            "with a holdout, with the default content. Results are under "
+                            "Reports → Experiments. Changes here go to compliance like any "
+                            "campaign change; automatic allocation then moves traffic between "
+                            "the approved creatives by itself."
+                        )
+                    ),
+                    FieldRowPanel([FieldPanel("goal"), FieldPanel("holdout_percent")]),
+                    FieldRowPanel([FieldPanel("allocation_mode"), FieldPanel("allocation_floor")]),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel(
+                                [FieldPanel("experiment_baseline"), FieldPanel("experiment_effect")]
+                            ),
+                            FieldRowPanel(
+                                [FieldPanel("experiment_alpha"), FieldPanel("experiment_power")]
+                            ),
+                        ],
+                        heading=_("Sample-size plan"),
+                    ),
+                    FieldPanel("winner"),
+                ],
+                heading=_("Experiment"),
+            ),
         ]
     )
 
