@@ -146,12 +146,16 @@ def file_complaint(
     attachments: list[UploadedFile] | None = None,
     source_post: Post | None = None,
     filed_by: Any = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
 ) -> Complaint:
     """Register a complaint with its due dates and the first entry of its timeline.
 
     Card, resident ID and mobile numbers in the description are masked before it is stored; the
     kinds found are left on the returned complaint as ``masked`` so the view can tell the
-    customer why.
+    customer why. ``customer`` is None for a complaint taken by phone or at a branch from
+    someone without an online account; the contact fields say how to reach them.
     """
     attachments = attachments or []
     content_types = validate_attachments(attachments)
@@ -164,6 +168,9 @@ def file_complaint(
                 complaint = Complaint.objects.create(
                     tracking_number=new_tracking_number(now),
                     customer=customer,
+                    contact_name=contact_name,
+                    contact_phone=contact_phone,
+                    contact_email=contact_email,
                     category=category,
                     channel=channel,
                     description=masked.text,
@@ -290,6 +297,8 @@ def _note(complaint: Complaint, staff: Any, message: str, now: datetime) -> None
 
 
 def _notify_customer(complaint: Complaint) -> None:
+    if complaint.customer is None:
+        return  # taken by phone or at a branch: the customer follows it by number and code
     notify(
         complaint.customer,
         NotificationKind.COMPLAINT,

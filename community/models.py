@@ -419,7 +419,19 @@ class Complaint(models.Model):
     """A customer's complaint, followed by its tracking number until resolved."""
 
     tracking_number = models.CharField(_("tracking number"), max_length=16, unique=True)
-    customer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="complaints")
+    # Empty for a complaint taken by phone or at a branch from someone without an online
+    # account: the contact fields below say who it is, and they follow it by number and code.
+    customer = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact mobile phone"),
+        max_length=11,
+        blank=True,
+        help_text=_("Where the one-time code for following the complaint online is sent."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=ComplaintCategory.choices)
     product = models.ForeignKey(
         "products.ProductPage",
@@ -557,3 +569,26 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
+
+
+class ComplaintLookupCode(models.Model):
+    """A one-time code sent to a complaint's contact so it can be followed without signing in.
+
+    Only a keyed hash of the code is kept. A code expires after a few minutes, is void after a
+    few wrong tries, and is used up by the first right one (community.lookup).
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="lookup_codes")
+    code_hash = models.CharField(max_length=64)
+    sent_to = models.CharField(_("sent to"), max_length=80, help_text=_("Masked."))
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["complaint", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.created:%Y-%m-%d %H:%M}"

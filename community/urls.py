@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import views
+from community import lookup_views, views
 
 app_name = "community"
 urlpatterns = [
@@ -27,6 +27,14 @@ urlpatterns = [
     path("p/<int:pk>/complaint/", views.post_to_complaint, name="post_to_complaint"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
+    # Before complaints/<number>/: "lookup" is not a tracking number.
+    path("complaints/lookup/", lookup_views.lookup_start, name="complaint_lookup"),
+    path("complaints/lookup/code/", lookup_views.lookup_code, name="complaint_lookup_code"),
+    path(
+        "complaints/lookup/<str:number>/",
+        lookup_views.lookup_result,
+        name="complaint_lookup_result",
+    ),
     path("complaints/<str:number>/", views.complaint_detail, name="complaint"),
     path(
         "complaints/<str:number>/files/<int:pk>/",

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from community import admin_views
+from community import admin_intake, admin_views
 from community.access import is_complaint_handler, is_moderator
 from community.models import Board, Category
 
@@ -24,6 +24,8 @@ complaint_urls = [
     path("", admin_views.complaint_queue, name="queue"),
     path("<int:pk>/", admin_views.complaint_detail, name="detail"),
     path("<int:pk>/act/", admin_views.complaint_act, name="act"),
+    path("register/", admin_intake.complaint_register, name="register"),
+    path("<int:pk>/receipt/", admin_intake.complaint_receipt, name="receipt"),
 ]
 
 

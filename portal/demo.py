@@ -33,6 +33,8 @@ from portal.models import (
 BRAND_NAME = "锦程银行"
 HOTLINE = "95568"
 DEFAULT_LANGUAGE = "zh-hans"
+#: The complaints entry page (/complaints/), linked from the home page and the footer.
+COMPLAINTS_SLUG = "complaints"
 
 # Customer-group index pages the products app creates under the home page, in menu order.
 CUSTOMER_GROUP_MENU = [
@@ -310,7 +312,7 @@ def _home_body(pages: dict[str, Page]) -> list[tuple[str, Any]]:
                     entry("branch", "网点查询", key="branches"),
                     entry("exchange", "外汇牌价", key="exchange-rates"),
                     entry("chat", "在线客服", key="contact-us"),
-                    entry("feedback", "投诉建议", url="/community/"),
+                    entry("feedback", "投诉建议", key=COMPLAINTS_SLUG),
                 ],
             },
         ),
@@ -386,7 +388,9 @@ def _build_settings(site: Site, pages: dict[str, Page]) -> None:
                     "links": [
                         page_link("知识库", "knowledge"),
                         page_link("新闻公告", "news"),
-                        _link("投诉建议", url="/community/"),
+                        page_link("投诉建议", COMPLAINTS_SLUG),
+                        _link("全部产品", url="/products/"),
+                        _link("隐私与个人信息", url="/account/profile/"),
                     ],
                 },
             ),
@@ -524,6 +528,66 @@ STANDARD_PAGES: list[dict[str, Any]] = [
                 '<p>客服热线：<a href="tel:95568">95568</a>（7×24 小时）。信用卡专线：400-000-0000。</p>'
             ),
             ("promotion_slot", {"placement": "contact-side"}),
+        ],
+    },
+    {
+        # The complaints entry page (issue 12): linked from the home page and the footer.
+        "slug": COMPLAINTS_SLUG,
+        "title": "投诉与建议",
+        "summary": "如何向锦程银行投诉、处理时限与进度查询：客服热线 95568，受理后 15 日内答复。",
+        "body": [
+            _rich(
+                "<p>对我们的产品或服务不满意，请告诉我们。投诉免费，我们会认真核实、及时答复，"
+                "并保护您的个人信息。</p>"
+            ),
+            ("heading", {"text": "投诉渠道", "level": "h2"}),
+            _rich(
+                "<ul>"
+                '<li><b>客服热线</b>：<a href="tel:95568">95568</a>（7×24 小时），按提示转人工服务。</li>'
+                "<li><b>网上投诉</b>：登录后在线填写，可上传照片或 PDF 凭证。</li>"
+                "<li><b>营业网点</b>：到任一网点向大堂经理提出，工作人员当场登记并打印回执。</li>"
+                "</ul>"
+            ),
+            (
+                "call_to_action",
+                {
+                    "label": "在线投诉",
+                    "page": None,
+                    "url": "/community/complaints/new/",
+                    "style": "primary",
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "label": "查询投诉进度",
+                    "page": None,
+                    "url": "/community/complaints/lookup/",
+                    "style": "secondary",
+                },
+            ),
+            ("heading", {"text": "处理流程与时限", "level": "h2"}),
+            _rich(
+                "<ol>"
+                "<li><b>受理</b>：收到投诉后立即生成投诉单号（以 TS 开头），通过短信或站内消息告知您。</li>"
+                "<li><b>首次联系</b>：客服专员在 24 小时内与您联系，核实情况。</li>"
+                "<li><b>处理决定</b>：自受理之日起 15 日内作出处理决定并告知您；情况复杂的，"
+                "经批准可延长至 30 日，我们会告知延长理由。</li>"
+                "<li><b>申请核查</b>：对处理决定有异议的，可自收到决定之日起 30 日内申请核查，"
+                "我们将在 30 日内答复。</li>"
+                "</ol>"
+            ),
+            ("heading", {"text": "查询投诉进度", "level": "h2"}),
+            _rich(
+                "<p>网上投诉的客户可登录后在“我的投诉”中查看。通过电话或网点投诉的客户，"
+                "可凭投诉单号和登记的手机号，在“查询投诉进度”页面获取短信验证码后查看。</p>"
+            ),
+            ("heading", {"text": "对处理结果不满意", "level": "h2"}),
+            _rich(
+                "<p>您可以向国家金融监督管理总局及其派出机构反映，"
+                '金融消费者权益保护热线：<a href="tel:12378">12378</a>；'
+                "也可申请银行业保险业纠纷调解组织调解，或依法申请仲裁、提起诉讼。</p>"
+            ),
         ],
     },
 ]
