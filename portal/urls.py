@@ -12,7 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import signin_views
+from portal import account_views, signin_views
 from portal import views as portal_views
 
 urlpatterns = [
@@ -56,6 +56,8 @@ urlpatterns += i18n_patterns(
     path("products/", include("products.urls")),
     path("community/", include("community.urls")),
     path("accounts/", include("allauth.urls")),
+    path("account/", account_views.account_home, name="account_home"),
+    path("account/applications/", account_views.my_applications, name="my_applications"),
     path("", include("targeting.push.urls")),  # push: message centre, unsubscribe
     path("", include("targeting.tracking.urls")),  # tracking: consent, cookies, my data
     path("", include(wagtail_urls)),
