@@ -1,9 +1,11 @@
-"""The staff login form and the authenticator enrolment form (see portal.signin)."""
+"""The staff login form, the authenticator enrolment form (see portal.signin), and the
+customers' sign-in and sign-up forms (django-allauth's, in plainer words)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
@@ -93,3 +95,38 @@ class ConfirmAuthenticatorForm(forms.Form):
                 code="invalid_otp",
             )
         return token
+
+
+class CustomerLoginForm(allauth_forms.LoginForm):
+    """The customers' sign-in form (allauth's) in plain words: one label that says what to type,
+    a placeholder that shows an example rather than repeating the label, and "remember me"
+    saying what it does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("User name or e-mail")
+        login.widget.attrs["placeholder"] = _("e.g. zhangwei or name@example.com")
+        # The placeholder of allauth's password field only repeats its label.
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")
+
+
+class CustomerSignupForm(allauth_forms.SignupForm):
+    """The customers' sign-up form with examples instead of labels repeated as placeholders."""
+
+    PLACEHOLDERS: ClassVar[dict[str, StrOrPromise]] = {
+        "email": _("name@example.com"),
+        "username": _("e.g. zhangwei2025"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in self.PLACEHOLDERS:
+                field.widget.attrs["placeholder"] = self.PLACEHOLDERS[name]
+            elif name.startswith("password"):
+                field.widget.attrs.pop("placeholder", None)
+        if "password2" in self.fields:
+            self.fields["password2"].label = _("Password again")

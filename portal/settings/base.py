@@ -270,6 +270,11 @@ LOGIN_REDIRECT_URL = "/community/"
 # auth: allauth's own login rate limits count the client behind our trusted proxies
 # (portal.signin.AccountAdapter.get_client_ip uses targeting.tracking.clientaddr).
 ACCOUNT_ADAPTER = "portal.signin.AccountAdapter"
+# Customers' sign-in and sign-up forms with plain labels and example placeholders (issue 12).
+ACCOUNT_FORMS = {
+    "login": "portal.signin_forms.CustomerLoginForm",
+    "signup": "portal.signin_forms.CustomerSignupForm",
+}
 
 # Sign-in protection (docs/operations.md, "Sign-in and lockouts"). django-axes counts failed
 # sign-ins on every login form (customers' /accounts/login/, staff's /admin/login/; the Django
