@@ -14,3 +14,7 @@ class PortalConfig(AppConfig):
         from portal import signin
 
         signin.connect()
+
+        from portal import slugs
+
+        slugs.connect()
