@@ -86,6 +86,47 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("Imported CRM segment codes still in force."),
     gettext_noop("Products applied for"),
     gettext_noop("Products bought"),
+    # Recent channel events (targeting.engine.providers.channels)
+    gettext_noop("Last card merchant code"),
+    gettext_noop("MCC of the latest card transaction."),
+    gettext_noop("Last card spending category"),
+    gettext_noop("Category of the latest card transaction's merchant code."),
+    gettext_noop("Last card amount"),
+    gettext_noop("Amount of the latest card transaction."),
+    gettext_noop("Hours since the last card transaction"),
+    gettext_noop("Whole hours; 0-23 means within the last 24 hours."),
+    gettext_noop("Card spending categories in 24 hours"),
+    gettext_noop("Categories of the card transactions of the last 24 hours."),
+    gettext_noop("Card transactions in 30 days"),
+    gettext_noop("Card spend in 30 days"),
+    gettext_noop("Whole yuan (rounded down), every category."),
+    gettext_noop("Card spend in 30 days: travel"),
+    gettext_noop("Whole yuan, merchant codes of this category."),
+    gettext_noop("Card spend in 30 days: dining"),
+    gettext_noop("Card spend in 30 days: groceries"),
+    gettext_noop("Card spend in 30 days: fuel"),
+    gettext_noop("Card spend in 30 days: shopping"),
+    gettext_noop("Card spend in 30 days: online"),
+    gettext_noop("Card spend in 30 days: entertainment"),
+    gettext_noop("Card spend in 30 days: education"),
+    gettext_noop("Card spend in 30 days: medical"),
+    gettext_noop("Card spend in 30 days: utilities"),
+    gettext_noop("Card spend in 30 days: other"),
+    gettext_noop("Last branch visited"),
+    gettext_noop("Branch code of the latest queue swipe."),
+    gettext_noop("Days since the last branch visit"),
+    gettext_noop("Branch visit days in 90 days"),
+    gettext_noop("App opened in 30 days"),
+    gettext_noop("Days since the app was last opened"),
+    gettext_noop("Days with an app open in 30 days"),
+    gettext_noop("Call-centre contacts in 30 days"),
+    gettext_noop("Reason of the last call-centre contact"),
+    gettext_noop("Product categories viewed in 7 days"),
+    gettext_noop("Product categories whose pages were viewed today or in the 6 days before."),
+    gettext_noop("Categories viewed in 7 days without an application"),
+    gettext_noop(
+        "Viewed in the last 7 days with no application for that category in the same days."
+    ),
     gettext_noop("is"),
     gettext_noop("is not"),
     gettext_noop("is one of"),
@@ -112,6 +153,10 @@ FAMILY_LABELS: dict[str, str] = {
     "profile": gettext_noop("Customer profile"),
     "crm": gettext_noop("CRM"),
     "history": gettext_noop("Product history"),
+    "card": gettext_noop("Card transactions"),
+    "branch": gettext_noop("Branch visits"),
+    "app": gettext_noop("Mobile app"),
+    "call_centre": gettext_noop("Call centre"),
 }
 
 _SEARCH_ENGINES = {
@@ -144,6 +189,20 @@ _SOCIAL_NETWORKS = {
     "instagram": gettext_noop("Instagram"),
     "youtube": gettext_noop("YouTube"),
     "reddit": gettext_noop("Reddit"),
+}
+
+_CARD_CATEGORIES = {
+    "travel": gettext_noop("Travel"),
+    "dining": gettext_noop("Dining"),
+    "groceries": gettext_noop("Groceries"),
+    "fuel": gettext_noop("Fuel"),
+    "shopping": gettext_noop("Shopping"),
+    "online": gettext_noop("Online and digital"),
+    "entertainment": gettext_noop("Entertainment"),
+    "education": gettext_noop("Education"),
+    "medical": gettext_noop("Medical"),
+    "utilities": gettext_noop("Telecoms and utilities"),
+    "other": gettext_noop("Other"),
 }
 
 #: Display names of closed-set values, by attribute name and then by value (as a string, the way
@@ -190,6 +249,8 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
         "high": gettext_noop("High"),
         "very_high": gettext_noop("Very high"),
     },
+    "card.last_category": _CARD_CATEGORIES,
+    "card.categories_24h": _CARD_CATEGORIES,
     "profile.risk_tolerance": {
         "1": gettext_noop("1 (lowest)"),
         "5": gettext_noop("5 (highest)"),

@@ -97,6 +97,20 @@ SOCIAL_NETWORKS = (
 )
 DEVICE_TYPES = ("mobile", "tablet", "desktop", "bot")
 IN_APP = ("wechat", "alipay", "none")
+#: Spending categories of card merchant codes (``providers.channels.MCC_RANGES`` plus other).
+CARD_CATEGORIES = (
+    "travel",
+    "dining",
+    "groceries",
+    "fuel",
+    "shopping",
+    "online",
+    "entertainment",
+    "education",
+    "medical",
+    "utilities",
+    "other",
+)
 GENDERS = ("male", "female", "other")
 INCOME_BANDS = ("low", "middle", "high", "very_high")
 
@@ -203,6 +217,60 @@ _ALL: tuple[Attribute, ...] = (
         "Calendar days in the site time zone; 0 = earlier today.",
     ),
     _a("session.pageviews", "int", "Page views this session"),
+    # Recent channel events folded into the profile (providers.channels), in local days.
+    _a(
+        "behaviour.categories_7d",
+        "list",
+        "Product categories viewed in 7 days",
+        "Product categories whose pages were viewed today or in the 6 days before.",
+    ),
+    _a(
+        "behaviour.unapplied_categories_7d",
+        "list",
+        "Categories viewed in 7 days without an application",
+        "Viewed in the last 7 days with no application for that category in the same days.",
+    ),
+    _a("card.last_mcc", "str", "Last card merchant code", "MCC of the latest card transaction."),
+    _a(
+        "card.last_category",
+        "str",
+        "Last card spending category",
+        "Category of the latest card transaction's merchant code.",
+        CARD_CATEGORIES,
+    ),
+    _a("card.last_amount", "int", "Last card amount", "Amount of the latest card transaction."),
+    _a(
+        "card.hours_since_last",
+        "int",
+        "Hours since the last card transaction",
+        "Whole hours; 0-23 means within the last 24 hours.",
+    ),
+    _a(
+        "card.categories_24h",
+        "list",
+        "Card spending categories in 24 hours",
+        "Categories of the card transactions of the last 24 hours.",
+        CARD_CATEGORIES,
+    ),
+    _a("card.transactions_30d", "int", "Card transactions in 30 days"),
+    _a("card.spend_30d", "int", "Card spend in 30 days", "Whole yuan (rounded down), every category."),
+    *(
+        _a(
+            f"card.spend_30d.{category}",
+            "int",
+            f"Card spend in 30 days: {category}",
+            "Whole yuan, merchant codes of this category.",
+        )
+        for category in CARD_CATEGORIES
+    ),
+    _a("branch.last", "str", "Last branch visited", "Branch code of the latest queue swipe."),
+    _a("branch.days_since_last_visit", "int", "Days since the last branch visit"),
+    _a("branch.visits_90d", "int", "Branch visit days in 90 days"),
+    _a("app.opened_30d", "bool", "App opened in 30 days"),
+    _a("app.days_since_last_open", "int", "Days since the app was last opened"),
+    _a("app.open_days_30d", "int", "Days with an app open in 30 days"),
+    _a("call_centre.contacts_30d", "int", "Call-centre contacts in 30 days"),
+    _a("call_centre.last_reason", "str", "Reason of the last call-centre contact"),
     # profile, history and crm: the signed-in customer
     _a("profile.age", "int", "Age"),
     _a("profile.gender", "str", "Gender", "", GENDERS),

@@ -120,7 +120,7 @@ def fold_event(
     data: dict[str, Any], type_: str, at: datetime, properties: dict[str, Any]
 ) -> dict[str, Any]:
     """Fold one event into a document (pure)."""
-    data = dict(data)
+    data = dict(fold_recent(data, type_, at, properties))
     if type_ == "page_view":
         category = properties.get("category") or None
         last_seen = parse_time(data.get("last_seen"))
@@ -185,6 +185,246 @@ def fold_event(
     return data
 
 
+#: The recent-events window (``recent``): its bounds keep a document one small cache value.
+RECENT_CARD_TRANSACTIONS = 10
+RECENT_DAYS = 31  # day-keyed counts, for the 30-day windows of the rule language
+RECENT_BRANCH_DAYS = 90
+RECENT_VIEW_DAYS = 8
+MAX_MCCS_PER_DAY = 20
+MAX_VIEW_CATEGORIES = 20
+#: What a card amount may be (the events API allows up to 1e12; anything else is not summed).
+MAX_AMOUNT = 1e12
+RECENT_TYPES = frozenset(
+    {
+        "card_transaction",
+        "branch_queue_swipe",
+        "app_open",
+        "call_centre_contact",
+        "page_view",
+        "application",
+    }
+)
+
+
+def _local_day(at: datetime) -> str:
+    return timezone.localtime(at).date().isoformat()
+
+
+def _oldest_day(at: datetime, days: int) -> str:
+    return (timezone.localtime(at).date() - timedelta(days=days - 1)).isoformat()
+
+
+def _kept_days(by_day: Any, oldest: str) -> dict[str, Any]:
+    if not isinstance(by_day, dict):
+        return {}
+    return {day: value for day, value in by_day.items() if isinstance(day, str) and day >= oldest}
+
+
+def _day_list(days: Any, day: str, oldest: str, limit: int) -> list[str]:
+    kept = {d for d in (days if isinstance(days, list) else []) if isinstance(d, str)}
+    kept.add(day)
+    return sorted(d for d in kept if d >= oldest)[-limit:]
+
+
+def fold_recent(
+    data: dict[str, Any], type_: str, at: datetime, properties: dict[str, Any]
+) -> dict[str, Any]:
+    """Fold one event into the document's window of recent channel events (pure).
+
+    Kept under ``recent`` in a compact, bounded form the engine reads (see
+    ``targeting.engine.providers.channels`` for the shape): the last card transactions and card
+    spend by local day and merchant code, branch swipes, app opens, call-centre contacts,
+    product-page views by category and day, and the day of the last application per category.
+    Events older than their window are not kept; a value of the wrong shape is dropped, never
+    trusted.
+    """
+    recent = data.get("recent")
+    recent = dict(recent) if isinstance(recent, dict) else {}
+    day = _local_day(at)
+    # Windows are bounded from the newest event seen, so a late, old event cannot widen them.
+    newest = parse_time(recent.get("newest"))
+    if newest is None or at > newest:
+        newest = at
+    if type_ in RECENT_TYPES:
+        recent["newest"] = newest.isoformat()
+    at_bound = newest
+    if type_ == "card_transaction":
+        mcc = properties.get("merchant_category_code")
+        if not (isinstance(mcc, str) and len(mcc) == 4 and mcc.isascii() and mcc.isdigit()):
+            return data
+        amount = properties.get("amount")
+        valid = isinstance(amount, int | float) and not isinstance(amount, bool)
+        value = float(amount) if valid and 0 <= amount <= MAX_AMOUNT else 0.0
+        oldest = _oldest_day(at_bound, RECENT_DAYS)
+        if day < oldest:
+            return data
+        transactions = [
+            t
+            for t in _as_list(recent.get("card"))
+            if isinstance(t, list) and len(t) == 3 and str(t[0]) >= oldest
+        ]
+        transactions.append([at.isoformat(), mcc, value])
+        transactions.sort(key=lambda t: str(t[0]))
+        recent["card"] = transactions[-RECENT_CARD_TRANSACTIONS:]
+        days = _kept_days(recent.get("card_days"), oldest)
+        cells = dict(_as_dict(days.get(day)))
+        if mcc not in cells and len(cells) >= MAX_MCCS_PER_DAY:
+            mcc = "0000"  # an unusual day: the rest counts as "other"
+        cell = cells.get(mcc)
+        count, total = (
+            cell
+            if isinstance(cell, list)
+            and len(cell) == 2
+            and isinstance(cell[0], int)
+            and isinstance(cell[1], int | float)
+            else (0, 0.0)
+        )
+        cells[mcc] = [count + 1, round(float(total) + value, 2)]
+        days[day] = cells
+        recent["card_days"] = days
+    elif type_ == "branch_queue_swipe":
+        branch = properties.get("branch")
+        if not isinstance(branch, str) or not branch:
+            return data
+        last = recent.get("branch")
+        if not (isinstance(last, list) and len(last) == 2 and str(last[0]) > at.isoformat()):
+            recent["branch"] = [at.isoformat(), branch[:40]]
+        oldest = _oldest_day(at_bound, RECENT_BRANCH_DAYS)
+        recent["branch_days"] = _day_list(recent.get("branch_days"), day, oldest, 90)
+    elif type_ == "app_open":
+        oldest = _oldest_day(at_bound, RECENT_DAYS)
+        recent["app_days"] = _day_list(recent.get("app_days"), day, oldest, RECENT_DAYS)
+    elif type_ == "call_centre_contact":
+        days = _kept_days(recent.get("call_days"), _oldest_day(at_bound, RECENT_DAYS))
+        count = days.get(day)
+        days[day] = (count if isinstance(count, int) else 0) + 1
+        recent["call_days"] = days
+        reason = properties.get("reason")
+        if isinstance(reason, str) and reason.strip():
+            recent["call_reason"] = reason.strip()[:200]
+    elif type_ == "page_view":
+        category = properties.get("category")
+        if not isinstance(category, str) or not category:
+            return data
+        oldest = _oldest_day(at_bound, RECENT_VIEW_DAYS)
+        views = recent.get("views")
+        views = {
+            c: kept
+            for c, by_day in (views.items() if isinstance(views, dict) else [])
+            if (kept := _kept_days(by_day, oldest))
+        }
+        if day >= oldest:
+            by_day = dict(views.get(category) or {})
+            count = by_day.get(day)
+            by_day[day] = (count if isinstance(count, int) else 0) + 1
+            views[category] = by_day
+        if len(views) > MAX_VIEW_CATEGORIES:
+            newest = sorted(views, key=lambda c: max(views[c]), reverse=True)
+            views = {c: views[c] for c in newest[:MAX_VIEW_CATEGORIES]}
+        recent["views"] = views
+    elif type_ == "application":
+        # Only the day per category, for "viewed without applying" windows: the applications
+        # themselves are the products app's records (``history.applications``).
+        category = properties.get("product_type")
+        if not isinstance(category, str) or not category:
+            return data
+        applied = recent.get("applied")
+        applied = dict(applied) if isinstance(applied, dict) else {}
+        oldest = _oldest_day(at_bound, RECENT_VIEW_DAYS)
+        applied = {c: d for c, d in applied.items() if isinstance(d, str) and d >= oldest}
+        if day >= oldest and str(applied.get(category, "")) < day:
+            applied[category] = day
+        recent["applied"] = dict(list(applied.items())[-MAX_VIEW_CATEGORIES:])
+    else:
+        return data
+    data = dict(data)
+    data["recent"] = recent
+    return data
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def merge_recent(into: Any, other: Any) -> dict[str, Any] | None:
+    """Combine two ``recent`` windows (a browser's anonymous one into a customer's); values of
+    the wrong shape are dropped, never trusted."""
+    a, b = _as_dict(into), _as_dict(other)
+    if not a and not b:
+        return None
+    merged: dict[str, Any] = {}
+    cards = [t for t in _as_list(a.get("card")) + _as_list(b.get("card")) if _card_item(t)]
+    if cards:
+        merged["card"] = sorted(cards, key=lambda t: str(t[0]))[-RECENT_CARD_TRANSACTIONS:]
+    for key, limit in (("branch_days", RECENT_BRANCH_DAYS), ("app_days", RECENT_DAYS)):
+        days = {d for d in _as_list(a.get(key)) + _as_list(b.get(key)) if isinstance(d, str)}
+        if days:
+            merged[key] = sorted(days)[-limit:]
+    branches = [
+        x
+        for x in (a.get("branch"), b.get("branch"))
+        if isinstance(x, list) and len(x) == 2 and all(isinstance(i, str) for i in x)
+    ]
+    if branches:
+        merged["branch"] = max(branches, key=lambda x: x[0])
+    calls: dict[str, int] = {}
+    for source in (a, b):
+        for day, count in _as_dict(source.get("call_days")).items():
+            if isinstance(count, int) and not isinstance(count, bool):
+                calls[day] = calls.get(day, 0) + count
+    if calls:
+        merged["call_days"] = calls
+    reason = b.get("call_reason") or a.get("call_reason")
+    if isinstance(reason, str):
+        merged["call_reason"] = reason
+    views: dict[str, dict[str, int]] = {}
+    card_days: dict[str, dict[str, list[Any]]] = {}
+    for source in (a, b):
+        for category, by_day in _as_dict(source.get("views")).items():
+            for day, count in _as_dict(by_day).items():
+                if isinstance(count, int) and not isinstance(count, bool):
+                    cell = views.setdefault(category, {})
+                    cell[day] = cell.get(day, 0) + count
+        for day, by_mcc in _as_dict(source.get("card_days")).items():
+            for mcc, value in _as_dict(by_mcc).items():
+                if not (isinstance(value, list) and len(value) == 2):
+                    continue
+                count, amount = value
+                if not (isinstance(count, int) and isinstance(amount, int | float)):
+                    continue
+                have = card_days.setdefault(day, {}).get(mcc, [0, 0.0])
+                card_days[day][mcc] = [have[0] + count, round(have[1] + float(amount), 2)]
+    if views:
+        merged["views"] = views
+    if card_days:
+        merged["card_days"] = card_days
+    applied: dict[str, str] = {}
+    for source in (a, b):
+        for category, day in _as_dict(source.get("applied")).items():
+            if isinstance(day, str) and day > applied.get(category, ""):
+                applied[category] = day
+    if applied:
+        merged["applied"] = applied
+    newest = [x for x in (a.get("newest"), b.get("newest")) if isinstance(x, str)]
+    if newest:
+        merged["newest"] = max(newest)
+    return merged
+
+
+def _card_item(item: Any) -> bool:
+    return (
+        isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and isinstance(item[1], str)
+        and isinstance(item[2], int | float)
+    )
+
+
 def merge_documents(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     """Combine two documents: counts add up, recency keeps the latest, lists union."""
     merged = dict(into)
@@ -206,6 +446,9 @@ def merge_documents(into: dict[str, Any], other: dict[str, Any]) -> dict[str, An
         impressions[name] = int(impressions.get(name, 0)) + int(count)
     if impressions:
         merged["impressions"] = impressions
+    recent = merge_recent(into.get("recent"), other.get("recent"))
+    if recent:
+        merged["recent"] = recent
     # The session and "last seen" state is the more recent document's.
     if str(other.get("last_seen") or "") > str(into.get("last_seen") or ""):
         for key in _SESSION_STATE:
@@ -231,4 +474,6 @@ def behaviour_view(data: dict[str, Any]) -> dict[str, Any] | None:
         "clicked_campaigns": list(data.get("clicked_campaigns") or []),
         "last_seen": data.get("previous_seen"),
         "session_pageviews": data.get("session_pageviews", 0),
+        # The window of recent channel events (engine: providers.channels).
+        "recent": data.get("recent"),
     }

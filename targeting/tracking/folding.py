@@ -147,9 +147,9 @@ def fold_events(events: list[RawEvent]) -> None:
             continue
         if event.channel != "web" or event.type in HISTORY_WEB_TYPES:
             interactions.append(_interaction(event, user_id))
-        if event.channel == "web":
-            # A signed-in customer's web behaviour also builds their cross-device profile.
-            targets[customer_profile_key(user_id)].append(event)
+        # A customer's events, web and other channels (card, branch, app, call centre), build
+        # their cross-device profile; other channels fold into its recent-events window.
+        targets[customer_profile_key(user_id)].append(event)
     profiles = _lock_profiles(targets)
     now = timezone.now()
     for key, items in targets.items():
@@ -298,8 +298,8 @@ def rebuild_profiles(chunk: int = 500) -> int:
         documents[current] = data
     flush()
     # Customers' merged profiles, in time order: what each browser they signed in with did
-    # anonymously up to that sign-in (the merge), and their own web events (signed in, or named
-    # by a system as theirs).
+    # anonymously up to that sign-in (the merge), and their own events of every channel (signed
+    # in, or named by a system as theirs).
     browsers: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     for visitor_id, owned in links.items():
         for linked_at, user_id in owned:
@@ -316,7 +316,7 @@ def rebuild_profiles(chunk: int = 500) -> int:
         refs = [f"user-{user_id}"] + ([numbers[user_id]] if user_id in numbers else [])
         doc: dict[str, Any] = {}
         for type_, at, properties in (
-            RawEvent.objects.filter(anonymous | Q(customer_ref__in=refs), channel="web")
+            RawEvent.objects.filter(anonymous | Q(customer_ref__in=refs))
             .order_by("at", "id")
             .values_list("type", "at", "properties")
             .iterator(chunk_size=2000)

@@ -43,6 +43,11 @@ DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "device": device.provide_device,
     "behaviour": behaviour.provide_behaviour,
     "session": behaviour.provide_behaviour,
+    # Recent channel events live in the same profile document (providers.channels).
+    "card": behaviour.provide_behaviour,
+    "branch": behaviour.provide_behaviour,
+    "app": behaviour.provide_behaviour,
+    "call_centre": behaviour.provide_behaviour,
     "profile": customer.provide_customer,
     "history": customer.provide_customer,
     "crm": customer.provide_customer,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .channels import channel_attributes
 from .time import local_time
 
 if TYPE_CHECKING:
@@ -45,11 +46,19 @@ UNKNOWN: dict[str, Any] = dict.fromkeys(
 
 
 def provide_behaviour(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
-    """The ``behaviour.*`` and ``session.*`` attributes of a visitor."""
+    """The ``behaviour.*`` and ``session.*`` attributes of a visitor, and the channel families
+    read from the same document (``channels``: one loader call serves them all)."""
     profile = info.behaviour_loader() if info.behaviour_loader is not None else None
+    # A signed-in customer's document is complete for the bank's own channels, so "no app open"
+    # is a known False; without a document to read (no consent) everything stays unknown.
+    known_customer = info.customer_id is not None and info.behaviour_loader is not None
     if not profile:
-        return dict(UNKNOWN)
-    result: dict[str, Any] = {}
+        unknown = dict(UNKNOWN)
+        unknown.update(channel_attributes(None, info, config, known_customer, document=False))
+        return unknown
+    result: dict[str, Any] = channel_attributes(
+        profile.get("recent"), info, config, known_customer, document=True
+    )
     for name, key in _COUNTS.items():
         result[name] = as_count(profile.get(key))
     for name, key in _LISTS.items():

@@ -140,6 +140,9 @@ def test_behaviour_attributes():
         "behaviour.clicked_campaigns": ["spring-card"],
         "behaviour.days_since_last_visit": 2,  # calendar days in Shanghai
         "session.pageviews": 3,
+        # a document without the recent-events window: nothing viewed in the last 7 days
+        "behaviour.categories_7d": [],
+        "behaviour.unapplied_categories_7d": [],
     }
 
 
