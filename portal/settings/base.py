@@ -343,6 +343,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api_schema.tighten_requests",
+        # api: the event API is a plain Django view; its operation is built from its rules.
+        "targeting.tracking.openapi.add_event_api",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

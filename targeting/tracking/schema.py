@@ -160,6 +160,22 @@ def _child_path(where: str, key: Any) -> str:
     return f"{where}.{label}" if where else label
 
 
+#: Free text in an event (JSON Schema): no control character but tab and line feed, no DEL.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]*$"
+
+
+def described(check: Validator, json_schema: dict[str, Any]) -> Validator:
+    """``check``, carrying the JSON Schema of what it accepts (``json_schema``): the OpenAPI
+    document of the event API (``targeting.tracking.openapi``) is built from the same rules."""
+    check.json_schema = json_schema  # type: ignore[attr-defined]
+    return check
+
+
+def json_schema_of(check: Validator) -> dict[str, Any]:
+    """The JSON Schema a validator was ``described`` with (an empty schema when none)."""
+    return dict(getattr(check, "json_schema", {}))
+
+
 def text(
     max_length: int, *, min_length: int = 0, pattern: re.Pattern[str] | None = None
 ) -> Validator:
@@ -174,7 +190,11 @@ def text(
             return "not in the expected format"
         return None
 
-    return check
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length}
+    if min_length:
+        schema["minLength"] = min_length
+    schema["pattern"] = pattern.pattern if pattern is not None else TEXT_PATTERN
+    return described(check, schema)
 
 
 def path_text(value: Any) -> str | None:
@@ -182,6 +202,12 @@ def path_text(value: Any) -> str | None:
     if error:
         return error
     return None if value.startswith("/") else "expected a path on this site starting with /"
+
+
+described(
+    path_text,
+    {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "^/" + TEXT_PATTERN[1:]},
+)
 
 
 def number(minimum: float | None = None, maximum: float | None = None) -> Validator:
@@ -196,14 +222,19 @@ def number(minimum: float | None = None, maximum: float | None = None) -> Valida
             return f"must be at most {maximum}"
         return None
 
-    return check
+    schema: dict[str, Any] = {"type": "number"}
+    if minimum is not None:
+        schema["minimum"] = minimum
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return described(check, schema)
 
 
 def choice(*options: str) -> Validator:
     def check(value: Any) -> str | None:
         return None if value in options else "expected one of " + ", ".join(options)
 
-    return check
+    return described(check, {"type": "string", "enum": list(options)})
 
 
 def text_list(max_items: int, max_length: int) -> Validator:
@@ -217,13 +248,25 @@ def text_list(max_items: int, max_length: int) -> Validator:
                 return f"expected strings of 1 to {max_length} characters"
         return None
 
-    return check
+    item = {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
+    return described(check, {"type": "array", "maxItems": max_items, "items": item})
 
 
 def slug_or_number(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return None if 0 <= value <= 2**31 - 1 else "expected a product id from 0 to 2147483647"
     return text(80, min_length=1, pattern=SLUG_PATTERN)(value)
+
+
+described(
+    slug_or_number,
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+            {"type": "string", "minLength": 1, "maxLength": 80, "pattern": SLUG_PATTERN.pattern},
+        ]
+    },
+)
 
 
 @dataclass(frozen=True)

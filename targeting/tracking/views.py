@@ -31,20 +31,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from targeting.tracking.consent import purposes
-from targeting.tracking.models import CustomerProfile, VisitorProfile
-from targeting.tracking.documents import behaviour_view
 from targeting.tracking import customers, privacy
 from targeting.tracking.clientaddr import client_key
+from targeting.tracking.consent import purposes
+from targeting.tracking.documents import behaviour_view
 from targeting.tracking.forms import CustomerProfileForm, EraseConfirmationForm
 from targeting.tracking.ingestion import BatchError, Caller, ingest_batch, parse_batch
+from targeting.tracking.models import CustomerProfile, VisitorProfile
 from targeting.tracking.ratelimit import hit
 from targeting.tracking.schema import MAX_BODY_BYTES
 
@@ -203,6 +208,11 @@ class VisitorProfileSerializer(serializers.Serializer):
     profile = serializers.DictField(help_text="The folded profile as stored.")
 
 
+#: api: the refusals of the visitors API as they are sent (DRF's own shapes).
+VISITOR_ID_PROBLEM = inline_serializer("VisitorIdProblem", {"visitor": serializers.CharField()})
+DETAIL_PROBLEM = inline_serializer("VisitorProblem", {"detail": serializers.CharField()})
+
+
 class VisitorProfileView(APIView):
     """``GET /api/v1/visitors/<visitor id>``: the folded profile of one visitor."""
 
@@ -220,9 +230,13 @@ class VisitorProfileView(APIView):
         ],
         responses={
             200: VisitorProfileSerializer,
-            400: OpenApiResponse(description='Not a visitor id: {"visitor": [why]}.'),
-            403: OpenApiResponse(description="Without tracking.view_visitorprofile."),
-            404: OpenApiResponse(description="No profile for this visitor id."),
+            400: OpenApiResponse(
+                VISITOR_ID_PROBLEM, description='Not a visitor id: {"visitor": why}.'
+            ),
+            403: OpenApiResponse(
+                DETAIL_PROBLEM, description="Without tracking.view_visitorprofile."
+            ),
+            404: OpenApiResponse(DETAIL_PROBLEM, description="No profile for this visitor id."),
         },
         summary="A visitor's folded profile",
     )
