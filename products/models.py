@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -480,6 +481,11 @@ class ProductCataloguePage(Page):
 
     class Meta:
         verbose_name = _("all-products page")
+
+    @property
+    def summary(self) -> str:
+        """What cards, search and the meta description show: the introduction's plain text."""
+        return strip_tags(self.intro or "").strip()[:240]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)

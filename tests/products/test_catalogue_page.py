@@ -101,3 +101,23 @@ def test_only_one_catalogue_per_home_page(catalogue, home_page):
 
 def test_compare_still_answers_under_products(client, catalogue, two_groups):
     assert client.get("/products/compare/").status_code == 200
+
+
+def test_search_engines_get_a_description(client, home_page):
+    # A page with an SEO description and none: both render, each with a meta description
+    page = ProductCataloguePage(
+        title="全部产品",
+        slug="products",
+        search_description="",
+        intro="<p>按客户类型查找产品。</p>",
+    )
+    home_page.add_child(instance=page)
+    assert (
+        '<meta name="description" content="按客户类型查找产品。">'
+        in client.get("/products/").content.decode()
+    )
+    page.search_description = "锦程银行全部产品"
+    page.save()
+    response = client.get("/products/")
+    assert response.status_code == 200
+    assert '<meta name="description" content="锦程银行全部产品">' in response.content.decode()
