@@ -5,7 +5,8 @@ without a broker, when the experiment page is read) each campaign on automatic a
 new shares for its creatives from the daily rollups of the last ``LEARNING_DAYS`` days:
 
 1. per creative, successes (clicks or attributed conversions, the campaign's goal) out of seen
-   impressions; the holdout is left out and keeps its share (the engine takes it first);
+   impressions; the holdout is left out and keeps its share (the engine takes it first); until
+   every creative has ``BURN_IN`` seen impressions the split stays even;
 2. shares = the probability that each creative's Beta(1 + successes, 1 + failures) posterior is
    the best (Thompson sampling's probability matching, estimated with seeded Monte Carlo so the
    same counts always give the same shares);
@@ -36,6 +37,9 @@ logger = logging.getLogger("targeting.measurement")
 
 LEARNING_DAYS = 28
 DRAWS = 4000
+#: Until every creative has been seen this often the split stays even (a burn-in): a handful of
+#: early conversions must not hand one creative most of the traffic.
+BURN_IN = 1000
 #: The smallest move of any share that is worth publishing.
 MIN_CHANGE = 0.01
 
@@ -58,8 +62,11 @@ def learn_shares(
         counts[total.arm][0] += total.successes(goal)
         counts[total.arm][1] += int(total.impressions)
     arms = [(min(s, n), n) for s, n in (counts[k] for k in creative_keys)]
-    seed = _seed(campaign_id, "", counts)
-    shares = stats.thompson_shares(arms, draws=DRAWS, seed=seed, floor=floor)
+    if min(n for _s, n in arms) < BURN_IN:
+        shares = [1 / len(arms)] * len(arms)
+    else:
+        seed = _seed(campaign_id, "", counts)
+        shares = stats.thompson_shares(arms, draws=DRAWS, seed=seed, floor=floor)
     return {key: round(share, 4) for key, share in zip(creative_keys, shares, strict=True)}, counts
 
 

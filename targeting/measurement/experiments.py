@@ -443,9 +443,11 @@ def declare_winner(campaign: Any, creative_id: int, user: Any) -> Any:
     return state
 
 
-def experiment_summary(campaign: Any) -> dict[str, Any] | None:
-    """The experiment of a campaign over the default period (the report page's hook)."""
-    return experiment_report(campaign)
+def experiment_summary(
+    campaign: Any, since: date | None = None, until: date | None = None
+) -> dict[str, Any] | None:
+    """The report API's ``experiment`` object for a range (default: the last 90 days)."""
+    return experiment_report(campaign, since, until)
 
 
 def lift(campaign: Any, since: date, until: date) -> float | None:

@@ -543,3 +543,19 @@ def test_period_defaults_to_the_last_30_days():
     assert until == timezone.localdate()
     assert until - since == timedelta(days=29)
     assert isinstance(since, date)
+
+
+@pytest.mark.django_db
+def test_a_few_early_conversions_do_not_move_the_split(django_capture_on_commit_callbacks):
+    # Given an automatic campaign whose creatives have fewer seen impressions than the burn-in
+    campaign = experiment(allocation_mode="automatic")
+    first, second = keys(campaign)
+    roll(campaign, first, allocation.BURN_IN - 1, 0)
+    roll(campaign, second, allocation.BURN_IN + 500, 9)
+    # When the allocation runs, then the split stays even
+    with django_capture_on_commit_callbacks(execute=True):
+        allocation.update_allocation(campaign)
+    assert CampaignAllocation.objects.get(campaign=campaign).weights[""] == {
+        first: 0.5,
+        second: 0.5,
+    }
