@@ -11,7 +11,14 @@ from django.db import transaction
 
 # Order matters: pages before the products under them, products before the campaigns that
 # point at them, targeting before the community that reuses its segments.
-DEMO_MODULES = ["portal.demo", "products.demo", "targeting.demo", "community.demo"]
+DEMO_MODULES = [
+    "portal.demo",
+    "products.demo",
+    "targeting.demo",
+    "community.demo",
+    # measurement last: 30 days of traffic for the campaigns above, through the event pipeline
+    "targeting.measurement.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,43 @@
+"""The demo's traffic goes through the event pipeline and fills the rollups, once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db.models import Sum
+
+from targeting.measurement import demo
+from targeting.measurement.models import DailyRollup
+from targeting.tracking.models import RawEvent
+from tests.targeting.factories import PlacementFactory, live_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_traffic_goes_through_the_pipeline_into_the_rollups(monkeypatch):
+    monkeypatch.setattr(demo, "DAYS", 5)
+    hero = PlacementFactory(slug="home-hero")
+    live_campaign(hero, slug="gold-card")
+
+    demo.seed(io.StringIO())
+
+    events = RawEvent.objects.filter(source=demo.SOURCE)
+    impressions = events.filter(type="impression").count()
+    assert impressions > 100
+    # Folded into profiles like real traffic, and every event in the rollups.
+    assert not events.filter(folded_at__isnull=True).exists()
+    totals = DailyRollup.objects.filter(campaign="gold-card").aggregate(
+        i=Sum("impressions"), c=Sum("clicks"), a=Sum("applications")
+    )
+    assert totals["i"] == impressions
+    assert totals["c"] == events.filter(type="click").count() > 0
+    assert DailyRollup.objects.filter(campaign="gold-card").values("day").distinct().count() == 5
+
+    # A second run sends nothing new.
+    demo.seed(io.StringIO())
+    assert RawEvent.objects.filter(source=demo.SOURCE).count() == events.count()
+    assert (
+        DailyRollup.objects.filter(campaign="gold-card").aggregate(i=Sum("impressions"))["i"]
+        == impressions
+    )
