@@ -387,14 +387,14 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
             _("Automatic, learnt separately for each audience"),
         ),
     ]
-    goal = models.CharField(
+    goal: models.CharField[str, str] = models.CharField(
         _("goal"),
         max_length=16,
         choices=GOAL_CHOICES,
         default=GOAL_CONVERSION,
         help_text=_("What the experiment measures and automatic allocation learns from."),
     )
-    holdout_percent = models.PositiveSmallIntegerField(
+    holdout_percent: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("holdout (%)"),
         default=0,
         validators=[MaxValueValidator(50)],
@@ -403,7 +403,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
             "instead, to measure what the campaign adds. 0: no holdout."
         ),
     )
-    allocation_mode = models.CharField(
+    allocation_mode: models.CharField[str, str] = models.CharField(
         _("allocation"),
         max_length=20,
         choices=ALLOCATION_CHOICES,
@@ -413,13 +413,13 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
             "minutes (Thompson sampling on the goal); each change is recorded."
         ),
     )
-    allocation_floor = models.PositiveSmallIntegerField(
+    allocation_floor: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("minimum share per creative (%)"),
         default=10,
         validators=[MaxValueValidator(50)],
         help_text=_("Automatic allocation never gives a creative less than this share."),
     )
-    experiment_baseline = models.DecimalField(
+    experiment_baseline: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
         _("expected rate of the control (%)"),
         max_digits=6,
         decimal_places=3,
@@ -428,7 +428,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("99"))],
         help_text=_("For the sample-size plan: today's conversion (or click) rate, e.g. 2.5."),
     )
-    experiment_effect = models.DecimalField(
+    experiment_effect: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
         _("smallest lift worth detecting (%)"),
         max_digits=6,
         decimal_places=2,
@@ -437,7 +437,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1000"))],
         help_text=_("Relative to the expected rate: 10 means 2.5 % → 2.75 %."),
     )
-    experiment_alpha = models.DecimalField(
+    experiment_alpha: models.DecimalField[Decimal, Decimal] = models.DecimalField(
         _("significance level"),
         max_digits=4,
         decimal_places=3,
@@ -445,7 +445,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("0.2"))],
         help_text=_("The false-positive rate accepted, usually 0.05."),
     )
-    experiment_power = models.DecimalField(
+    experiment_power: models.DecimalField[Decimal, Decimal] = models.DecimalField(
         _("power"),
         max_digits=4,
         decimal_places=3,
@@ -453,7 +453,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("0.99"))],
         help_text=_("The chance of detecting the lift if it is real, usually 0.8."),
     )
-    winner = models.ForeignKey(
+    winner: models.ForeignKey[Creative | None, Creative | None] = models.ForeignKey(
         "targeting.Creative",
         verbose_name=_("declared winner"),
         null=True,

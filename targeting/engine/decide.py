@@ -70,7 +70,7 @@ from typing import Any
 from .context import RequestInfo, VisitorContext
 from .providers.time import zone_info
 from .rules import Predicate, RuleError, compile_segments, explain
-from .suitability import check_suitability
+from .suitability import check_suitability, risk_number
 
 logger = logging.getLogger("targeting.engine")
 
@@ -411,8 +411,12 @@ def _cap_problem(campaign: CampaignSpec, impressions: Impressions | None) -> str
 def suitable_creatives(
     options: tuple[CreativeSpec, ...], tolerance: Any
 ) -> tuple[CreativeSpec, ...]:
-    """The creatives that may be shown to a visitor of ``tolerance`` (see ``suitability``)."""
-    return tuple(c for c in options if check_suitability(c.risk_level, tolerance).promotable)
+    """The creatives that may be shown to a visitor of ``tolerance``: what
+    ``check_suitability(...).promotable`` says, inlined because it runs on every decision."""
+    level = risk_number(tolerance)
+    if level is None:
+        return options
+    return tuple(c for c in options if c.risk_level is None or c.risk_level <= level)
 
 
 def _suitability_problem(options: tuple[CreativeSpec, ...], tolerance: Any) -> str | None:
@@ -663,6 +667,7 @@ def explain_decision(
 def _arm_summary(decision: Decision, trace: Mapping[str, Any]) -> dict[str, Any]:
     campaign = decision.campaign or decision.holdout_of
     assert campaign is not None
+    arm: str | None
     if decision.holdout_of is not None:
         arm = "holdout"
     else:
