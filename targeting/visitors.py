@@ -66,7 +66,11 @@ def request_info(
         timezone=settings.TIME_ZONE,
         # Signed in (and consenting), behaviour is the customer's cross-device profile; the
         # browser's own profile holds only what was done on it anonymously (docs/tracking.md).
-        behaviour_loader=(lambda: load_behaviour(behaviour_id)) if behaviour_id else None,
+        # Memoised: the behaviour family and each channel family (card, branch, app, call
+        # centre) read the same document, once per request.
+        behaviour_loader=(
+            functools.cache(lambda: load_behaviour(behaviour_id)) if behaviour_id else None
+        ),
         customer_loader=(lambda: load_customer(user)) if signed_in else None,
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import behaviour, customer, device, geo, source, time
+from . import behaviour, channels, customer, device, geo, source, time
 
 if TYPE_CHECKING:
     from ..context import RequestInfo
@@ -43,11 +43,11 @@ DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "device": device.provide_device,
     "behaviour": behaviour.provide_behaviour,
     "session": behaviour.provide_behaviour,
-    # Recent channel events live in the same profile document (providers.channels).
-    "card": behaviour.provide_behaviour,
-    "branch": behaviour.provide_behaviour,
-    "app": behaviour.provide_behaviour,
-    "call_centre": behaviour.provide_behaviour,
+    # Recent channel events, from the same profile document (providers.channels).
+    "card": channels.provide_card,
+    "branch": channels.provide_branch,
+    "app": channels.provide_app,
+    "call_centre": channels.provide_call_centre,
     "profile": customer.provide_customer,
     "history": customer.provide_customer,
     "crm": customer.provide_customer,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .channels import channel_attributes
+from .channels import VIEW_NAMES, view_attributes
 from .time import local_time
 
 if TYPE_CHECKING:
@@ -41,24 +41,17 @@ _LISTS = {
     "behaviour.clicked_campaigns": "clicked_campaigns",
 }
 UNKNOWN: dict[str, Any] = dict.fromkeys(
-    [*_COUNTS, *_LISTS, "behaviour.days_since_last_visit"], None
+    [*_COUNTS, *_LISTS, "behaviour.days_since_last_visit", *VIEW_NAMES], None
 )
 
 
 def provide_behaviour(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
-    """The ``behaviour.*`` and ``session.*`` attributes of a visitor, and the channel families
-    read from the same document (``channels``: one loader call serves them all)."""
+    """The ``behaviour.*`` and ``session.*`` attributes of a visitor (with the 7-day page-view
+    windows of ``channels``)."""
     profile = info.behaviour_loader() if info.behaviour_loader is not None else None
-    # A signed-in customer's document is complete for the bank's own channels, so "no app open"
-    # is a known False; without a document to read (no consent) everything stays unknown.
-    known_customer = info.customer_id is not None and info.behaviour_loader is not None
     if not profile:
-        unknown = dict(UNKNOWN)
-        unknown.update(channel_attributes(None, info, config, known_customer, document=False))
-        return unknown
-    result: dict[str, Any] = channel_attributes(
-        profile.get("recent"), info, config, known_customer, document=True
-    )
+        return dict(UNKNOWN)
+    result: dict[str, Any] = view_attributes(profile.get("recent"), info, config)
     for name, key in _COUNTS.items():
         result[name] = as_count(profile.get(key))
     for name, key in _LISTS.items():

@@ -16,7 +16,9 @@ The profile document holds a bounded, compact window of recent events under ``re
         "applied": {"wealth": "2026-11-24"},                           # last application day
     }
 
-Windows are counted in local calendar days of the site's time zone, "in 30 days" meaning today
+Each family has its own provider, so a rule over ``app.*`` never adds up card spend; they all
+read the same document through ``RequestInfo.behaviour_loader`` (the Django layer memoises it,
+so a request reads the cache once whatever the families). Windows are counted in local calendar days of the site's time zone, "in 30 days" meaning today
 and the 29 days before; "within 24 hours" is measured from the event's own time. Merchant
 category codes (ISO 18245) are grouped into the categories of ``MCC_CATEGORIES``; a code the
 table does not know counts as ``other``. A visitor with no window at all is unknown (None) unless
@@ -27,7 +29,7 @@ is a known False.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -74,15 +76,22 @@ VIEW_WINDOW = 7
 BRANCH_WINDOW = 90
 
 
+def _category_table() -> dict[str, str]:
+    table = {f"{number:04d}": "other" for number in range(10000)}
+    for category, ranges in MCC_RANGES.items():
+        for first, last in ranges:
+            for number in range(first, last + 1):
+                table[f"{number:04d}"] = category
+    return table
+
+
+#: Every 4-digit code to its category, built once (10,000 short strings, well under 1 MB).
+_CATEGORY_OF: dict[str, str] = _category_table()
+
+
 def mcc_category(mcc: Any) -> str | None:
     """The spending category of a 4-digit merchant category code; None if not a code at all."""
-    if not isinstance(mcc, str) or len(mcc) != 4 or not mcc.isascii() or not mcc.isdigit():
-        return None
-    number = int(mcc)
-    for category, ranges in MCC_RANGES.items():
-        if any(first <= number <= last for first, last in ranges):
-            return category
-    return "other"
+    return _CATEGORY_OF.get(mcc) if isinstance(mcc, str) else None
 
 
 def _names() -> list[str]:
@@ -113,31 +122,60 @@ NAMES: tuple[str, ...] = tuple(_names())
 UNKNOWN: dict[str, Any] = dict.fromkeys(NAMES, None)
 
 
+_SEQUENCE = (list, tuple)
 CHANNEL_KEYS = frozenset({"card", "card_days", "branch", "branch_days", "app_days", "call_days"})
+_CARD = [n for n in NAMES if n.startswith("card.")]
+_BRANCH = [n for n in NAMES if n.startswith("branch.")]
+_APP = [n for n in NAMES if n.startswith("app.")]
+_CALLS = [n for n in NAMES if n.startswith("call_centre.")]
+VIEW_NAMES = ("behaviour.categories_7d", "behaviour.unapplied_categories_7d")
 
 
-def channel_attributes(
-    recent: Any, info: RequestInfo, config: EngineConfig, known_customer: bool, document: bool
+def _family(
+    info: RequestInfo,
+    config: EngineConfig,
+    names: list[str],
+    compute: Callable[[Mapping[str, Any], datetime, date], dict[str, Any]],
 ) -> dict[str, Any]:
-    """Every attribute of ``NAMES`` from a document's ``recent`` window.
+    """One channel family from the profile's window; unknown unless the document belongs to a
+    signed-in customer or holds some channel event."""
+    profile = info.behaviour_loader() if info.behaviour_loader is not None else None
+    recent = profile.get("recent") if isinstance(profile, dict) else None
+    window: Mapping[str, Any] = recent if isinstance(recent, dict) else {}
+    # A signed-in customer's document is complete for the bank's own channels, so "no app open"
+    # is a known False; without a document to read (no consent) everything stays unknown.
+    known_customer = info.customer_id is not None and info.behaviour_loader is not None
+    if not (known_customer or CHANNEL_KEYS.intersection(window)):
+        return dict.fromkeys(names)
+    today = local_time(info.now, info.timezone, config.site_timezone).date()
+    return compute(window, info.now, today)
 
-    ``document``: the visitor has a profile document at all (then the 7-day page-view windows are
-    known, empty if nothing was viewed); ``known_customer``: it is a signed-in customer's, so
-    every channel is known too. Otherwise a family without any event in the window is unknown.
-    """
-    window: Mapping[str, Any] = recent if isinstance(recent, Mapping) else {}
-    result = dict(UNKNOWN)
-    if not (document or known_customer):
-        return result
-    now = info.now
-    today = local_time(now, info.timezone, config.site_timezone).date()
-    result.update(_views(window, today))
-    if known_customer or CHANNEL_KEYS.intersection(window):
-        result.update(_card(window, now, today))
-        result.update(_branch(window, today))
-        result.update(_app(window, today))
-        result.update(_calls(window, today))
-    return result
+
+def provide_card(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``card.*`` attributes."""
+    return _family(info, config, _CARD, _card)
+
+
+def provide_branch(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``branch.*`` attributes."""
+    return _family(info, config, _BRANCH, lambda w, now, today: _branch(w, today))
+
+
+def provide_app(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``app.*`` attributes."""
+    return _family(info, config, _APP, lambda w, now, today: _app(w, today))
+
+
+def provide_call_centre(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The ``call_centre.*`` attributes."""
+    return _family(info, config, _CALLS, lambda w, now, today: _calls(w, today))
+
+
+def view_attributes(recent: Any, info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """The 7-day page-view windows of a document that exists (known, possibly empty)."""
+    window: Mapping[str, Any] = recent if isinstance(recent, dict) else {}
+    today = local_time(info.now, info.timezone, config.site_timezone).date()
+    return _views(window, today)
 
 
 def _day(value: Any) -> date | None:
@@ -166,6 +204,11 @@ def _amount(value: Any) -> float | None:
     return amount if math.isfinite(amount) and 0 <= amount <= 1e12 else None
 
 
+def _window(today: date, days: int) -> tuple[str, str]:
+    """The first and last ISO day of a window of ``days`` local days ending today."""
+    return (today - timedelta(days=days - 1)).isoformat(), today.isoformat()
+
+
 def _within(day: date | None, today: date, days: int) -> bool:
     return day is not None and today - timedelta(days=days - 1) <= day <= today
 
@@ -182,15 +225,17 @@ def _card(recent: Mapping[str, Any], now: datetime, today: date) -> dict[str, An
     latest: tuple[datetime, str, float | None] | None = None
     categories_24h: list[str] = []
     if isinstance(transactions, list):
+        future = now + timedelta(minutes=5)
+        day_ago = now - timedelta(hours=24)
         for item in transactions:
-            if not isinstance(item, list | tuple) or len(item) != 3:
+            if not isinstance(item, _SEQUENCE) or len(item) != 3:
                 continue
             moment, category = _moment(item[0]), mcc_category(item[1])
-            if moment is None or category is None or moment > now + timedelta(minutes=5):
+            if moment is None or category is None or moment > future:
                 continue
             if latest is None or moment >= latest[0]:
                 latest = (moment, item[1], _amount(item[2]))
-            if now - moment <= timedelta(hours=24) and category not in categories_24h:
+            if moment >= day_ago and category not in categories_24h:
                 categories_24h.append(category)
     if latest is not None:
         result["card.last_mcc"] = latest[1]
@@ -202,20 +247,24 @@ def _card(recent: Mapping[str, Any], now: datetime, today: date) -> dict[str, An
     count = 0
     spend = dict.fromkeys(CARD_CATEGORIES, 0.0)
     days = recent.get("card_days")
-    if isinstance(days, Mapping):
+    if isinstance(days, dict):
+        # The hot loop of a customer with a full window: plain comparisons of ISO day strings,
+        # no parsing. NaN and infinities fail the range test and are not added.
+        lo, hi = _window(today, SPEND_WINDOW)
         for day, by_mcc in days.items():
-            if not _within(_day(day), today, SPEND_WINDOW) or not isinstance(by_mcc, Mapping):
+            if not (isinstance(day, str) and len(day) == 10 and lo <= day <= hi):
+                continue
+            if not isinstance(by_mcc, dict):
                 continue
             for mcc, cell in by_mcc.items():
-                category = mcc_category(mcc)
-                if category is None or not isinstance(cell, list | tuple) or len(cell) != 2:
+                category = _CATEGORY_OF.get(mcc) if isinstance(mcc, str) else None
+                if category is None or not isinstance(cell, _SEQUENCE) or len(cell) != 2:
                     continue
                 times, amount = cell
-                if isinstance(times, int) and not isinstance(times, bool) and times > 0:
+                if type(times) is int and times > 0:
                     count += times
-                value = _amount(amount)
-                if value is not None:
-                    spend[category] += value
+                if type(amount) in (int, float) and 0 <= amount <= 1e12:
+                    spend[category] += amount
     result["card.transactions_30d"] = count
     result["card.spend_30d"] = math.floor(sum(spend.values()))
     for category, total in spend.items():
@@ -223,22 +272,23 @@ def _card(recent: Mapping[str, Any], now: datetime, today: date) -> dict[str, An
     return result
 
 
-def _days(value: Any) -> list[date]:
+def _day_strings(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [d for d in (_day(item) for item in value) if d is not None]
+    return [d for d in value if isinstance(d, str) and len(d) == 10 and _day(d) is not None]
 
 
 def _branch(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
     last = recent.get("branch")
     code = None
     since = None
-    if isinstance(last, list | tuple) and len(last) == 2 and isinstance(last[1], str):
+    if isinstance(last, _SEQUENCE) and len(last) == 2 and isinstance(last[1], str):
         moment = _moment(last[0])
         if moment is not None:
             code = last[1]
             since = max((today - moment.date()).days, 0)
-    visits = sum(1 for d in _days(recent.get("branch_days")) if _within(d, today, BRANCH_WINDOW))
+    lo, hi = _window(today, BRANCH_WINDOW)
+    visits = len({d for d in _day_strings(recent.get("branch_days")) if lo <= d <= hi})
     return {
         "branch.last": code,
         "branch.days_since_last_visit": since,
@@ -247,21 +297,24 @@ def _branch(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 
 def _app(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
-    days = [d for d in _days(recent.get("app_days")) if d <= today]
-    in_window = [d for d in days if _within(d, today, SPEND_WINDOW)]
+    lo, hi = _window(today, SPEND_WINDOW)
+    days = [d for d in _day_strings(recent.get("app_days")) if d <= hi]
+    in_window = {d for d in days if d >= lo}
+    last = _day(max(days)) if days else None
     return {
         "app.opened_30d": bool(in_window),
-        "app.days_since_last_open": (today - max(days)).days if days else None,
-        "app.open_days_30d": len(set(in_window)),
+        "app.days_since_last_open": (today - last).days if last is not None else None,
+        "app.open_days_30d": len(in_window),
     }
 
 
 def _calls(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
     count = 0
     days = recent.get("call_days")
-    if isinstance(days, Mapping):
+    if isinstance(days, dict):
+        lo, hi = _window(today, SPEND_WINDOW)
         for day, times in days.items():
-            if _within(_day(day), today, SPEND_WINDOW) and isinstance(times, int):
+            if isinstance(day, str) and len(day) == 10 and lo <= day <= hi and type(times) is int:
                 count += max(times, 0)
     reason = recent.get("call_reason")
     return {
@@ -271,17 +324,23 @@ def _calls(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 
 def _views(recent: Mapping[str, Any], today: date) -> dict[str, Any]:
+    lo, hi = _window(today, VIEW_WINDOW)
     viewed: list[str] = []
     views = recent.get("views")
-    if isinstance(views, Mapping):
+    if isinstance(views, dict):
         for category, by_day in views.items():
-            if not isinstance(category, str) or not isinstance(by_day, Mapping):
+            if not isinstance(category, str) or not isinstance(by_day, dict):
                 continue
-            if any(_within(_day(day), today, VIEW_WINDOW) for day in by_day):
+            if any(isinstance(d, str) and len(d) == 10 and lo <= d <= hi for d in by_day):
                 viewed.append(category)
     applied = recent.get("applied")
-    applied = applied if isinstance(applied, Mapping) else {}
-    unapplied = [c for c in viewed if not _within(_day(applied.get(c)), today, VIEW_WINDOW)]
+    applied = applied if isinstance(applied, dict) else {}
+
+    def applied_in_window(category: str) -> bool:
+        day = applied.get(category)
+        return isinstance(day, str) and len(day) == 10 and lo <= day <= hi
+
+    unapplied = [c for c in viewed if not applied_in_window(c)]
     return {
         "behaviour.categories_7d": sorted(viewed),
         "behaviour.unapplied_categories_7d": sorted(unapplied),

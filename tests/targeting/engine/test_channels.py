@@ -187,14 +187,9 @@ def test_validation_names_the_path_of_a_bad_value() -> None:
     assert error.value.path == "rule.attr"
 
 
-def test_one_loader_call_serves_behaviour_and_every_channel_family() -> None:
-    calls: list[int] = []
-
-    def load() -> dict[str, Any]:
-        calls.append(1)
-        return {"visits": 3, "recent": RECENT}
-
-    ctx = VisitorContext(RequestInfo(now=NOW, customer_id="7", behaviour_loader=load))
-    for name in ("behaviour.visits", "card.last_mcc", "branch.last", "app.opened_30d"):
-        ctx.get(name)
-    assert calls == [1]
+def test_each_family_is_computed_only_when_a_rule_asks_for_it() -> None:
+    ctx = context()
+    assert ctx.get("app.opened_30d") is True
+    computed = set(ctx.known())
+    assert "app.days_since_last_open" in computed
+    assert not any(name.startswith(("card.", "branch.", "call_centre.")) for name in computed)
