@@ -10,6 +10,9 @@ DATA_MIGRATIONS = [
     ("products.migrations.0002_application_staff_groups", "create_groups"),
     ("targeting.migrations.0002_marketing_roles_and_campaign_approval", "create_roles"),
     ("targeting.migrations.0004_tracking_roles", "create_roles"),
+    # the two above grant on targeting's content types of then; move them as migrations did
+    ("targeting.tracking.migrations.0002_content_types_from_targeting", "to_tracking"),
+    ("targeting.tracking.migrations.0004_profile_content_types_from_targeting", "to_tracking"),
     ("community.migrations.0002_community_groups", "create_groups"),
     ("targeting.push.migrations.0002_roles_and_offer_approval", "create_roles"),
 ]

@@ -125,7 +125,7 @@ def test_moving_the_models_keeps_every_row_and_group_grant():
     assert Permission.objects.filter(codename="add_event").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_moving_the_profiles_keeps_every_row_and_the_marketers_grants():
     # given a database from before the profiles moved to tracking, with a visitor's document, a
     # customer's profile and the "Marketers" group's grants on customer profiles
