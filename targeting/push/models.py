@@ -9,13 +9,14 @@ The models only store and validate; deciding is ``targeting.push.arbitration``, 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,10 +62,46 @@ RISK_CHOICES = [
 SLUG_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
 
 
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _hostile_number(value: Any, path: str, depth: int = 0) -> str | None:
+    """The path of a NaN, an infinity or an integer beyond ±(2^53-1) inside a rule."""
+    if depth > 40:
+        return None  # the rule validator refuses the nesting itself
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+        return path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found = _hostile_number(child, f"{path}.{key}", depth + 1)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, child in enumerate(value):
+            found = _hostile_number(child, f"{path}[{index}]", depth + 1)
+            if found:
+                return found
+    return None
+
+
+def validate_finite(value: Any) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(_("Expected a finite number."), code="invalid")
+
+
 def validate_rule_field(value: Any) -> None:
     """A rule in the rule language (empty = everyone); the error names the node's path."""
     if value in (None, {}):
         return
+    hostile = _hostile_number(value, "rule")
+    if hostile:
+        raise ValidationError(
+            _("%(path)s: expected a finite number within ±(2^53-1)"),
+            code="invalid_rule",
+            params={"path": hostile},
+        )
     from targeting.engine.rules import RuleError, validate
 
     try:
@@ -124,7 +161,7 @@ class Offer(
     prior_propensity = models.FloatField(
         _("expected conversion rate"),
         default=0.02,
-        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        validators=[validate_finite, MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text=_("0–1; used until enough sends of this offer were measured."),
     )
     defer_in_quiet_hours = models.BooleanField(
@@ -142,7 +179,7 @@ class Offer(
     body = models.TextField(
         _("message text"),
         max_length=2000,
-        validators=[templating.validate_template],
+        validators=[MaxLengthValidator(2000), templating.validate_template],
         help_text=_("Message-centre, WeChat and lead text."),
     )
     sms_text = models.CharField(
@@ -159,7 +196,7 @@ class Offer(
         _("e-mail body (HTML)"),
         blank=True,
         max_length=20000,
-        validators=[templating.validate_template],
+        validators=[MaxLengthValidator(20000), templating.validate_template],
         help_text=_("Sanitised when sent; the unsubscribe link is added below it."),
     )
     wechat_template_id = models.CharField(_("WeChat template id"), max_length=64, blank=True)

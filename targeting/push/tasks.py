@@ -35,15 +35,15 @@ def record_conversions(applications: list[dict[str, Any]]) -> int:
     return record(applications)
 
 
-@shared_task(
-    bind=True,
-    name="targeting.push.send_message",
-    ignore_result=True,
-    max_retries=MAX_RETRIES,
-    acks_late=True,
-)
-def send_message(self: Any, message_id: int) -> str:
-    """Hand one message to its channel, once (the row's status is the idempotency check)."""
+RETRY = "retry"
+
+
+def attempt_send(message_id: int, retries: int) -> str:
+    """One try at handing a message to its channel; returns the status, or ``RETRY``.
+
+    The row is locked while its adapter runs, so two workers never send it twice, and only a
+    queued or failed message is sent at all (a re-delivered task finds it sent and stops).
+    """
     from targeting.push import outcomes
     from targeting.push.channels import DeliveryError, adapter_for
     from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, PushMessage
@@ -64,28 +64,47 @@ def send_message(self: Any, message_id: int) -> str:
             permanent = isinstance(error, DeliveryError) and error.permanent
             reason = error.reason if isinstance(error, DeliveryError) else repr(error)
             message.last_error = f"attempt {message.attempts}: {reason}"[:2000]
-            if permanent or self.request.retries >= self.max_retries:
+            if permanent or retries >= MAX_RETRIES:
                 message.status = PushMessage.DEAD
                 message.save(update_fields=["attempts", "last_error", "status"])
                 logger.error("push: message %s is a dead letter: %s", message.pk, reason)
                 return PushMessage.DEAD
             message.status = PushMessage.FAILED
             message.save(update_fields=["attempts", "last_error", "status"])
-            retry_error = error
-        else:
-            delivered = message.channel in (INBOX, RM_LEAD, QUEUE_SCREEN)
-            message.status = PushMessage.DELIVERED if delivered else PushMessage.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-            logger.info(
-                "push: message %s handed to %s (%s)", message.pk, message.channel, reference
-            )
-            if delivered:
-                outcomes.record(message, "delivered")
-            return message.status
-    # Outside the transaction: the FAILED status is committed before the retry is queued.
-    raise self.retry(exc=retry_error, countdown=backoff(self.request.retries))
+            return RETRY
+        delivered = message.channel in (INBOX, RM_LEAD, QUEUE_SCREEN)
+        message.status = PushMessage.DELIVERED if delivered else PushMessage.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        logger.info("push: message %s handed to %s (%s)", message.pk, message.channel, reference)
+        if delivered:
+            outcomes.record(message, "delivered")
+        return message.status
+
+
+@shared_task(
+    bind=True,
+    name="targeting.push.send_message",
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+)
+def send_message(self: Any, message_id: int) -> str:
+    """Send one message; a temporary failure is retried with backoff, the last one dead-letters.
+
+    Without a broker (eager, ``make run``) the retries follow at once, in this call.
+    """
+    if self.request.is_eager:
+        retries = 0
+        while (status := attempt_send(message_id, retries)) == RETRY:
+            retries += 1
+        return status
+    status = attempt_send(message_id, self.request.retries)
+    if status == RETRY:
+        # The FAILED status is committed before the retry is queued.
+        raise self.retry(countdown=backoff(self.request.retries))
+    return status
 
 
 @shared_task(name="targeting.push.release_deferred", ignore_result=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import re
+
 import nh3
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 _UNKNOWN = "\x00unknown\x00"
@@ -28,6 +30,25 @@ PLACEHOLDERS: dict[str, str] = {
     "branch": "成都天府支行",
 }
 
+#: Template tags a message may use: conditions, loops and comments; nothing that loads or includes.
+ALLOWED_TAGS = frozenset(
+    {
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "for",
+        "empty",
+        "endfor",
+        "with",
+        "endwith",
+        "comment",
+        "endcomment",
+        "firstof",
+    }
+)
+TAG_NAME = re.compile(r"{%-?\s*(\w+)")
+
 EMAIL_TAGS = {"p", "br", "b", "i", "strong", "em", "a", "h1", "h2", "h3", "ul", "ol", "li", "img"}
 
 
@@ -35,17 +56,29 @@ def validate_template(value: Any) -> None:
     """Refuse a template that does not compile or uses an unknown placeholder."""
     if not value:
         return
-    if "\x00" in str(value):
+    source = str(value)
+    if "\x00" in source:
         raise ValidationError(_("Control characters are not allowed."), code="invalid_template")
+    for name in TAG_NAME.findall(source):
+        if name not in ALLOWED_TAGS:
+            raise ValidationError(
+                _("Template error: the tag %(tag)s is not allowed in messages."),
+                code="invalid_template",
+                params={"tag": name},
+            )
     try:
-        template = ENGINE.from_string(str(value))
+        template = ENGINE.from_string(source)
         output = template.render(Context(PLACEHOLDERS, autoescape=False))
-    except TemplateSyntaxError as error:
+    except (TemplateSyntaxError, TemplateDoesNotExist) as error:
         raise ValidationError(
             _("Template error: %(error)s"), code="invalid_template", params={"error": error}
         ) from None
     except RecursionError:
         raise ValidationError(_("Template nested too deeply."), code="invalid_template") from None
+    if "{{" in output or "{%" in output:
+        raise ValidationError(
+            _("Template error: a placeholder or tag is not closed."), code="invalid_template"
+        )
     if _UNKNOWN in output:
         raise ValidationError(
             _("Unknown placeholder; use only: %(names)s"),

@@ -22,11 +22,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.apikeys.tokens import ApiTokenAuthentication
 from targeting.push import outcomes
 from targeting.push.decisions import UNSUBSCRIBE_SALT
 from targeting.push.models import (
@@ -182,9 +184,20 @@ def _number_variants(number: str) -> set[str]:
     return variants
 
 
+def field_errors(errors: Any) -> Response:
+    """The API's error shape: ``{"errors": {"<field>": "<why>"}}`` (portal/api_parsers.py)."""
+    flat = {
+        name: str(messages[0]) if isinstance(messages, list) else str(messages)
+        for name, messages in dict(errors).items()
+    }
+    return Response({"errors": flat}, status=400)
+
+
 class SmsInboundView(APIView):
     """``POST /api/v1/push/sms/inbound``: the SMS gateway forwards a reply; STOP opts out."""
 
+    # Token first: a machine without credentials is told to authenticate (401), not refused.
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [HasPushPermission]
     required_permission = "push.receive_sms"
 
@@ -197,8 +210,17 @@ class SmsInboundView(APIView):
         tags=["push"],
     )
     def post(self, request: Request) -> Response:
-        serializer = SmsInboundSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = request.data if isinstance(request.data, dict) else {}
+        wrong_type = {
+            name: _("Expected a string.")
+            for name in ("sender", "text")
+            if name in data and not isinstance(data[name], str)
+        }
+        if wrong_type:
+            return field_errors(wrong_type)
+        serializer = SmsInboundSerializer(data=data)
+        if not serializer.is_valid():
+            return field_errors(serializer.errors)
         number = serializer.validated_data["sender"]
         if not is_stop(serializer.validated_data["text"]):
             return Response({"opted_out": 0, "stop": False})
@@ -221,6 +243,7 @@ class QueueGreetingSerializer(serializers.Serializer):
 class QueueScreenView(APIView):
     """``GET /api/v1/push/queue-screen/<branch>``: greetings for customers who just queued."""
 
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [HasPushPermission]
     required_permission = "push.view_queue_screen"
 
@@ -230,7 +253,7 @@ class QueueScreenView(APIView):
     )
     def get(self, request: Request, branch: str) -> Response:
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", branch):
-            return Response({"branch": _("Expected a branch code.")}, status=400)
+            return field_errors({"branch": _("Expected a branch code (letters, digits, _.-).")})
         since = timezone.now() - QUEUE_SCREEN_WINDOW
         rows = PushMessage.objects.filter(
             channel=QUEUE_SCREEN,
