@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -91,10 +92,11 @@ def check_value(data: Any, root: str = "") -> None:
                 stack.append((item, _join(path, index), depth + 1))
 
 
-def max_body_bytes(parser_context: dict[str, Any] | None) -> int:
+def max_body_bytes(parser_context: Mapping[str, Any] | None) -> int:
     view = (parser_context or {}).get("view")
-    limit = getattr(view, "max_body_bytes", None)
-    return int(limit or getattr(settings, "API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+    limit: int | None = getattr(view, "max_body_bytes", None)
+    default: int = getattr(settings, "API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    return int(limit or default)
 
 
 class StrictJSONParser(JSONParser):
@@ -104,7 +106,7 @@ class StrictJSONParser(JSONParser):
         self,
         stream: Any,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         parser_context = parser_context or {}
         limit = max_body_bytes(parser_context)

@@ -219,6 +219,6 @@ def applications_as_customer_history(user_id: int) -> dict[str, list[str]]:
 
 
 @hooks.register("register_customer_interests")
-def product_types_as_interests() -> list[tuple[str, str]]:
+def product_types_as_interests() -> list[tuple[str, object]]:
     """The interests a customer can declare on their profile are the product types."""
     return list(ProductType.choices)
