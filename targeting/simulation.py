@@ -39,7 +39,7 @@ REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
 MAX_TEXT = 4000
 #: Reading a stored visitor profile needs what the visitors API needs.
 VISITOR_PROFILE_PERMISSION = "tracking.view_visitorprofile"
-#: Browser visitor ids: as ``targeting.visitors.new_visitor_id`` makes and the cookie carries.
+#: Browser visitor ids: as ``targeting.tracking.visitors.new_visitor_id`` makes and the cookie carries.
 BROWSER_VISITOR_ID = re.compile(r"^[A-Za-z0-9]{32}$")
 #: C0 controls (tab, line feed and carriage return included: no request field holds them), DEL, C1.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -102,7 +102,7 @@ def issue_token(user) -> str:
     try:
         from portal.apikeys.tokens import issue
     except ImportError:  # pragma: no cover - before issue 9's move of the API keys
-        from targeting.api.tokens import issue
+        from portal.apikeys.tokens import issue
     return issue(user, name="test").key
 
 
