@@ -104,7 +104,7 @@ def campaign_arms(campaign: Any, allocation: dict[str, float] | None = None) -> 
     holdout = (campaign.holdout_percent or 0) / 100
     arms: list[ArmSpec] = []
     if holdout > 0:
-        arms.append(ArmSpec(HOLDOUT, _("Holdout (default content)"), holdout, True))
+        arms.append(ArmSpec(HOLDOUT, _("Holdout (default content)"), holdout, False))
     weights = {str(link.creative_id): float(link.weight) for link in links}
     if campaign.winner_id:
         weights = {k: (1.0 if k == str(campaign.winner_id) else 0.0) for k in weights}
@@ -118,7 +118,7 @@ def campaign_arms(campaign: Any, allocation: dict[str, float] | None = None) -> 
                 key,
                 link.creative.name,
                 (1 - holdout) * weights[key] / total,
-                control=holdout == 0 and index == 0,
+                control=index == 0,
             )
         )
     return arms

@@ -110,31 +110,34 @@ def roll(campaign: Any, arm: str, impressions: int, conversions: int, **extra: A
 
 
 @pytest.mark.django_db
-def test_readout_compares_every_arm_with_the_holdout(django_capture_on_commit_callbacks):
+def test_readout_compares_every_arm_with_the_first_creative(django_capture_on_commit_callbacks):
     # Given a campaign with a 10 % holdout and two creatives, and a week of rollups
     campaign = experiment(holdout_percent=10)
     first, second = keys(campaign)
     roll(campaign, "holdout", 1000, 20)
-    roll(campaign, first, 4500, 110)
+    roll(campaign, first, 4500, 70)
     roll(campaign, second, 4500, 180)
 
     # When the readout is computed
     result = experiments.readout(campaign)
 
-    # Then the holdout is the control and each creative is compared with it
+    # Then the first creative is the control; the second and the holdout are compared with it
     assert [a.key for a in result.arms] == ["holdout", first, second]
-    assert result.control == "holdout"
+    assert result.control == first
     holdout, a, b = result.arms
-    assert holdout.control and holdout.intended_share == pytest.approx(0.1)
+    assert a.control and not holdout.control
+    assert holdout.intended_share == pytest.approx(0.1)
     assert a.intended_share == pytest.approx(0.45)
     assert b.rate == pytest.approx(180 / 4500)
     assert b.interval == pytest.approx(stats.wilson_interval(180, 4500))
-    test = stats.two_proportion_ztest(20, 1000, 180, 4500)
+    test = stats.two_proportion_ztest(70, 4500, 180, 4500)
     assert b.p_value == pytest.approx(test.p_value)
-    assert b.chance_to_beat == pytest.approx(stats.chance_to_beat(20, 1000, 180, 4500))
-    assert b.expected_loss == pytest.approx(stats.expected_loss(20, 1000, 180, 4500))
+    assert b.chance_to_beat == pytest.approx(stats.chance_to_beat(70, 4500, 180, 4500))
+    assert b.expected_loss == pytest.approx(stats.expected_loss(70, 4500, 180, 4500))
+    assert holdout.chance_to_beat == pytest.approx(stats.chance_to_beat(70, 4500, 20, 1000))
     assert b.sequential_significant
     assert b.chance_to_be_best > 0.99
+    assert holdout.chance_to_be_best is None
     assert result.leader == second
     assert result.srm is not None and not result.srm.mismatch
 
