@@ -6,6 +6,7 @@ class TargetingConfig(AppConfig):
     verbose_name = "Targeting"
 
     def ready(self) -> None:
-        from targeting import signals
+        from targeting import personal_data, signals
 
         signals.connect()
+        personal_data.register()  # the CRM memberships' part of download and erasure

@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
     ("targeting.tracking.migrations.0004_profile_content_types_from_targeting", "to_tracking"),
     ("community.migrations.0002_community_groups", "create_groups"),
     ("targeting.push.migrations.0002_roles_and_offer_approval", "create_roles"),
+    ("targeting.tracking.migrations.0005_personal_data_requests", "create_groups"),
 ]
 
 

@@ -16,6 +16,7 @@ class TrackingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from targeting.tracking import receivers
+        from targeting.tracking import customers, receivers
 
         receivers.connect()
+        customers.register_parts()  # tracking's own parts of the personal-data registry

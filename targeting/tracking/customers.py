@@ -1,63 +1,41 @@
-"""A known customer's data: merging a browser's history on sign-in, download, erasure, history."""
+"""A known customer's data: merging a browser's history on sign-in, interaction history, and
+tracking's own parts of the personal-data registry (``personal_data``): the profiles, browsers,
+events and history, and the account itself."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import APIToken, ModelLogEntry
+from wagtail.users.models import UserProfile
 
-from targeting.models import CrmMembership
-from targeting.tracking.models import CustomerProfile, VisitorProfile
-from targeting.tracking.documents import BEHAVIOUR_TTL, behaviour_key
-from targeting.profiles import forget_customer
-from targeting.tracking.documents import customer_profile_key
-from targeting.tracking.models import CustomerVisitor, Interaction, RawEvent
+from targeting.tracking import buffer, personal_data
+from targeting.tracking.documents import (
+    BEHAVIOUR_TTL,
+    behaviour_key,
+    customer_profile_key,
+    merge_documents,
+)
+from targeting.tracking.models import (
+    CustomerProfile,
+    CustomerVisitor,
+    Interaction,
+    RawEvent,
+    VisitorProfile,
+)
 
 logger = logging.getLogger("targeting.tracking")
-
-_COUNTERS = ("visits", "sessions", "pageviews", "clicks", "forms_started", "forms_submitted")
-_RECENT_LISTS = {"searches": 20, "clicked_campaigns": 50, "applications": 50}
-_LATEST_MAPS = ("categories", "tags", "channels")
-
-
-def merge_documents(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
-    """Combine two behaviour documents: counts add up, recency keeps the latest, lists union."""
-    merged = dict(into)
-    for key in _COUNTERS:
-        if key in other or key in into:
-            merged[key] = int(into.get(key, 0)) + int(other.get(key, 0))
-    for key, limit in _RECENT_LISTS.items():
-        items = [i for i in (into.get(key) or []) if i not in (other.get(key) or [])]
-        merged[key] = (items + list(other.get(key) or []))[-limit:]
-    for key in _LATEST_MAPS:
-        combined = dict(into.get(key) or {})
-        for name, when in (other.get(key) or {}).items():
-            if str(when) > str(combined.get(name, "")):
-                combined[name] = when
-        if combined:
-            merged[key] = combined
-    impressions = dict(into.get("impressions") or {})
-    for name, count in (other.get("impressions") or {}).items():
-        impressions[name] = int(impressions.get(name, 0)) + int(count)
-    if impressions:
-        merged["impressions"] = impressions
-    # The session and "last seen" state is the more recent document's.
-    if str(other.get("last_seen") or "") > str(into.get("last_seen") or ""):
-        for key in (
-            "last_seen",
-            "previous_seen",
-            "session_started",
-            "session_pageviews",
-            "last_visit_day",
-        ):
-            if key in other:
-                merged[key] = other[key]
-    return merged
 
 
 def merge_visitor_into_customer(visitor_id: str | None, user: Any) -> None:
@@ -93,147 +71,183 @@ def merge_visitor_into_customer(visitor_id: str | None, user: Any) -> None:
     transaction.on_commit(lambda: cache.set(behaviour_key(key), merged, BEHAVIOUR_TTL))
 
 
-def _customer_refs(user: Any) -> list[str]:
-    refs = [f"user-{user.pk}"]
-    number = (
-        CustomerProfile.objects.filter(user=user).values_list("customer_number", flat=True).first()
-    )
-    if number:
-        refs.append(number)
-    return refs
-
-
 def interaction_history(user: Any, limit: int = 200) -> list[Interaction]:
     """The customer's timeline across channels, newest first."""
     return list(Interaction.objects.filter(user=user).order_by("-at", "-id")[:limit])
 
 
 def export_customer_data(user: Any) -> dict[str, Any]:
-    """Everything the portal keeps about a customer, as a JSON-ready document."""
-    from products.models import ProductApplication
+    """Everything the portal keeps about a customer: every registered part (``personal_data``)."""
+    return personal_data.export_document(user)
 
-    profile = CustomerProfile.objects.filter(user=user).first()
+
+def erase_customer(user: Any) -> list[str]:
+    """Erase a customer's personal data everywhere and close the account (every registered
+    part, in one transaction; see ``personal_data.erase`` and docs/privacy.md)."""
+    return personal_data.erase(user)
+
+
+# Tracking's own parts of the registry --------------------------------------------------------
+
+
+def customer_identifiers(user: Any) -> dict[str, Any]:
+    """The browsers (visitor ids) and the CRM customer number tracking knows the customer by."""
+    number = (
+        CustomerProfile.objects.filter(user=user).values_list("customer_number", flat=True).first()
+    )
     visitor_ids = list(
         CustomerVisitor.objects.filter(user=user).values_list("visitor_id", flat=True)
     )
-    behaviour = dict(
-        VisitorProfile.objects.filter(
-            visitor_id__in=[customer_profile_key(user.pk), *visitor_ids]
-        ).values_list("visitor_id", "data")
-    )
-    memberships = []
-    if profile and profile.customer_number:
-        memberships = [
-            {"code": code, "expires_at": expires.isoformat() if expires else None}
-            for code, expires in CrmMembership.objects.filter(
-                customer_ref=profile.customer_number
-            ).values_list("code", "expires_at")
-        ]
-    profile_fields = [
-        "customer_number",
-        "is_customer",
-        "age",
-        "gender",
-        "income_band",
-        "occupation",
-        "region",
-        "products",
-        "interests",
-        "risk_tolerance",
-        "preferences",
-        "purchases",
-    ]
     return {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "username": user.get_username(),
-            "email": getattr(user, "email", ""),
-            "date_joined": user.date_joined.isoformat()
-            if getattr(user, "date_joined", None)
-            else None,
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "profile": {name: getattr(profile, name) for name in profile_fields} if profile else None,
-        "crm_memberships": memberships,
         "visitor_ids": visitor_ids,
-        "behaviour": behaviour,
+        "customer_refs": [number] if number else [],
+        "customer_number": number or "",
+    }
+
+
+_PROFILE_FIELDS = (
+    "customer_number",
+    "is_customer",
+    "age",
+    "gender",
+    "income_band",
+    "occupation",
+    "region",
+    "products",
+    "interests",
+    "risk_tolerance",
+    "preferences",
+    "purchases",
+)
+
+
+def _profile_keys(subject: personal_data.Subject) -> list[str]:
+    return [customer_profile_key(subject.user_id), *subject.visitor_ids]
+
+
+def _events_of(subject: personal_data.Subject) -> Q:
+    return Q(visitor_id__in=subject.visitor_ids) | Q(customer_ref__in=subject.customer_refs)
+
+
+def export_tracking(subject: personal_data.Subject) -> dict[str, Any]:
+    """Declared profile, browsers, behaviour profiles, interaction history, raw events."""
+    profile = CustomerProfile.objects.filter(user_id=subject.user_id).first()
+    return {
+        "profile": {name: getattr(profile, name) for name in _PROFILE_FIELDS} if profile else None,
+        "visitor_ids": list(subject.visitor_ids),
+        "behaviour": dict(
+            VisitorProfile.objects.filter(visitor_id__in=_profile_keys(subject)).values_list(
+                "visitor_id", "data"
+            )
+        ),
         "interaction_history": [
-            {
-                "at": i.at.isoformat(),
-                "channel": i.channel,
-                "type": i.type,
-                "details": i.properties,
-            }
-            for i in Interaction.objects.filter(user=user).order_by("at", "id")
+            {"at": i.at.isoformat(), "channel": i.channel, "type": i.type, "details": i.properties}
+            for i in Interaction.objects.filter(user_id=subject.user_id).order_by("at", "id")
         ],
-        "applications": [
+        "events": [
             {
-                "reference": a.reference,
-                "product": a.product_title,
-                "submitted_at": a.created_at.isoformat(),
-                "status": a.status,
-                "name": a.applicant_name,
-                "mobile_phone": a.mobile_phone,
-                "city": a.city,
-                "amount_requested": str(a.amount_requested)
-                if a.amount_requested is not None
-                else None,
+                "at": e.at.isoformat(),
+                "type": e.type,
+                "channel": e.channel,
+                "visitor": e.visitor_id,
+                "customer": e.customer_ref,
+                "properties": e.properties,
             }
-            for a in ProductApplication.objects.filter(user=user).order_by("created_at")
+            for e in RawEvent.objects.filter(_events_of(subject)).order_by("at", "id")
         ],
     }
 
 
-def erase_customer(user: Any) -> None:
-    """Erase a customer's personal data and close the account.
-
-    Deletes the customer profile, CRM memberships, interaction history, behaviour profiles and
-    raw events of their browsers and customer references; anonymises their applications (the
-    bank keeps the lead's reference, product and status for its records, without the person).
-    The account is deactivated and stripped of personal data rather than deleted, so that forum
-    posts and complaints other people replied to keep their threads (shown as by an erased
-    account) and the username cannot be taken over by someone else.
-    """
-    from products.models import ProductApplication
-
-    with transaction.atomic():
-        refs = _customer_refs(user)
-        profile = CustomerProfile.objects.filter(user=user).first()
-        if profile and profile.customer_number:
-            CrmMembership.objects.filter(customer_ref=profile.customer_number).delete()
-        visitor_ids = list(
-            CustomerVisitor.objects.filter(user=user).values_list("visitor_id", flat=True)
-        )
-        RawEvent.objects.filter(Q(visitor_id__in=visitor_ids) | Q(customer_ref__in=refs)).delete()
-        profile_keys = [customer_profile_key(user.pk), *visitor_ids]
-        VisitorProfile.objects.filter(visitor_id__in=profile_keys).delete()
-        Interaction.objects.filter(user=user).delete()
-        CustomerVisitor.objects.filter(user=user).delete()
-        CustomerProfile.objects.filter(user=user).delete()
-        ProductApplication.objects.filter(user=user).update(
-            user=None,
-            applicant_name="",
-            mobile_phone="",
-            city="",
-            visitor_id="",
-            amount_requested=None,
-        )
-        user_model = get_user_model()
-        user.is_active = False
-        user.set_unusable_password()
-        setattr(user, user_model.USERNAME_FIELD, f"erased-{user.pk}")
-        for name in ("email", "first_name", "last_name"):
-            if hasattr(user, name):
-                setattr(user, name, "")
-        user.save()
-        _delete_allauth_emails(user)
-    cache.delete_many([behaviour_key(k) for k in profile_keys])
-    forget_customer(user.pk)
-
-
-def _delete_allauth_emails(user: Any) -> None:
+def erase_tracking(subject: personal_data.Subject) -> None:
+    """Delete profiles, raw events (the Redis buffer is drained into them first), interaction
+    history and the visitor links; the cached documents go once the erasure commits."""
     try:
-        from allauth.account.models import EmailAddress
-    except ImportError:  # pragma: no cover - allauth is installed
-        return
-    EmailAddress.objects.filter(user=user).delete()
+        buffer.drain()
+    except Exception:  # Redis down: nothing buffered can be stored now, and none was lost
+        logger.warning("personal data: the event buffer could not be drained before erasure")
+    keys = _profile_keys(subject)
+    RawEvent.objects.filter(_events_of(subject)).delete()
+    VisitorProfile.objects.filter(visitor_id__in=keys).delete()
+    Interaction.objects.filter(user_id=subject.user_id).delete()
+    CustomerVisitor.objects.filter(user_id=subject.user_id).delete()
+    CustomerProfile.objects.filter(user_id=subject.user_id).delete()
+    # targeting's own part forgets its cached customer document (tracking cannot reach it).
+    transaction.on_commit(lambda: cache.delete_many([behaviour_key(k) for k in keys]))
+
+
+def export_account(subject: personal_data.Subject) -> dict[str, Any]:
+    user = subject.user
+    return {
+        "username": subject.username,
+        "email": subject.email,
+        "first_name": getattr(user, "first_name", ""),
+        "last_name": getattr(user, "last_name", ""),
+        "date_joined": user.date_joined.isoformat() if getattr(user, "date_joined", None) else None,
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user_id=subject.user_id).order_by("id")
+        ],
+        "two_step_devices": [
+            d.name for d in TOTPDevice.objects.filter(user_id=subject.user_id).order_by("id")
+        ],
+    }
+
+
+def erase_account(subject: personal_data.Subject) -> None:
+    """Close the account: deactivated and stripped rather than deleted, so the records the bank
+    keeps (complaints, moderation log) still point at one (nameless) account and the username
+    cannot be taken over. Its sign-in records, e-mail addresses, two-step devices, admin
+    profile and the names in admin history go too; every session ends (the password hash
+    changed, so Django no longer accepts them)."""
+    user = get_user_model().objects.select_for_update().get(pk=subject.user_id)
+    user.is_active = False
+    user.set_unusable_password()
+    setattr(user, get_user_model().USERNAME_FIELD, subject.erased_name)
+    for name in ("email", "first_name", "last_name"):
+        if hasattr(user, name):
+            setattr(user, name, "")
+    user.save()
+    EmailAddress.objects.filter(user_id=subject.user_id).delete()
+    TOTPDevice.objects.filter(user_id=subject.user_id).delete()
+    APIToken.objects.filter(user_id=subject.user_id).delete()
+    names = [n for n in (subject.username, subject.email) if n and n != subject.erased_name]
+    if names:
+        AccessAttempt.objects.filter(username__in=names).delete()
+        AccessFailureLog.objects.filter(username__in=names).delete()
+        AccessLog.objects.filter(username__in=names).delete()
+    profiles = list(UserProfile.objects.filter(user_id=subject.user_id))
+    avatars = [(p.avatar.storage, p.avatar.name) for p in profiles if p.avatar]
+    UserProfile.objects.filter(user_id=subject.user_id).delete()
+    user_type = ContentType.objects.get_for_model(get_user_model())
+    ModelLogEntry.objects.filter(content_type=user_type, object_id=str(subject.user_id)).update(
+        label=subject.erased_name
+    )
+    LogEntry.objects.filter(content_type=user_type, object_id=str(subject.user_id)).update(
+        object_repr=subject.erased_name, change_message=""
+    )
+
+    def delete_avatars() -> None:
+        for storage, name in avatars:
+            storage.delete(name)
+
+    transaction.on_commit(delete_avatars)
+
+
+def register_parts() -> None:
+    """Tracking's parts of the personal-data registry (from ``TrackingConfig.ready``)."""
+    personal_data.add_identifiers(customer_identifiers)
+    personal_data.register(
+        "tracking",
+        label=_("Your profile, browsers, behaviour on the site and history across channels"),
+        export=export_tracking,
+        erase=erase_tracking,
+        order=500,
+    )
+    personal_data.register(
+        "account",
+        label=_("Your account: user name, e-mail addresses, sign-in"),
+        export=export_account,
+        erase=erase_account,
+        order=1000,
+    )

@@ -197,3 +197,60 @@ class CustomerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.customer_number or str(self.user)
+
+
+class PersonalDataRequest(models.Model):
+    """The audit log of downloads and erasures of a customer's data, by the customer themselves
+    or by customer service for them (docs/privacy.md).
+
+    It names the account only by its id (after an erasure the account is ``erased-<id>``), so the
+    log itself holds no personal data. Its permissions say who in customer service may act:
+    ``export_personal_data`` and ``erase_personal_data``; nobody may change or delete an entry.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Download")
+        ERASE = "erase", _("Erasure")
+
+    class Channel(models.TextChoices):
+        SELF_SERVICE = "self_service", _("The customer, on the website")
+        CUSTOMER_SERVICE = "customer_service", _("Customer service, for the customer")
+
+    kind = models.CharField(_("request"), max_length=8, choices=Kind.choices)
+    channel = models.CharField(_("made by"), max_length=20, choices=Channel.choices)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer account"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reference = models.CharField(
+        _("case reference"),
+        max_length=40,
+        blank=True,
+        help_text=_("The customer's request as customer service logged it, e.g. a ticket number."),
+    )
+    parts = models.JSONField(_("parts"), default=list, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+        permissions = [
+            ("export_personal_data", _("Can download a customer's data for them")),
+            ("erase_personal_data", _("Can erase a customer's data for them")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.customer_id} {self.at:%Y-%m-%d %H:%M}"

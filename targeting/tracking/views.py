@@ -7,7 +7,6 @@ Views only coordinate: identify the caller, apply limits, call ``ingestion`` / `
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,13 +42,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from targeting.tracking import customers, privacy
+from portal.apikeys.tokens import find
+from targeting.tracking import customers, personal_data, privacy
+from targeting.tracking.audit import record_request
 from targeting.tracking.clientaddr import client_key
 from targeting.tracking.consent import purposes
 from targeting.tracking.documents import behaviour_view
 from targeting.tracking.forms import CustomerProfileForm, EraseConfirmationForm
 from targeting.tracking.ingestion import BatchError, Caller, ingest_batch, parse_batch
-from targeting.tracking.models import CustomerProfile, VisitorProfile
+from targeting.tracking.models import CustomerProfile, PersonalDataRequest, VisitorProfile
 from targeting.tracking.ratelimit import hit
 from targeting.tracking.schema import MAX_BODY_BYTES
 
@@ -84,8 +85,6 @@ def _system_user(header: str) -> tuple[int, bool] | None:
     cached = cache.get(cache_key)
     if cached is not None:
         return tuple(cached) if cached else None
-    from portal.apikeys.tokens import find  # api: hashed, expiring keys
-
     token = find(key)
     if token is None:
         cache.set(cache_key, [], TOKEN_CACHE_SECONDS)
@@ -209,7 +208,9 @@ class VisitorProfileSerializer(serializers.Serializer):
 
 
 #: api: the refusals of the visitors API as they are sent (DRF's own shapes).
-VISITOR_ID_PROBLEM = inline_serializer("VisitorIdProblem", {"visitor": serializers.CharField()})
+VISITOR_ID_PROBLEM = inline_serializer(
+    "VisitorIdProblem", {"visitor": serializers.CharField()}
+)
 DETAIL_PROBLEM = inline_serializer("VisitorProblem", {"detail": serializers.CharField()})
 
 
@@ -230,12 +231,8 @@ class VisitorProfileView(APIView):
         ],
         responses={
             200: VisitorProfileSerializer,
-            400: OpenApiResponse(
-                VISITOR_ID_PROBLEM, description='Not a visitor id: {"visitor": why}.'
-            ),
-            403: OpenApiResponse(
-                DETAIL_PROBLEM, description="Without tracking.view_visitorprofile."
-            ),
+            400: OpenApiResponse(VISITOR_ID_PROBLEM, description='Not a visitor id: {"visitor": why}.'),
+            403: OpenApiResponse(DETAIL_PROBLEM, description="Without tracking.view_visitorprofile."),
             404: OpenApiResponse(DETAIL_PROBLEM, description="No profile for this visitor id."),
         },
         summary="A visitor's folded profile",
@@ -336,17 +333,19 @@ def customer_profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @reauthentication_required
 def download_my_data(request: HttpRequest) -> HttpResponse:
-    """Everything kept about the signed-in customer, as a JSON file.
+    """Everything kept about the signed-in customer, as a ZIP: ``data.json`` with one section per
+    part of the portal, a README, and the files they gave us (complaint attachments).
 
     Only after the password was confirmed within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds
     (allauth's reauthentication): an unattended signed-in browser must not hand the file out."""
-    document = customers.export_customer_data(request.user)
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2, default=str),
-        content_type="application/json; charset=utf-8",
-    )
+    record_request(request.user, PersonalDataRequest.Kind.EXPORT)
+    return _archive_response(request.user, "my-data")
+
+
+def _archive_response(user: Any, prefix: str) -> HttpResponse:
+    response = HttpResponse(personal_data.export_archive(user), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{stamp}.zip"'
     return response
 
 
@@ -361,9 +360,13 @@ def erase_my_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        customers.erase_customer(user)
+        parts = customers.erase_customer(user)
+        record_request(user, PersonalDataRequest.Kind.ERASE, parts=parts)
         messages.success(request, _("Your data was erased and your account closed."))
-        return redirect("/")
+        response = redirect("/")
+        # This browser's id was the customer's: the next visit starts as a new visitor.
+        response.delete_cookie(privacy.VISITOR_COOKIE, samesite="Lax")
+        return response
     return render(
         request,
         "targeting/tracking/erase_confirm.html",

@@ -21,12 +21,40 @@ def register_tracking_admin_urls() -> list:
             admin_views.customer_timeline,
             name="tracking_customer_timeline",
         ),
+        path(
+            "targeting/customers/<int:user_id>/personal-data/",
+            admin_views.personal_data_page,
+            name="tracking_personal_data",
+        ),
+        path(
+            "targeting/customers/<int:user_id>/personal-data/download/",
+            admin_views.personal_data_export,
+            name="tracking_personal_data_export",
+        ),
+        path(
+            "targeting/customers/<int:user_id>/personal-data/erase/",
+            admin_views.personal_data_erase,
+            name="tracking_personal_data_erase",
+        ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_personal_data_log_actions(actions: Any) -> None:
+    actions.register_action(
+        "tracking.personal_data.export", _("Download customer data"), _("Customer data downloaded")
+    )
+    actions.register_action(
+        "tracking.personal_data.erase", _("Erase customer data"), _("Customer data erased")
+    )
 
 
 class HistoryMenuItem(MenuItem):
     def is_shown(self, request: Any) -> bool:
-        return request.user.has_perm(admin_views.HISTORY_PERMISSION)
+        return any(
+            request.user.has_perm(p)
+            for p in (admin_views.HISTORY_PERMISSION, *admin_views.PERSONAL_DATA_PERMISSIONS)
+        )
 
 
 @hooks.register("register_admin_menu_item")
