@@ -8,7 +8,11 @@ import logging
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.models import (  # type: ignore[import-untyped]  # django-axes ships no types
+    AccessAttempt,
+    AccessFailureLog,
+    AccessLog,
+)
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
