@@ -127,6 +127,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "campaign": campaign,
             "readout": result,
             "arms": arm_rows(result),
+            "leader_label": labels.get(result.leader or "", ""),
             "progress_pct": _pct(result.progress, 0) if result.progress is not None else None,
             "alpha_pct": _pct(result.alpha, 0),
             "notes": notes,

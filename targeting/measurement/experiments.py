@@ -170,7 +170,7 @@ class Readout:
     alpha: float
     srm: stats.SampleRatio | None
     required_per_arm: int | None
-    #: Smallest arm's trials / required per arm, capped at 1 (None without a plan).
+    #: Smallest creative's trials / required per arm, capped at 1 (None without a plan).
     progress: float | None
     winner: str | None
     #: The arm the numbers favour, when the always-valid test says so (None: keep running).
@@ -279,8 +279,10 @@ def readout(
     srm = _srm(campaign, results)
     required = plan_size(campaign)
     progress = None
-    if required and results:
-        progress = min(1.0, min(r.trials for r in results) / required)
+    compared = [r for r in results if r.key != HOLDOUT]
+    if required and compared:
+        # The plan sizes the comparison of creatives; a small holdout has its own, longer clock.
+        progress = min(1.0, min(r.trials for r in compared) / required)
     notes: list[str] = []
     if srm is not None and srm.mismatch:
         notes.append(
