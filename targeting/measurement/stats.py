@@ -293,7 +293,8 @@ def thompson_shares(
 ) -> list[float]:
     """Each arm's share of traffic under Thompson sampling: the probability that its Beta
     posterior's draw is the largest, estimated with ``draws`` seeded Monte Carlo rounds, then
-    raised to at least ``floor`` each (the rest shrunk in proportion).
+    damped towards an even split while the leader is not yet clear (``damp``), then raised to at
+    least ``floor`` each (the rest shrunk in proportion).
 
     ``arms`` are (successes, trials). The seed makes a given set of counts always answer the
     same shares (the published allocation is reproducible); callers vary it per update.
@@ -315,7 +316,29 @@ def thompson_shares(
             if value > best_value:
                 best, best_value = i, value
         wins[best] += 1
-    return apply_floor([w / draws for w in wins], floor)
+    return apply_floor(damp([w / draws for w in wins]), floor)
+
+
+#: How sure the leader must be (chance to be best) before the shares follow Thompson sampling
+#: fully; below it they stay partly even (see ``damp``).
+CONFIDENT = 0.95
+
+
+def damp(shares: Sequence[float], confident: float = CONFIDENT) -> list[float]:
+    """Shrink Thompson shares towards an even split until the leader is ``confident``.
+
+    ``even + g (shares - even)`` with ``g = ((max - 1/k) / (confident - 1/k))²`` capped at 1:
+    while the creatives cannot be told apart (the leader's chance to be best near 1/k) the split
+    stays near even, so equal creatives do not drift into one creative by chance; a clear winner
+    (chance to be best near 1) gets the full Thompson shares.
+    """
+    k = len(shares)
+    if k < 2:
+        return list(shares)
+    even = 1 / k
+    top = max(shares)
+    gain = min(1.0, max(0.0, (top - even) / (confident - even))) ** 2
+    return [even + gain * (share - even) for share in shares]
 
 
 def apply_floor(shares: Sequence[float], floor: float) -> list[float]:

@@ -262,3 +262,18 @@ def test_thompson_shares_are_reproducible_sum_to_one_and_respect_the_floor():
 )
 def test_apply_floor(shares, floor, expected):
     assert stats.apply_floor(shares, floor) == pytest.approx(expected, abs=1e-12)
+
+
+def test_damp_keeps_unclear_splits_near_even_and_clear_winners_whole():
+    assert stats.damp([1 / 3, 1 / 3, 1 / 3]) == pytest.approx([1 / 3] * 3)
+    assert stats.damp([0.0, 1.0]) == pytest.approx([0.0, 1.0])
+    assert stats.damp([0.02, 0.98]) == pytest.approx([0.02, 0.98])
+    # A leader only 70 % sure of being best among two moves less than half the way.
+    damped = stats.damp([0.3, 0.7])
+    assert damped[1] == pytest.approx(0.5 + ((0.2 / 0.45) ** 2) * 0.2)
+    assert sum(damped) == pytest.approx(1.0)
+
+
+def test_thompson_shares_of_equal_evidence_stay_near_even():
+    shares = stats.thompson_shares([(300, 10_000), (306, 10_000), (295, 10_000)], seed=1)
+    assert max(shares) < 0.45
