@@ -428,6 +428,13 @@ class DecisionSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="The placement's audiences this visitor is in (slugs).",
     )
+    holdout = serializers.CharField(
+        required=False,
+        help_text=(
+            "Only for a visitor in a campaign's holdout (the default content applies): the "
+            "campaign's slug. Report its views as impressions with creative \"holdout\"."
+        ),
+    )
 
 
 class ErrorsSerializer(serializers.Serializer):
