@@ -42,7 +42,7 @@ def risk_assessment(request: HttpRequest) -> HttpResponse:
             if next_url:
                 return redirect(next_url)
             return redirect("products:risk_assessment")
-    history = list(RiskAssessment.objects.filter(user_id=request.user.pk)[:HISTORY_LENGTH])
+    history = list(RiskAssessment.objects.filter(user_id=request.user.pk or 0)[:HISTORY_LENGTH])
     current = suitability.current_assessment(request.user)
     response = TemplateResponse(
         request,

@@ -203,10 +203,11 @@ def send_reassessment_reminders(now: datetime | None = None) -> int:
     reminded = 0
     seen: set[int] = set()
     for assessment in due.iterator():
-        if assessment.user_id in seen:
+        user_id = assessment.user_id
+        if user_id is None or user_id in seen:
             continue
-        seen.add(assessment.user_id)
-        latest = RiskAssessment.objects.filter(user_id=assessment.user_id).first()
+        seen.add(user_id)
+        latest = RiskAssessment.objects.filter(user_id=user_id).first()
         if latest is None or latest.pk != assessment.pk:
             continue  # re-assessed since: nothing to remind
         updated = RiskAssessment.objects.filter(

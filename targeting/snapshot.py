@@ -274,7 +274,7 @@ def rated_page_paths() -> dict[str, int]:
             continue
         if "risk_level" not in {f.name for f in model._meta.concrete_fields}:
             continue
-        for page in model.objects.live().exclude(risk_level=""):
+        for page in model._default_manager.live().exclude(risk_level=""):  # type: ignore[attr-defined]
             level = risk_number(getattr(page, "risk_level", None))
             url = page.url or ""
             if level is not None and url.startswith("/"):

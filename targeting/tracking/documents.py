@@ -253,8 +253,10 @@ def fold_recent(
         if not (isinstance(mcc, str) and len(mcc) == 4 and mcc.isascii() and mcc.isdigit()):
             return data
         amount = properties.get("amount")
-        valid = isinstance(amount, int | float) and not isinstance(amount, bool)
-        value = float(amount) if valid and 0 <= amount <= MAX_AMOUNT else 0.0
+        value = 0.0
+        if isinstance(amount, int | float) and not isinstance(amount, bool):
+            # NaN and infinities fail the range test: the transaction counts, no money does.
+            value = float(amount) if 0 <= amount <= MAX_AMOUNT else 0.0
         oldest = _oldest_day(at_bound, RECENT_DAYS)
         if day < oldest:
             return data
@@ -307,11 +309,11 @@ def fold_recent(
         if not isinstance(category, str) or not category:
             return data
         oldest = _oldest_day(at_bound, RECENT_VIEW_DAYS)
-        views = recent.get("views")
-        views = {
-            c: kept
-            for c, by_day in (views.items() if isinstance(views, dict) else [])
-            if (kept := _kept_days(by_day, oldest))
+        stored = _as_dict(recent.get("views"))
+        views: dict[str, dict[str, Any]] = {
+            c: days_kept
+            for c, by_day in stored.items()
+            if (days_kept := _kept_days(by_day, oldest))
         }
         if day >= oldest:
             by_day = dict(views.get(category) or {})
@@ -319,8 +321,8 @@ def fold_recent(
             by_day[day] = (count if isinstance(count, int) else 0) + 1
             views[category] = by_day
         if len(views) > MAX_VIEW_CATEGORIES:
-            newest = sorted(views, key=lambda c: max(views[c]), reverse=True)
-            views = {c: views[c] for c in newest[:MAX_VIEW_CATEGORIES]}
+            latest_first = sorted(views, key=lambda c: max(views[c]), reverse=True)
+            views = {c: views[c] for c in latest_first[:MAX_VIEW_CATEGORIES]}
         recent["views"] = views
     elif type_ == "application":
         # Only the day per category, for "viewed without applying" windows: the applications
