@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from targeting.measurement import allocation, experiments, rollups
+from targeting.measurement import allocation, experiments, rollups, stats
 from targeting.measurement.models import AllocationUpdate
 from targeting.models import Campaign
 
@@ -128,6 +128,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "readout": result,
             "arms": arm_rows(result),
             "leader_label": labels.get(result.leader or "", ""),
+            "guidance": sample_size_guidance(result, campaign),
             "progress_pct": _pct(result.progress, 0) if result.progress is not None else None,
             "alpha_pct": _pct(result.alpha, 0),
             "notes": notes,
@@ -202,6 +203,32 @@ def arm_rows(result: experiments.Readout) -> list[dict[str, Any]]:
                 "declarable": arm.key != experiments.HOLDOUT and not arm.winner,
             }
         )
+    return rows
+
+
+#: Relative lifts the page sizes an experiment for when the campaign has no plan yet.
+GUIDANCE_LIFTS = (0.1, 0.2, 0.5)
+
+
+def sample_size_guidance(result: experiments.Readout, campaign: Campaign) -> list[dict[str, Any]]:
+    """Without a plan: visitors per arm for a few lifts over the control's observed rate."""
+    if result.required_per_arm:
+        return []
+    control = next((a for a in result.arms if a.control), None)
+    if control is None or not control.rate or control.rate >= 0.5:
+        return []
+    rows = []
+    for lift in GUIDANCE_LIFTS:
+        try:
+            needed = stats.sample_size_per_arm(
+                control.rate,
+                lift,
+                float(campaign.experiment_alpha),
+                float(campaign.experiment_power),
+            )
+        except ValueError:
+            continue
+        rows.append({"lift": _pct(lift, 0), "needed": needed})
     return rows
 
 

@@ -562,3 +562,19 @@ def test_a_few_early_conversions_do_not_move_the_split(django_capture_on_commit_
         first: 0.5,
         second: 0.5,
     }
+
+
+@pytest.mark.django_db
+def test_without_a_plan_the_page_sizes_the_experiment_from_the_control_rate():
+    from targeting.measurement.experiment_views import sample_size_guidance
+
+    campaign = experiment()
+    first, second = keys(campaign)
+    roll(campaign, first, 2000, 40)
+    roll(campaign, second, 2000, 44)
+    rows = sample_size_guidance(experiments.readout(campaign), campaign)
+    assert [row["needed"] for row in rows] == [
+        stats.sample_size_per_arm(0.02, lift, 0.05, 0.8) for lift in (0.1, 0.2, 0.5)
+    ]
+    campaign.experiment_baseline, campaign.experiment_effect = Decimal("2"), Decimal("20")
+    assert sample_size_guidance(experiments.readout(campaign), campaign) == []
