@@ -184,3 +184,34 @@ def test_sign_in_checkbox_sits_beside_its_label(
     # The login label reads plainly, without a lone asterisk
     assert page.locator("label[for=id_login]").inner_text() == "用户名或电子邮箱"
     page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preview_clears_the_errors_the_writer_has_fixed(browser, live_server, site):
+    from django.contrib.auth import get_user_model
+
+    from tests.community.factories import BoardFactory
+
+    board = BoardFactory(name="信用卡", slug="cards")
+    get_user_model().objects.create_user("xiaoming", "xm@example.cn", "Browser-pass-2025")
+    page = new_page(browser, PHONE)
+    page.context.add_cookies([{"name": "consent", "value": "necessary", "url": live_server.url}])
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", "xiaoming")
+    page.fill("#id_password", "Browser-pass-2025")
+    page.locator("form.account-form button[type=submit]").click()
+    page.wait_for_load_state()
+    # Given a new topic sent without a title or a message: both fields show an error
+    page.goto(f"{live_server.url}/community/b/{board.slug}/new/")
+    page.locator('button[name="submit"]').click()
+    page.wait_for_load_state()
+    assert page.locator(".field__error").count() == 2
+    # When the writer types the message and previews it
+    page.fill("#id_body", "金卡年费 **300 元**，怎么免？")
+    page.get_by_role("button", name="预览").click()
+    page.locator("[data-preview-target] strong").wait_for()
+    # Then the message's error is gone (its field no longer marked invalid), the title's stays
+    errors = page.locator(".field__error")
+    assert errors.count() == 1 and errors.first.get_attribute("id") == "id_title_error"
+    assert page.locator("#id_body").get_attribute("aria-invalid") is None
+    page.context.close()
