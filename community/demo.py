@@ -99,7 +99,7 @@ BOARDS = [
 THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[str]]] = [
     (
         "card-qa",
-        "信用卡年费怎么免?",
+        "信用卡年费怎么免？",
         "wangfang",
         "刚办了一张金卡，年费 300 元，有什么办法可以免掉吗？",
         [
@@ -115,7 +115,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "card-qa",
-        "临时额度到期后会怎样?",
+        "临时额度到期后会怎样？",
         "zhaolei",
         "上个月申请了临时额度，快到期了，到期后欠款要一次还清吗？",
         [
@@ -129,7 +129,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "card-qa",
-        "积分可以兑换航空里程吗?",
+        "积分可以兑换航空里程吗？",
         "chenjing",
         "想把积分换成里程，比例是多少？",
         [
@@ -141,7 +141,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "card-qa",
-        "账单分期手续费怎么算?",
+        "账单分期手续费怎么算？",
         "lijun",
         "账单 12000 元想分 12 期，总共要多少手续费？",
         [("zhaolei", "一般每期 0.6% 左右，折算年化利率其实不低，建议先看清楚。")],
@@ -159,7 +159,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "card-talk",
-        "境外消费要注意什么?",
+        "境外消费要注意什么？",
         "zhaolei",
         "下个月去日本旅游，用信用卡有什么要注意的？",
         [
@@ -171,7 +171,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "mobile-qa",
-        "手机银行转账限额如何调整?",
+        "手机银行转账限额如何调整？",
         "wangfang",
         "单笔只能转 5 万，需要给家里转 20 万，怎么提高？",
         [
@@ -186,7 +186,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "mobile-qa",
-        "换手机后怎么登录手机银行?",
+        "换手机后怎么登录手机银行？",
         "zhaolei",
         "换了新手机，登录提示设备未绑定。",
         [("kefu_zhang", "新设备首次登录需要短信验证码加人脸识别完成设备绑定，旧设备会自动解绑。")],
@@ -195,7 +195,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "mobile-qa",
-        "收不到短信验证码怎么办?",
+        "收不到短信验证码怎么办？",
         "chenjing",
         "已经等了十分钟还是没收到。",
         [
@@ -210,7 +210,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "mobile-qa",
-        "手机银行能开立电子账户吗?",
+        "手机银行能开立电子账户吗？",
         "lijun",
         "想开一个二类户用于理财。",
         [],
@@ -219,7 +219,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "wealth-talk",
-        "理财产品到期后资金多久到账?",
+        "理财产品到期后资金多久到账？",
         "chenjing",
         "买的 90 天理财今天到期，钱什么时候能回到卡里？",
         [
@@ -234,7 +234,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "wealth-talk",
-        "大额存单和结构性存款怎么选?",
+        "大额存单和结构性存款怎么选？",
         "zhaolei",
         "手上有 50 万闲钱，想稳一点。",
         [
@@ -249,7 +249,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "wealth-talk",
-        "风险测评结果过期了怎么办?",
+        "风险测评结果过期了怎么办？",
         "wangfang",
         "购买理财时提示需要重新测评。",
         [
@@ -272,7 +272,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "sme-loans",
-        "个体户经营贷需要什么材料?",
+        "个体户经营贷需要什么材料？",
         "lijun",
         "开了一家小餐馆，想贷 30 万周转。",
         [
@@ -287,7 +287,7 @@ THREADS: list[tuple[str, str, str, str, list[tuple[str, str]], int | None, list[
     ),
     (
         "sme-loans",
-        "发票贷额度是怎么核定的?",
+        "发票贷额度是怎么核定的？",
         "zhaolei",
         "根据开票金额吗？",
         [("kefu_zhang", "主要参考近 12 个月的开票金额和纳税记录，综合评估后核定。")],
@@ -442,16 +442,20 @@ def _threads(boards: dict[str, Board], people: dict[str, Any]) -> int:
     count = 0
     for index, (board, title, asker, question, replies, accepted, tags) in enumerate(THREADS):
         started = now - timedelta(days=len(THREADS) - index, hours=index)
+        # Found by its slug, so a corrected title (e.g. full-width punctuation) updates in place.
         topic, _created = Topic.objects.get_or_create(
             board=boards[board],
-            title=title,
+            slug=f"demo-{index}",
             defaults={
                 "author": people[asker],
-                "slug": f"demo-{index}",
+                "title": title,
                 "created": started,
                 "is_question": boards[board].qa_mode,
             },
         )
+        if topic.title != title:
+            topic.title = title
+            topic.save(update_fields=["title"])
         posts = [_post(topic, people[asker], question, started)]
         for number, (author, text) in enumerate(replies, start=1):
             posts.append(_post(topic, people[author], text, started + timedelta(hours=number * 3)))

@@ -30,7 +30,7 @@ def test_seed_is_idempotent_and_covers_every_complaint_status(db, settings):
     statuses = set(Complaint.objects.values_list("status", flat=True))
     assert statuses == set(ComplaintStatus.values)
     assert Topic.objects.filter(accepted_answer__is_official=True).exists()
-    assert Topic.objects.filter(title="信用卡年费怎么免?").exists()
+    assert Topic.objects.filter(title="信用卡年费怎么免？").exists()
     assert Complaint.objects.overdue().exists()
 
 
