@@ -21,7 +21,6 @@ from wagtail import hooks
 from targeting.models import CrmMembership
 from targeting.tracking.documents import behaviour_view, parse_time
 from targeting.tracking.folding import stored_behaviour
-from targeting.tracking.ingestion import record_server_event
 from targeting.tracking.models import CustomerProfile
 
 logger = logging.getLogger("targeting")
@@ -35,32 +34,6 @@ HISTORY_FAMILIES = ("applications",)
 
 def customer_key(user_id: int) -> str:
     return f"targeting:customer:{user_id}"
-
-
-def page_category(page: Any) -> str | None:
-    """The product category a page belongs to (a product page's type), if any."""
-    if page is None:
-        return None
-    specific = getattr(page, "specific_deferred", None) or page
-    for attr in ("product_type", "targeting_category", "category"):
-        value = getattr(specific, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def record_pageview(visitor_id: str, page: Any = None, now: datetime | None = None) -> None:
-    """Count a page view the server saw (a page without the beacon, a community board).
-
-    Goes through the tracking pipeline as a ``page_view`` event of the portal itself, so it is in
-    the raw event log (``rebuild_profiles`` keeps it) and is folded by the same code as the
-    beacon's page views. Without a broker it is folded before this returns.
-    """
-    properties: dict[str, Any] = {"category": page_category(page)}
-    url = getattr(page, "url", None)
-    if isinstance(url, str) and url.startswith("/"):
-        properties["path"] = url[:500]
-    record_server_event("page_view", visitor_id=visitor_id, at=now, properties=properties)
 
 
 def load_behaviour(visitor_id: str | None) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import (
 
 from targeting import views
 from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
+from targeting.pageviews import record_pageview
 from targeting.tracking.models import CustomerProfile
 from targeting.widgets import RuleEditorWidget
 
@@ -316,8 +317,6 @@ def record_server_pageview(page: Any, request: Any, serve_args: Any, serve_kwarg
     """Count the page view for a consenting visitor when the beacon does not (setting
     ``TRACKING_SERVER_PAGEVIEWS``; off by default, as the beacon's page_view events count them)."""
     from django.conf import settings
-
-    from targeting.profiles import record_pageview
 
     if not getattr(settings, "TRACKING_SERVER_PAGEVIEWS", False):
         return

@@ -9,7 +9,7 @@ from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from targeting.profiles import page_category
+from targeting.pageviews import page_category
 
 register = template.Library()
 

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from targeting.profiles import load_behaviour, record_pageview
+from targeting.pageviews import record_pageview
+from targeting.profiles import load_behaviour
 from targeting.tracking.models import VisitorProfile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

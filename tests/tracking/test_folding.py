@@ -122,7 +122,7 @@ def test_a_late_event_counts_without_rewinding_the_session(browser):
 
 
 def test_server_page_views_go_through_the_raw_log(db):
-    from targeting.profiles import record_pageview
+    from targeting.pageviews import record_pageview
 
     record_pageview("a" * 32, None)
     assert RawEvent.objects.get().source == "s:portal"
