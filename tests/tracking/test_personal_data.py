@@ -13,6 +13,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
@@ -42,6 +44,7 @@ from community.models import (
     TopicReadState,
 )
 from products.models import ProductApplication
+from products.risk import RiskAssessment
 from targeting.models import CrmMembership
 from targeting.tracking import personal_data
 from targeting.tracking.customers import merge_visitor_into_customer
@@ -130,6 +133,15 @@ def everywhere(channel_system, _private_media) -> dict[str, Any]:
         applicant_name=APPLICANT,
         mobile_phone=PHONE,
         visitor_id=BROWSERS[1],
+    )
+    # products: the risk questionnaire they answered
+    RiskAssessment.objects.create(
+        user=customer,
+        questionnaire_version="2026-1",
+        answers={"age": "b", "experience": "c"},
+        score=42,
+        tolerance=3,
+        valid_until=timezone.now() + timedelta(days=365),
     )
     # community: name, topic, posts and an edit, likes, follows, reads, reports, notices
     Member.objects.create(user=customer, display_name=DISPLAY)
@@ -321,6 +333,7 @@ def test_the_download_holds_every_part(everywhere):
     applications = document["products"]["applications"]
     assert {a["product"] for a in applications} == {"白金信用卡", "房贷"}
     assert applications[0]["mobile_phone"] == PHONE
+    assert document["risk_assessments"]["risk_assessments"][0]["tolerance"] == "C3"
     community = document["community"]
     assert community["member"]["display_name"] == DISPLAY
     assert community["topics"][0]["title"] == TOPIC_TITLE
@@ -370,6 +383,7 @@ def test_erasure_leaves_no_personal_data_anywhere(everywhere, django_capture_on_
     assert complaint.status == "in_progress" and complaint.events.count() >= 4
     assert not complaint.attachments.exists()
     assert ProductApplication.objects.filter(product_title="白金信用卡", user=None).exists()
+    assert RiskAssessment.objects.filter(user=None, score=42).exists()
     assert Topic.objects.filter(author=customer).count() == 1  # others' replies keep their thread
     assert Post.objects.filter(author=everywhere["other"]).count() == 1
     # and the rest is deleted
