@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from targeting.models import Campaign, Creative
+
 if TYPE_CHECKING:
     from targeting.models import Campaign, CampaignCreative, Creative
 
@@ -56,8 +58,6 @@ def pin_creatives(revision: Any) -> None:
     scheduled publishing of a revision approved earlier (``approved_go_live_at`` has passed)
     keeps what was pinned at approval.
     """
-    from targeting.models import Creative
-
     go_live = revision.approved_go_live_at
     if go_live is not None and go_live <= timezone.now():
         return
@@ -95,8 +95,6 @@ def creative_published(creative: Creative, user: Any) -> list[tuple[Campaign, st
     was done: sent to compliance (``SUBMITTED``), its open review started again on the new
     content (``RESTARTED``), or left for a marketer to submit because it holds changes of its own
     (``NEEDS_SUBMISSION``). Live campaigns already showing this content are left alone."""
-    from targeting.models import Campaign
-
     outcomes = []
     live = Campaign.objects.filter(live=True, campaign_creatives__creative=creative).distinct()
     for campaign in live:
@@ -121,8 +119,6 @@ def _under_review(campaign: Campaign) -> bool:
 def _campaigns_under_review_using(creative: Creative) -> list[Campaign]:
     """Campaigns with a review in progress whose revision under review uses the creative."""
     from wagtail.models import WorkflowState
-
-    from targeting.models import Campaign
 
     under_review = WorkflowState.objects.active().filter(
         base_content_type=Campaign.get_base_content_type()

@@ -18,6 +18,10 @@ from targeting.engine import rules
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.providers import behaviour as behaviour_provider
 from targeting.engine.providers import customer as customer_provider
+from targeting.models import CrmMembership, Segment
+from targeting.tracking.documents import behaviour_view
+from targeting.tracking.models import CustomerProfile, VisitorProfile
+from targeting.visitors import engine_config
 
 SAMPLE_SIZE = 50_000
 
@@ -34,9 +38,6 @@ CUSTOMER_PROVIDERS = {
 
 def estimate(rule: Any, sample_size: int = SAMPLE_SIZE) -> dict[str, Any]:
     """Count matching visitor and customer profiles; raises ``RuleError`` for a bad rule."""
-    from targeting.models import Segment
-    from targeting.visitors import engine_config
-
     live = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
     every = dict(Segment.objects.values_list("slug", "rule"))
     rules.validate(rule, known_segments=every)
@@ -55,9 +56,6 @@ def estimate(rule: Any, sample_size: int = SAMPLE_SIZE) -> dict[str, Any]:
 
 
 def _estimate_visitors(predicate: Any, config: Any, now: Any, sample_size: int) -> dict[str, int]:
-    from targeting.tracking.documents import behaviour_view
-    from targeting.tracking.models import VisitorProfile
-
     total = VisitorProfile.objects.count()
     rows = VisitorProfile.objects.order_by("-updated_at").values_list("data", flat=True)
     matched = sampled = 0
@@ -72,9 +70,6 @@ def _estimate_visitors(predicate: Any, config: Any, now: Any, sample_size: int) 
 
 
 def _estimate_customers(predicate: Any, config: Any, now: Any, sample_size: int) -> dict[str, int]:
-    from targeting.models import CrmMembership
-    from targeting.tracking.models import CustomerProfile
-
     total = CustomerProfile.objects.count()
     profiles = list(CustomerProfile.objects.order_by("-updated_at")[:sample_size])
     numbers = [p.customer_number for p in profiles if p.customer_number]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from targeting.engine.decide import find_conflicts
+from targeting.snapshot import get_snapshot
+
 
 def live_conflicts() -> list[str]:
     """One readable line per competing pair, from the live snapshot (engine ``find_conflicts``)."""
-    from targeting.engine.decide import find_conflicts
-    from targeting.snapshot import get_snapshot
-
     snapshot = get_snapshot()
     lines = []
     for placement, first, second in find_conflicts(snapshot.engine):

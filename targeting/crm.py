@@ -19,6 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from targeting.models import CrmMembership
+from targeting.profiles import forget_customer
+from targeting.tracking.models import CustomerProfile
+
 REQUIRED_COLUMNS = ("customer", "code")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 CUSTOMER_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
@@ -73,10 +77,6 @@ def import_memberships(
     stream: IO[str] | Iterable[str], now: datetime | None = None
 ) -> ImportReport:
     """Validate and upsert every row of a CRM export; raises CrmFileError for a bad header."""
-    from targeting.models import CrmMembership
-    from targeting.profiles import forget_customer
-    from targeting.tracking.models import CustomerProfile
-
     now = now or timezone.now()
     reader = csv.DictReader(stream)
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]

@@ -21,8 +21,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from targeting.snapshot import PlacementDefault, TargetingSnapshot, get_snapshot
+from targeting.engine.decide import decide
+from targeting.models import Placement
+from targeting.snapshot import PlacementDefault, TargetingSnapshot, get_snapshot, placement_default
 from targeting.tracking import frequency
+from targeting.visitors import Visitor
 
 logger = logging.getLogger("targeting")
 
@@ -70,8 +73,6 @@ def visitor_context(request: HttpRequest | None) -> tuple[Any, str | None]:
     """The request's engine context and visitor id (builds one when the middleware did not)."""
     visitor = getattr(request, "visitor", None) if request is not None else None
     if visitor is None and request is not None:
-        from targeting.visitors import Visitor
-
         visitor = Visitor(request)
         request.visitor = visitor  # type: ignore[attr-defined]
     if visitor is None:
@@ -121,7 +122,6 @@ def decide_slot(
             return SlotResult(placement_slug, SafeString(""))
         if not targeting_enabled():
             return SlotResult(placement_slug, render_default(placement))
-        from targeting.engine.decide import decide
 
         now = now or timezone.now()
         ctx, visitor_id = visitor_context(request)
@@ -158,9 +158,6 @@ def decide_slot(
 def _placement_from_database(slug: str) -> PlacementDefault | None:
     """Last resort when the snapshot itself failed: read the placement's default directly."""
     try:
-        from targeting.models import Placement
-        from targeting.snapshot import placement_default
-
         placement = Placement.objects.filter(slug=slug).first()
         return placement_default(placement) if placement else None
     except Exception:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from targeting.engine import rules as engine_rules
+from targeting.models import Segment
+
 if TYPE_CHECKING:
     from targeting.models import Segment
 
 
 def known_rules(exclude_pk: int | None = None) -> dict[str, Any]:
     """Every segment's current rule by slug (the row holds drafts of never-published segments)."""
-    from targeting.models import Segment
-
     qs = Segment.objects.all()
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -24,8 +25,6 @@ def validate_segment_rule(segment: Segment) -> str | None:
     References must name existing segments, and the rule must not close a reference cycle
     through any other segment.
     """
-    from targeting.engine import rules as engine_rules
-
     others = known_rules(exclude_pk=segment.pk)
     slug = segment.slug or "__new__"
     everything = {**others, slug: segment.rule}

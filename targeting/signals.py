@@ -13,24 +13,22 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
+from targeting.profiles import forget_customer
+from targeting.snapshot import bump_version
+from targeting.tracking.models import CustomerProfile
+
 
 def _bump(sender: Any, **kwargs: Any) -> None:
-    from targeting.snapshot import bump_version
-
     bump_version()
 
 
 def _forget_customer(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from targeting.profiles import forget_customer
-
     forget_customer(instance.user_id)
 
 
 def connect() -> None:
     from wagtail.models import Page
-
-    from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
-    from targeting.tracking.models import CustomerProfile
 
     uid = "targeting-snapshot"
     for model in (Segment, Creative, Campaign):

@@ -19,6 +19,11 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from targeting.approval import approved_creative
+from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
+from targeting.engine.suitability import risk_number
+from targeting.models import Campaign, CampaignCreative, Placement, Segment
+
 if TYPE_CHECKING:
     from targeting.engine.decide import Snapshot
 
@@ -104,10 +109,6 @@ def reset() -> None:
 
 def build_snapshot(version: str) -> TargetingSnapshot:
     """Read live segments, campaigns, creatives and placements and compile them once."""
-    from targeting.approval import approved_creative
-    from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
-    from targeting.models import Campaign, CampaignCreative, Placement, Segment
-
     segments = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
     placements = {
         p.slug: placement_default(p) for p in Placement.objects.select_related("default_link_page")
@@ -266,8 +267,6 @@ def rated_page_paths() -> dict[str, int]:
     from django.apps import apps
     from wagtail.models import Page
 
-    from targeting.engine.suitability import risk_number
-
     levels: dict[str, int] = {}
     for model in apps.get_models():
         if not issubclass(model, Page) or model._meta.abstract:
@@ -288,8 +287,6 @@ def creative_risk_level(creative: Any, rated: dict[str, int]) -> int | None:
     from urllib.parse import urlsplit
 
     from django.conf import settings
-
-    from targeting.engine.suitability import risk_number
 
     page = creative.cta_page if creative.cta_page_id else None
     if page is not None:

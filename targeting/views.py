@@ -10,7 +10,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from targeting.audiences import estimate
+from targeting.engine.rules import RuleError
 from targeting.forms import PreviewForm
+from targeting.simulation import (
+    VISITOR_PROFILE_PERMISSION,
+    SimulationError,
+    SimulationForbidden,
+    reasons,
+    simulate,
+)
 
 PREVIEW_PERMISSION = "targeting.view_segment"
 
@@ -23,13 +32,6 @@ def _require(request: HttpRequest, permission: str) -> None:
 def preview_as_visitor(request: HttpRequest) -> HttpResponse:
     """What the site would show a described visitor, and why."""
     _require(request, PREVIEW_PERMISSION)
-    from targeting.simulation import (
-        VISITOR_PROFILE_PERMISSION,
-        SimulationError,
-        SimulationForbidden,
-        reasons,
-        simulate,
-    )
 
     form = PreviewForm(request.GET if "run" in request.GET else None)
     result: dict[str, Any] | None = None
@@ -58,8 +60,6 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
 def audience_estimate(request: HttpRequest) -> JsonResponse:
     """How many known profiles a rule matches (the rule editor's "Estimate audience" button)."""
     _require(request, PREVIEW_PERMISSION)
-    from targeting.audiences import estimate
-    from targeting.engine.rules import RuleError
 
     raw = request.POST.get("rule", "")
     try:

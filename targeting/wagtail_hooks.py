@@ -28,7 +28,8 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from targeting import views
+from targeting import approval, views
+from targeting.conflicts import live_conflicts
 from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
 from targeting.pageviews import record_pageview
 from targeting.tracking.models import CustomerProfile
@@ -88,7 +89,6 @@ class CreativeEditView(EditView):
         response = super().publish_action()
         if response is not None:
             return response
-        from targeting import approval
 
         messages_by_outcome = {
             approval.SUBMITTED: _(
@@ -146,7 +146,6 @@ class CampaignIndexView(IndexView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        from targeting.conflicts import live_conflicts
 
         try:
             context["campaign_conflicts"] = live_conflicts()

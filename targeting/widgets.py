@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from targeting.catalogue import localized_catalogue
+from targeting.models import Segment
 
 #: Words of the builder, translated on the server so the script stays free of i18n machinery.
 EDITOR_LABELS = {
@@ -74,8 +75,6 @@ class RuleEditorWidget(forms.Textarea):
         return json.dumps(value, ensure_ascii=False, indent=2)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        from targeting.models import Segment
-
         context = super().get_context(name, value, attrs)
         context["editor_data"] = {
             "catalogue": localized_catalogue(),

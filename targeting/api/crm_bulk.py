@@ -18,6 +18,11 @@ from typing import Any
 
 from django.db import transaction
 
+from targeting.crm import import_memberships
+from targeting.models import CrmMembership
+from targeting.profiles import forget_customer
+from targeting.tracking.models import CustomerProfile
+
 #: Rows per request; more answers 413 (split the batch).
 MAX_ROWS = 5000
 ROW_KEYS = ("customer", "code", "expires")
@@ -65,9 +70,6 @@ def upsert_memberships(rows: Sequence[Any], *, replace: bool = False) -> BulkRep
     customer with a rejected row keeps everything (a typo must not delete their codes).
     Everything happens in one transaction.
     """
-    from targeting.crm import import_memberships
-    from targeting.models import CrmMembership
-
     report = BulkReport()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -114,9 +116,6 @@ def _remove_unlisted(rows: Sequence[Any], report: BulkReport, model: Any) -> int
     doomed = [pk for pk, customer, code in existing if code not in kept[customer]]
     removed = model.objects.filter(pk__in=doomed).delete()[0] if doomed else 0
     if removed:
-        from targeting.profiles import forget_customer
-        from targeting.tracking.models import CustomerProfile
-
         # The customer's cached profile still lists the removed codes until it is forgotten.
         user_ids = CustomerProfile.objects.filter(customer_number__in=set(kept)).values_list(
             "user_id", flat=True

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
+from portal.api_parsers import MAX_NUMBER
 from targeting import simulation
 from targeting.api import revisions
 from targeting.api.crm_bulk import MAX_ROWS
@@ -432,7 +433,7 @@ class DecisionSerializer(serializers.Serializer):
         required=False,
         help_text=(
             "Only for a visitor in a campaign's holdout (the default content applies): the "
-            "campaign's slug. Report its views as impressions with creative \"holdout\"."
+            'campaign\'s slug. Report its views as impressions with creative "holdout".'
         ),
     )
 
@@ -450,8 +451,6 @@ NO_CONTROL_AT_ALL = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 
 def _attribute_schema(attribute: Any) -> dict[str, Any]:
     """The JSON schema of a value ``attributes`` may give for one rule-language attribute."""
-    from portal.api_parsers import MAX_NUMBER
-
     text = {"type": "string", "maxLength": simulation.MAX_TEXT, "pattern": NO_CONTROL_AT_ALL}
     kinds: dict[str, dict[str, Any]] = {
         "str": text,

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from targeting.engine.rules import segments_used
+from targeting.models import Campaign, Segment
+
 if TYPE_CHECKING:  # for annotations only, as the functions import the models when called
     from targeting.models import Creative, Placement, Segment
 
 
 def segment_users(segment: Segment) -> list[str]:
     """Campaigns including or excluding the segment, and segments whose rule names it."""
-    from targeting.engine.rules import segments_used
-    from targeting.models import Campaign, Segment
-
     users = [
         f"campaign {slug}"
         for slug in Campaign.objects.filter(
@@ -45,8 +45,6 @@ def placement_users(placement: Placement) -> list[str]:
 
 def creative_users(creative: Creative) -> list[str]:
     """Campaigns rotating the creative."""
-    from targeting.models import Campaign
-
     return [
         f"campaign {slug}"
         for slug in Campaign.objects.filter(campaign_creatives__creative=creative)

@@ -52,12 +52,14 @@ from targeting.api.serializers import (
     first_error,
 )
 from targeting.models import Campaign, Creative, Placement, Segment
+from targeting.rendering import decide_slot, decision_as_dict
 from targeting.simulation import (
     VISITOR_PROFILE_PERMISSION,
     SimulationForbidden,
     UnknownPlacement,
     simulate,
 )
+from targeting.snapshot import get_snapshot
 from targeting.tracking.models import CustomerProfile
 
 logger = logging.getLogger("targeting")
@@ -100,8 +102,6 @@ def _default_answer(placement: str, decision: Any = None) -> dict[str, Any]:
 
 def _placement_exists(slug: str) -> bool | None:
     """Whether the placement exists; None when targeting cannot tell (then: default content)."""
-    from targeting.snapshot import get_snapshot
-
     try:
         return slug in get_snapshot().placements
     except Exception:
@@ -115,9 +115,6 @@ def _placement_exists(slug: str) -> bool | None:
 
 def decide_for_request(request: HttpRequest, placement: str) -> tuple[dict[str, Any], str]:
     """The decide answer and audience key, from the same code path as ``{% placement %}``."""
-    from targeting.rendering import decide_slot, decision_as_dict
-    from targeting.snapshot import get_snapshot
-
     result = decide_slot(request, placement)  # never raises; falls back to the default
     decision = result.decision
     if decision is None or decision.campaign is None or decision.creative is None:

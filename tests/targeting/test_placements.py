@@ -157,7 +157,8 @@ def test_a_failing_engine_shows_the_default_content_and_logs(mobile_offer, monke
         raise RuntimeError("engine exploded")
 
     # (the package re-exports a function named like the module, so fetch the module itself)
-    monkeypatch.setattr(importlib.import_module("targeting.engine.decide"), "decide", broken)
+    # (rendering holds the engine's decide: patched where it is looked up)
+    monkeypatch.setattr(importlib.import_module("targeting.rendering"), "decide", broken)
 
     # When the slot renders
     with caplog.at_level(logging.ERROR, logger="targeting"):

@@ -114,7 +114,8 @@ def test_an_engine_failure_falls_back_to_the_default_content(
     def broken(*args, **kwargs):
         raise RuntimeError("rule blew up")
 
-    monkeypatch.setattr(importlib.import_module("targeting.engine.decide"), "decide", broken)
+    # (rendering holds the engine's decide: patched where it is looked up)
+    monkeypatch.setattr(importlib.import_module("targeting.rendering"), "decide", broken)
 
     # When a visitor the campaign targets asks
     response = anonymous_client.get(
