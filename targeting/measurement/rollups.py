@@ -25,11 +25,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from targeting.measurement.models import (
@@ -48,7 +50,7 @@ CURSOR = "events"
 #: Events received within this many seconds are left for the next run: a transaction that took
 #: its id earlier may not have committed yet (the nightly reconcile catches any straggler).
 SETTLE = timedelta(seconds=10)
-CHUNK = 5000
+CHUNK = 20000
 TYPES = ("impression", "click", "application", "goal", "form_submit", "page_view")
 DIMENSIONS = ("campaign", "creative", "placement", "segment", "channel", "device")
 MEASURES = ("impressions", "clicks", "conversions", "applications")
@@ -64,6 +66,7 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=site_zone())
 
 
+@lru_cache(maxsize=65536)
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK
 
@@ -155,6 +158,7 @@ def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
         earliest = min(row[2] for row in unattributed)
         latest = max(row[2] for row in unattributed)
         touches = touches_of(visitors, earliest - window, latest)
+    cell_hashes: dict[tuple[Any, ...], int] = {}
     for _id, type_, at, visitor_id, customer_ref, channel, properties in rows:
         properties = properties or {}
         measure: tuple[int, ...]
@@ -186,8 +190,11 @@ def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
                 counts[index] += amount
         who = visitor_id or customer_ref
         if who:
-            cell = _hash(f"d|{day.isoformat()}|" + "|".join(dims))
-            batch.marks.setdefault((cell, _hash(who)), (day, (day, *dims)))
+            daily_key = (day, *dims)
+            cell = cell_hashes.get(daily_key)
+            if cell is None:
+                cell = cell_hashes[daily_key] = _hash(f"d|{day.isoformat()}|" + "|".join(dims))
+            batch.marks.setdefault((cell, _hash(who)), (day, daily_key))
     return batch
 
 
@@ -269,16 +276,17 @@ def roll_up_chunk(settle: timedelta = SETTLE, chunk: int = CHUNK) -> int:
         queryset = RawEvent.objects.filter(id__gt=cursor.last_event_id).order_by("id")
         if settle:
             queryset = queryset.filter(received_at__lt=timezone.now() - settle)
-        ids_and_types = list(queryset.values_list("id", "type")[:chunk])
-        if not ids_and_types:
+        # The end of the settled log first, so nothing committed meanwhile is skipped; only the
+        # types rollups count are read, and the cursor still moves past the others.
+        upper = queryset.aggregate(last=Max("id"))["last"]
+        if upper is None:
             return 0
-        last = ids_and_types[-1][0]
-        wanted = [pk for pk, type_ in ids_and_types if type_ in TYPES]
-        rows = _fetch(RawEvent.objects.filter(id__in=wanted).order_by("id")) if wanted else []
+        rows = _fetch(queryset.filter(type__in=TYPES, id__lte=upper)[:chunk])
+        last = rows[-1][0] if len(rows) == chunk else upper
         apply(aggregate(rows, Goals.load(), zone))
         cursor.last_event_id = last
         cursor.save(update_fields=["last_event_id", "updated_at"])
-    return len(ids_and_types)
+    return len(rows) if rows else 1
 
 
 def roll_up(settle: timedelta = SETTLE, max_events: int = 500_000, chunk: int = CHUNK) -> int:
