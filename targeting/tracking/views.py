@@ -208,9 +208,7 @@ class VisitorProfileSerializer(serializers.Serializer):
 
 
 #: api: the refusals of the visitors API as they are sent (DRF's own shapes).
-VISITOR_ID_PROBLEM = inline_serializer(
-    "VisitorIdProblem", {"visitor": serializers.CharField()}
-)
+VISITOR_ID_PROBLEM = inline_serializer("VisitorIdProblem", {"visitor": serializers.CharField()})
 DETAIL_PROBLEM = inline_serializer("VisitorProblem", {"detail": serializers.CharField()})
 
 
@@ -231,8 +229,12 @@ class VisitorProfileView(APIView):
         ],
         responses={
             200: VisitorProfileSerializer,
-            400: OpenApiResponse(VISITOR_ID_PROBLEM, description='Not a visitor id: {"visitor": why}.'),
-            403: OpenApiResponse(DETAIL_PROBLEM, description="Without tracking.view_visitorprofile."),
+            400: OpenApiResponse(
+                VISITOR_ID_PROBLEM, description='Not a visitor id: {"visitor": why}.'
+            ),
+            403: OpenApiResponse(
+                DETAIL_PROBLEM, description="Without tracking.view_visitorprofile."
+            ),
             404: OpenApiResponse(DETAIL_PROBLEM, description="No profile for this visitor id."),
         },
         summary="A visitor's folded profile",
