@@ -337,6 +337,9 @@ def reasons(answer: Mapping[str, Any], placement: str) -> list[str]:
             )
         else:
             lines.append(f"{row['campaign']}: {row['reason']}")
+    arm = explanation.get("arm")
+    if arm and arm.get("why"):
+        lines.append(_("Experiment arm: %(why)s") % {"why": arm["why"]})
     if not lines:
         lines.append(_("No live campaign uses this placement."))
     return lines

@@ -578,3 +578,21 @@ def test_without_a_plan_the_page_sizes_the_experiment_from_the_control_rate():
     ]
     campaign.experiment_baseline, campaign.experiment_effect = Decimal("2"), Decimal("20")
     assert sample_size_guidance(experiments.readout(campaign), campaign) == []
+
+
+def test_the_preview_page_says_which_arm_and_why():
+    from targeting.simulation import reasons
+
+    answer = {
+        "explain": {
+            "campaigns": {
+                "home-hero": {
+                    "campaigns": [{"campaign": "card", "chosen": True, "priority": 1}],
+                    "arm": {"arm": "holdout", "why": "held out: bucket 0.0100 is below 10.00%"},
+                }
+            }
+        }
+    }
+    with translation.override("en"):
+        lines = reasons(answer, "home-hero")
+    assert lines[-1] == "Experiment arm: held out: bucket 0.0100 is below 10.00%"
