@@ -12,9 +12,10 @@ needs the visitors API's permission (``VISITOR_PROFILE_PERMISSION``), and only b
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +35,8 @@ from targeting.snapshot import get_snapshot
 from targeting.tracking.documents import behaviour_view
 from targeting.tracking.folding import stored_behaviour
 from targeting.visitors import engine_config
+
+logger = logging.getLogger("targeting")
 
 REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
 MAX_TEXT = 4000
@@ -287,6 +290,28 @@ def json_value(value: Any) -> Any:
     return value
 
 
+#: Apps above targeting add their part of a simulation here (push: which triggers fire and
+#: which offer would be pushed), from their AppConfig.ready(); targeting never imports them.
+#: Each is called as ``extension(ctx, now)`` and its JSON-able answer goes under its name.
+SIMULATION_EXTENSIONS: dict[str, Callable[[VisitorContext, datetime], Any]] = {}
+
+
+def register_extension(name: str, extension: Callable[[VisitorContext, datetime], Any]) -> None:
+    """Add ``name`` to every simulation's answer (see ``SIMULATION_EXTENSIONS``)."""
+    SIMULATION_EXTENSIONS[name] = extension
+
+
+def _extensions(ctx: VisitorContext, now: datetime) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    for name, extension in SIMULATION_EXTENSIONS.items():
+        try:
+            parts[name] = extension(ctx, now)
+        except Exception as error:  # a failing extension never breaks the simulation
+            logger.exception("simulation extension %s failed", name)
+            parts[name] = {"error": type(error).__name__}
+    return parts
+
+
 def simulate(
     request_spec: Mapping[str, Any] | None,
     attributes: Mapping[str, Any] | None,
@@ -322,6 +347,7 @@ def simulate(
         "segments": list(answer["segments"]),
         "decisions": decisions,
         "explain": answer["explain"],
+        **_extensions(ctx, now),
     }
 
 

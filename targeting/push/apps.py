@@ -24,6 +24,10 @@ class PushConfig(AppConfig):
         from wagtail.signals import published, unpublished
 
         from targeting.push.models import Offer, Trigger
+        from targeting.push.simulation import simulate_pushes
+        from targeting.simulation import register_extension
+
+        register_extension("pushes", simulate_pushes)
 
         for model in (Offer, Trigger):
             for signal in (published, unpublished, post_delete):

@@ -7,9 +7,8 @@ neither read files (``{% include %}`` finds nothing) nor load code. A placeholde
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 import nh3
 from django.core.exceptions import ValidationError

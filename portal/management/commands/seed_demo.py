@@ -16,6 +16,8 @@ DEMO_MODULES = [
     "products.demo",
     "targeting.demo",
     "community.demo",
+    # push after the demo customer exists (targeting): offers, triggers, contact preferences
+    "targeting.push.demo",
     # measurement last: 30 days of traffic for the campaigns above, through the event pipeline
     "targeting.measurement.demo",
 ]
