@@ -6,7 +6,6 @@ The views only validate the forms and call `community.lookup`; see that module f
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from community import lookup
 from community.forms import refuse_nul_characters
-from community.models import Complaint, ComplaintEvent, ComplaintStatus
+from community.models import Complaint, ComplaintStatus
 from targeting.tracking.clientaddr import client_ip
 
 PENDING_KEY = "complaint_lookup_pending"
@@ -70,7 +69,9 @@ class LookupCodeForm(forms.Form):
         return code
 
 
-def _refused(request: HttpRequest, template: str, context: dict, exc: lookup.LookupRefused):
+def _refused(
+    request: HttpRequest, template: str, context: dict, exc: lookup.LookupRefused
+) -> HttpResponse:
     status = 429 if exc.retry_after else 400
     response = render(request, template, {**context, "refusal": str(exc)}, status=status)
     if exc.retry_after:
@@ -129,22 +130,13 @@ def lookup_result(request: HttpRequest, number: str) -> HttpResponse:
     """Step 3: the complaint, read-only, for as long as this session was allowed to see it."""
     if not lookup.allowed_in_session(request.session, number):
         return HttpResponseRedirect(reverse("community:complaint_lookup"))
-    complaint = get_object_or_404(
-        Complaint.objects.prefetch_related(
-            Prefetch(
-                "events",
-                queryset=ComplaintEvent.objects.filter(public=True),
-                to_attr="public_events",
-            )
-        ),
-        tracking_number=number,
-    )
+    complaint = get_object_or_404(Complaint, tracking_number=number)
     return render(
         request,
         "community/complaint_lookup_result.html",
         {
             "complaint": complaint,
-            "events": complaint.public_events,
+            "events": complaint.events.filter(public=True),
             "statuses": ComplaintStatus,
             "view_minutes": int(lookup.VIEW_TTL.seconds // 60),
         },

@@ -4,6 +4,10 @@ They only gather what other apps keep about the customer (applications, complain
 and link to where each is handled; nothing here changes data.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,8 +18,11 @@ from community.models import OPEN_STATUSES, Complaint, Notification
 from products.choices import ApplicationStatus
 from products.models import ProductApplication
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a str or a lazy translation; types only
+
 #: What each application status means to the applicant, in the words of the confirmation page.
-APPLICATION_STATUS_EXPLANATIONS = {
+APPLICATION_STATUS_EXPLANATIONS: dict[str, StrOrPromise] = {
     ApplicationStatus.NEW: _(
         "Received. A customer manager will call you, usually within one working day."
     ),
@@ -27,11 +34,16 @@ APPLICATION_STATUS_EXPLANATIONS = {
 }
 
 
+def _customer(request: HttpRequest) -> Any:
+    """The signed-in customer (the views are login_required; the stubs type it with anonymous)."""
+    return request.user
+
+
 @login_required
 @never_cache
 def account_home(request: HttpRequest) -> HttpResponse:
     """My account: what is open for me now, and the way to each of my pages."""
-    user = request.user
+    user = _customer(request)
     return render(
         request,
         "portal/account_home.html",
@@ -53,7 +65,9 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def my_applications(request: HttpRequest) -> HttpResponse:
     """My applications: each one's reference, product, date and where it stands."""
-    applications = ProductApplication.objects.filter(user=request.user).select_related("product")
+    applications = ProductApplication.objects.filter(user=_customer(request)).select_related(
+        "product"
+    )
     rows = [
         (application, APPLICATION_STATUS_EXPLANATIONS.get(application.status, ""))
         for application in applications[:100]
