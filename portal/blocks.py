@@ -200,6 +200,7 @@ class PromotionSlotBlock(blocks.StructBlock):
     placement = SnippetChooserBlock(
         "targeting.Placement",
         required=False,
+        label=_("Placement"),
         help_text=_("Marketers choose what this slot shows, per audience, under Marketing."),
     )
     missing_slug = blocks.CharBlock(

@@ -83,33 +83,584 @@ def placements_to_slugs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_faq_block_shared_with_products'),
-        ('targeting', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ("portal", "0002_faq_block_shared_with_products"),
+        ("targeting", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='homepage',
-            name='body',
-            field=wagtail.fields.StreamField([('hero', 8), ('promotion_slot', 11), ('service_entries', 19), ('product_highlights', 23), ('latest_news', 25), ('call_to_action', 26)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'A short promise, 8-20 characters.', 'max_length': 60}), 1: ('wagtail.blocks.TextBlock', (), {'max_length': 200, 'required': False}), 2: ('wagtail.images.blocks.ImageChooserBlock', (), {'help_text': 'Wide image, at least 1600x700.', 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': 'Button text, e.g. 立即申请.', 'max_length': 30, 'required': False}), 4: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Where the button leads.', 'required': False}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Or an address (/path, https://..., tel:95568) when there is no page.', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('primary', 'Primary'), ('secondary', 'Secondary')], 'help_text': 'Use one primary button per section.'}), 7: ('wagtail.blocks.StructBlock', [[('label', 3), ('page', 4), ('url', 5), ('style', 6)]], {'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1), ('image', 2), ('call_to_action', 7)]], {}), 9: ('wagtail.snippets.blocks.SnippetChooserBlock', ('targeting.Placement',), {'help_text': 'Marketers choose what this slot shows, per audience, under Marketing.', 'required': False}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': 'This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.', 'label': 'Placement not found', 'max_length': 80, 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('placement', 9), ('missing_slug', 10)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'max_length': 60, 'required': False}), 13: ('wagtail.blocks.CharBlock', (), {'help_text': "Text of the link. Leave empty to use the chosen page's title.", 'max_length': 40, 'required': False}), 14: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'A page of this site.', 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'help_text': 'Or an address: /community/ or https://... Use only when there is no page.', 'max_length': 300, 'required': False}), 16: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('online-banking', 'Online banking'), ('mobile-banking', 'Mobile banking'), ('branch', 'Branches'), ('exchange', 'Exchange rates'), ('chat', 'Customer service'), ('feedback', 'Complaints and suggestions'), ('card', 'Cards'), ('loan', 'Loans'), ('wealth', 'Wealth'), ('calculator', 'Calculators')]}), 17: ('wagtail.blocks.StructBlock', [[('label', 13), ('page', 14), ('url', 15), ('icon', 16)]], {}), 18: ('wagtail.blocks.ListBlock', (17,), {'max_num': 12, 'min_num': 2}), 19: ('wagtail.blocks.StructBlock', [[('heading', 12), ('entries', 18)]], {}), 20: ('wagtail.blocks.CharBlock', (), {'max_length': 60}), 21: ('wagtail.blocks.PageChooserBlock', (), {'page_type': ['products.ProductPage']}), 22: ('wagtail.blocks.ListBlock', (21,), {'help_text': 'Choose product pages; they show with their title and summary.', 'max_num': 8, 'min_num': 1}), 23: ('wagtail.blocks.StructBlock', [[('heading', 20), ('products', 22)]], {}), 24: ('wagtail.blocks.IntegerBlock', (), {'default': 4, 'max_value': 12, 'min_value': 1}), 25: ('wagtail.blocks.StructBlock', [[('heading', 20), ('count', 24)]], {}), 26: ('wagtail.blocks.StructBlock', [[('label', 3), ('page', 4), ('url', 5), ('style', 6)]], {})}, help_text='Sections of the home page, top to bottom.'),
+            model_name="homepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("hero", 8),
+                    ("promotion_slot", 11),
+                    ("service_entries", 19),
+                    ("product_highlights", 23),
+                    ("latest_news", 25),
+                    ("call_to_action", 26),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"help_text": "A short promise, 8-20 characters.", "max_length": 60},
+                    ),
+                    1: ("wagtail.blocks.TextBlock", (), {"max_length": 200, "required": False}),
+                    2: (
+                        "wagtail.images.blocks.ImageChooserBlock",
+                        (),
+                        {"help_text": "Wide image, at least 1600x700.", "required": False},
+                    ),
+                    3: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Button text, e.g. 立即申请.",
+                            "max_length": 30,
+                            "required": False,
+                        },
+                    ),
+                    4: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "Where the button leads.", "required": False},
+                    ),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Or an address (/path, https://..., tel:95568) when there is no page.",
+                            "max_length": 300,
+                            "required": False,
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("primary", "Primary"), ("secondary", "Secondary")],
+                            "help_text": "Use one primary button per section.",
+                        },
+                    ),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 3), ("page", 4), ("url", 5), ("style", 6)]],
+                        {"required": False},
+                    ),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("heading", 0), ("text", 1), ("image", 2), ("call_to_action", 7)]],
+                        {},
+                    ),
+                    9: (
+                        "wagtail.snippets.blocks.SnippetChooserBlock",
+                        ("targeting.Placement",),
+                        {
+                            "help_text": "Marketers choose what this slot shows, per audience, under Marketing.",
+                            "label": "Placement",
+                            "required": False,
+                        },
+                    ),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.",
+                            "label": "Placement not found",
+                            "max_length": 80,
+                            "required": False,
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.StructBlock",
+                        [[("placement", 9), ("missing_slug", 10)]],
+                        {},
+                    ),
+                    12: ("wagtail.blocks.CharBlock", (), {"max_length": 60, "required": False}),
+                    13: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Text of the link. Leave empty to use the chosen page's title.",
+                            "max_length": 40,
+                            "required": False,
+                        },
+                    ),
+                    14: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "A page of this site.", "required": False},
+                    ),
+                    15: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Or an address: /community/ or https://... Use only when there is no page.",
+                            "max_length": 300,
+                            "required": False,
+                        },
+                    ),
+                    16: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("online-banking", "Online banking"),
+                                ("mobile-banking", "Mobile banking"),
+                                ("branch", "Branches"),
+                                ("exchange", "Exchange rates"),
+                                ("chat", "Customer service"),
+                                ("feedback", "Complaints and suggestions"),
+                                ("card", "Cards"),
+                                ("loan", "Loans"),
+                                ("wealth", "Wealth"),
+                                ("calculator", "Calculators"),
+                            ]
+                        },
+                    ),
+                    17: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 13), ("page", 14), ("url", 15), ("icon", 16)]],
+                        {},
+                    ),
+                    18: ("wagtail.blocks.ListBlock", (17,), {"max_num": 12, "min_num": 2}),
+                    19: ("wagtail.blocks.StructBlock", [[("heading", 12), ("entries", 18)]], {}),
+                    20: ("wagtail.blocks.CharBlock", (), {"max_length": 60}),
+                    21: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"page_type": ["products.ProductPage"]},
+                    ),
+                    22: (
+                        "wagtail.blocks.ListBlock",
+                        (21,),
+                        {
+                            "help_text": "Choose product pages; they show with their title and summary.",
+                            "max_num": 8,
+                            "min_num": 1,
+                        },
+                    ),
+                    23: ("wagtail.blocks.StructBlock", [[("heading", 20), ("products", 22)]], {}),
+                    24: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {"default": 4, "max_value": 12, "min_value": 1},
+                    ),
+                    25: ("wagtail.blocks.StructBlock", [[("heading", 20), ("count", 24)]], {}),
+                    26: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 3), ("page", 4), ("url", 5), ("style", 6)]],
+                        {},
+                    ),
+                },
+                help_text="Sections of the home page, top to bottom.",
+            ),
         ),
         migrations.AlterField(
-            model_name='knowledgepage',
-            name='body',
-            field=wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 7), ('call_to_action', 12), ('table', 13), ('faq', 19), ('promotion_slot', 22)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section (H2)'), ('h3', 'Subsection (H3)')], 'help_text': 'The page title is the only H1; start sections at H2.'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4', 'document-link'], 'icon': 'pilcrow', 'label': 'Paragraph', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it; empty if decorative.', 'max_length': 200, 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt_text', 5), ('caption', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': 'Button text, e.g. 立即申请.', 'max_length': 30, 'required': False}), 9: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Where the button leads.', 'required': False}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': 'Or an address (/path, https://..., tel:95568) when there is no page.', 'max_length': 300, 'required': False}), 11: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('primary', 'Primary'), ('secondary', 'Secondary')], 'help_text': 'Use one primary button per section.'}), 12: ('wagtail.blocks.StructBlock', [[('label', 8), ('page', 9), ('url', 10), ('style', 11)]], {}), 13: ('portal.blocks.PortalTableBlock', (), {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 16: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link']}), 17: ('wagtail.blocks.StructBlock', [[('question', 15), ('answer', 16)]], {}), 18: ('wagtail.blocks.ListBlock', (17,), {'min_num': 1}), 19: ('wagtail.blocks.StructBlock', [[('heading', 14), ('items', 18)]], {}), 20: ('wagtail.snippets.blocks.SnippetChooserBlock', ('targeting.Placement',), {'help_text': 'Marketers choose what this slot shows, per audience, under Marketing.', 'required': False}), 21: ('wagtail.blocks.CharBlock', (), {'help_text': 'This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.', 'label': 'Placement not found', 'max_length': 80, 'required': False}), 22: ('wagtail.blocks.StructBlock', [[('placement', 20), ('missing_slug', 21)]], {})}),
+            model_name="knowledgepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("heading", 2),
+                    ("paragraph", 3),
+                    ("image", 7),
+                    ("call_to_action", 12),
+                    ("table", 13),
+                    ("faq", 19),
+                    ("promotion_slot", 22),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("h2", "Section (H2)"), ("h3", "Subsection (H3)")],
+                            "help_text": "The page title is the only H1; start sections at H2.",
+                        },
+                    ),
+                    2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                    3: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "bold",
+                                "italic",
+                                "link",
+                                "ol",
+                                "ul",
+                                "h3",
+                                "h4",
+                                "document-link",
+                            ],
+                            "icon": "pilcrow",
+                            "label": "Paragraph",
+                            "template": "blocks/paragraph_block.html",
+                        },
+                    ),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Describe the image for people who cannot see it; empty if decorative.",
+                            "max_length": 200,
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 200, "required": False}),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 4), ("alt_text", 5), ("caption", 6)]],
+                        {},
+                    ),
+                    8: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Button text, e.g. 立即申请.",
+                            "max_length": 30,
+                            "required": False,
+                        },
+                    ),
+                    9: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "Where the button leads.", "required": False},
+                    ),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Or an address (/path, https://..., tel:95568) when there is no page.",
+                            "max_length": 300,
+                            "required": False,
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("primary", "Primary"), ("secondary", "Secondary")],
+                            "help_text": "Use one primary button per section.",
+                        },
+                    ),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 8), ("page", 9), ("url", 10), ("style", 11)]],
+                        {},
+                    ),
+                    13: ("portal.blocks.PortalTableBlock", (), {}),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                    16: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h3", "h4", "bold", "italic", "ol", "ul", "link"]},
+                    ),
+                    17: ("wagtail.blocks.StructBlock", [[("question", 15), ("answer", 16)]], {}),
+                    18: ("wagtail.blocks.ListBlock", (17,), {"min_num": 1}),
+                    19: ("wagtail.blocks.StructBlock", [[("heading", 14), ("items", 18)]], {}),
+                    20: (
+                        "wagtail.snippets.blocks.SnippetChooserBlock",
+                        ("targeting.Placement",),
+                        {
+                            "help_text": "Marketers choose what this slot shows, per audience, under Marketing.",
+                            "label": "Placement",
+                            "required": False,
+                        },
+                    ),
+                    21: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.",
+                            "label": "Placement not found",
+                            "max_length": 80,
+                            "required": False,
+                        },
+                    ),
+                    22: (
+                        "wagtail.blocks.StructBlock",
+                        [[("placement", 20), ("missing_slug", 21)]],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='newspage',
-            name='body',
-            field=wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 7), ('call_to_action', 12), ('table', 13), ('faq', 19), ('promotion_slot', 22)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section (H2)'), ('h3', 'Subsection (H3)')], 'help_text': 'The page title is the only H1; start sections at H2.'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4', 'document-link'], 'icon': 'pilcrow', 'label': 'Paragraph', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it; empty if decorative.', 'max_length': 200, 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt_text', 5), ('caption', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': 'Button text, e.g. 立即申请.', 'max_length': 30, 'required': False}), 9: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Where the button leads.', 'required': False}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': 'Or an address (/path, https://..., tel:95568) when there is no page.', 'max_length': 300, 'required': False}), 11: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('primary', 'Primary'), ('secondary', 'Secondary')], 'help_text': 'Use one primary button per section.'}), 12: ('wagtail.blocks.StructBlock', [[('label', 8), ('page', 9), ('url', 10), ('style', 11)]], {}), 13: ('portal.blocks.PortalTableBlock', (), {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 16: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link']}), 17: ('wagtail.blocks.StructBlock', [[('question', 15), ('answer', 16)]], {}), 18: ('wagtail.blocks.ListBlock', (17,), {'min_num': 1}), 19: ('wagtail.blocks.StructBlock', [[('heading', 14), ('items', 18)]], {}), 20: ('wagtail.snippets.blocks.SnippetChooserBlock', ('targeting.Placement',), {'help_text': 'Marketers choose what this slot shows, per audience, under Marketing.', 'required': False}), 21: ('wagtail.blocks.CharBlock', (), {'help_text': 'This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.', 'label': 'Placement not found', 'max_length': 80, 'required': False}), 22: ('wagtail.blocks.StructBlock', [[('placement', 20), ('missing_slug', 21)]], {})}),
+            model_name="newspage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("heading", 2),
+                    ("paragraph", 3),
+                    ("image", 7),
+                    ("call_to_action", 12),
+                    ("table", 13),
+                    ("faq", 19),
+                    ("promotion_slot", 22),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("h2", "Section (H2)"), ("h3", "Subsection (H3)")],
+                            "help_text": "The page title is the only H1; start sections at H2.",
+                        },
+                    ),
+                    2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                    3: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "bold",
+                                "italic",
+                                "link",
+                                "ol",
+                                "ul",
+                                "h3",
+                                "h4",
+                                "document-link",
+                            ],
+                            "icon": "pilcrow",
+                            "label": "Paragraph",
+                            "template": "blocks/paragraph_block.html",
+                        },
+                    ),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Describe the image for people who cannot see it; empty if decorative.",
+                            "max_length": 200,
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 200, "required": False}),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 4), ("alt_text", 5), ("caption", 6)]],
+                        {},
+                    ),
+                    8: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Button text, e.g. 立即申请.",
+                            "max_length": 30,
+                            "required": False,
+                        },
+                    ),
+                    9: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "Where the button leads.", "required": False},
+                    ),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Or an address (/path, https://..., tel:95568) when there is no page.",
+                            "max_length": 300,
+                            "required": False,
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("primary", "Primary"), ("secondary", "Secondary")],
+                            "help_text": "Use one primary button per section.",
+                        },
+                    ),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 8), ("page", 9), ("url", 10), ("style", 11)]],
+                        {},
+                    ),
+                    13: ("portal.blocks.PortalTableBlock", (), {}),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                    16: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h3", "h4", "bold", "italic", "ol", "ul", "link"]},
+                    ),
+                    17: ("wagtail.blocks.StructBlock", [[("question", 15), ("answer", 16)]], {}),
+                    18: ("wagtail.blocks.ListBlock", (17,), {"min_num": 1}),
+                    19: ("wagtail.blocks.StructBlock", [[("heading", 14), ("items", 18)]], {}),
+                    20: (
+                        "wagtail.snippets.blocks.SnippetChooserBlock",
+                        ("targeting.Placement",),
+                        {
+                            "help_text": "Marketers choose what this slot shows, per audience, under Marketing.",
+                            "label": "Placement",
+                            "required": False,
+                        },
+                    ),
+                    21: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.",
+                            "label": "Placement not found",
+                            "max_length": 80,
+                            "required": False,
+                        },
+                    ),
+                    22: (
+                        "wagtail.blocks.StructBlock",
+                        [[("placement", 20), ("missing_slug", 21)]],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='standardpage',
-            name='body',
-            field=wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 7), ('call_to_action', 12), ('table', 13), ('faq', 19), ('promotion_slot', 22)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section (H2)'), ('h3', 'Subsection (H3)')], 'help_text': 'The page title is the only H1; start sections at H2.'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4', 'document-link'], 'icon': 'pilcrow', 'label': 'Paragraph', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it; empty if decorative.', 'max_length': 200, 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt_text', 5), ('caption', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'help_text': 'Button text, e.g. 立即申请.', 'max_length': 30, 'required': False}), 9: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'Where the button leads.', 'required': False}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': 'Or an address (/path, https://..., tel:95568) when there is no page.', 'max_length': 300, 'required': False}), 11: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('primary', 'Primary'), ('secondary', 'Secondary')], 'help_text': 'Use one primary button per section.'}), 12: ('wagtail.blocks.StructBlock', [[('label', 8), ('page', 9), ('url', 10), ('style', 11)]], {}), 13: ('portal.blocks.PortalTableBlock', (), {}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 16: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link']}), 17: ('wagtail.blocks.StructBlock', [[('question', 15), ('answer', 16)]], {}), 18: ('wagtail.blocks.ListBlock', (17,), {'min_num': 1}), 19: ('wagtail.blocks.StructBlock', [[('heading', 14), ('items', 18)]], {}), 20: ('wagtail.snippets.blocks.SnippetChooserBlock', ('targeting.Placement',), {'help_text': 'Marketers choose what this slot shows, per audience, under Marketing.', 'required': False}), 21: ('wagtail.blocks.CharBlock', (), {'help_text': 'This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.', 'label': 'Placement not found', 'max_length': 80, 'required': False}), 22: ('wagtail.blocks.StructBlock', [[('placement', 20), ('missing_slug', 21)]], {})}),
+            model_name="standardpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("heading", 2),
+                    ("paragraph", 3),
+                    ("image", 7),
+                    ("call_to_action", 12),
+                    ("table", 13),
+                    ("faq", 19),
+                    ("promotion_slot", 22),
+                ],
+                blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                    1: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("h2", "Section (H2)"), ("h3", "Subsection (H3)")],
+                            "help_text": "The page title is the only H1; start sections at H2.",
+                        },
+                    ),
+                    2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                    3: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": [
+                                "bold",
+                                "italic",
+                                "link",
+                                "ol",
+                                "ul",
+                                "h3",
+                                "h4",
+                                "document-link",
+                            ],
+                            "icon": "pilcrow",
+                            "label": "Paragraph",
+                            "template": "blocks/paragraph_block.html",
+                        },
+                    ),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Describe the image for people who cannot see it; empty if decorative.",
+                            "max_length": 200,
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.CharBlock", (), {"max_length": 200, "required": False}),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 4), ("alt_text", 5), ("caption", 6)]],
+                        {},
+                    ),
+                    8: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Button text, e.g. 立即申请.",
+                            "max_length": 30,
+                            "required": False,
+                        },
+                    ),
+                    9: (
+                        "wagtail.blocks.PageChooserBlock",
+                        (),
+                        {"help_text": "Where the button leads.", "required": False},
+                    ),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Or an address (/path, https://..., tel:95568) when there is no page.",
+                            "max_length": 300,
+                            "required": False,
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("primary", "Primary"), ("secondary", "Secondary")],
+                            "help_text": "Use one primary button per section.",
+                        },
+                    ),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 8), ("page", 9), ("url", 10), ("style", 11)]],
+                        {},
+                    ),
+                    13: ("portal.blocks.PortalTableBlock", (), {}),
+                    14: ("wagtail.blocks.CharBlock", (), {"max_length": 120, "required": False}),
+                    15: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                    16: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h3", "h4", "bold", "italic", "ol", "ul", "link"]},
+                    ),
+                    17: ("wagtail.blocks.StructBlock", [[("question", 15), ("answer", 16)]], {}),
+                    18: ("wagtail.blocks.ListBlock", (17,), {"min_num": 1}),
+                    19: ("wagtail.blocks.StructBlock", [[("heading", 14), ("items", 18)]], {}),
+                    20: (
+                        "wagtail.snippets.blocks.SnippetChooserBlock",
+                        ("targeting.Placement",),
+                        {
+                            "help_text": "Marketers choose what this slot shows, per audience, under Marketing.",
+                            "label": "Placement",
+                            "required": False,
+                        },
+                    ),
+                    21: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "This slot named a placement that does not exist, so it shows nothing. Choose a placement above and clear this field, or delete the slot.",
+                            "label": "Placement not found",
+                            "max_length": 80,
+                            "required": False,
+                        },
+                    ),
+                    22: (
+                        "wagtail.blocks.StructBlock",
+                        [[("placement", 20), ("missing_slug", 21)]],
+                        {},
+                    ),
+                },
+            ),
         ),
         migrations.RunPython(slugs_to_placements, placements_to_slugs),
     ]
