@@ -511,7 +511,7 @@ class RequestTextField(SimulationCheckField):
         if self.field_name == "url":
             simulation.request_url(value)
         else:
-            simulation.request_text(self.field_name, value)
+            simulation.request_text(str(self.field_name), value)  # bound: a declared field
 
 
 @extend_schema_field({"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]})
