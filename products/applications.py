@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from products.models import ProductApplication, ProductPage
 from products.suitability import Gate, record_suitability
+from targeting.tracking.attribution import last_touch
 from targeting.tracking.clientaddr import client_key
 from targeting.tracking.ingestion import record_server_event
 from targeting.tracking.ratelimit import exceeded, hit
@@ -86,6 +87,7 @@ def submit_application(
         "consent_to_contact": bool(details["consent_to_contact"]),
         "user": user,
         "visitor_id": visitor_id,
+        **attribution_fields(visitor_id),
         "source": clean_source_value(source.get("source", ""), 255),
         **{name: clean_source_value(source.get(name, "")) for name in UTM_PARAMETERS},
     }
@@ -131,10 +133,50 @@ def record_conversion(application: "ProductApplication") -> None:
                 "product": application.product.slug if application.product else "unknown",
                 "product_type": application.product.product_type if application.product else "",
                 "reference": application.reference,
+                **application_attribution(application),
             },
         )
     except Exception:  # measurement must never break the customer's application
         logger.exception("could not record application %s as an event", application.reference)
+
+
+def attribution_fields(visitor_id: str) -> dict[str, str]:
+    """The campaign touch an application by this visitor is attributed to, as row fields.
+
+    The last click, else the last seen impression, within the attribution window
+    (``targeting.tracking.attribution``); nothing without a visitor id (no consent). One indexed
+    query; a failure leaves the application unattributed rather than refused.
+    """
+    if not visitor_id:
+        return {}
+    try:
+        touch = last_touch(visitor_id, timezone.now())
+    except Exception:  # attribution must never break the customer's application
+        logger.exception("could not attribute an application of visitor %s", visitor_id)
+        return {}
+    if touch is None:
+        return {}
+    return {
+        "attributed_campaign": touch.campaign,
+        "attributed_creative": touch.creative,
+        "attributed_placement": touch.placement,
+        "attributed_segment": touch.segment,
+        "attributed_touch": "click" if touch.kind == "click" else "view",
+    }
+
+
+def application_attribution(application: "ProductApplication") -> dict[str, str]:
+    """The row's attribution as the application event's properties (measurement counts it)."""
+    if not application.attributed_campaign:
+        return {}
+    values = {
+        "campaign": application.attributed_campaign,
+        "creative": application.attributed_creative,
+        "placement": application.attributed_placement,
+        "segment": application.attributed_segment,
+        "touch": application.attributed_touch,
+    }
+    return {key: value for key, value in values.items() if value}
 
 
 def clean_source_value(value: str, max_length: int = UTM_MAX_LENGTH) -> str:

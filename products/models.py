@@ -451,6 +451,28 @@ class ProductApplication(models.Model):
     utm_source = models.CharField("utm_source", max_length=100, blank=True, editable=False)
     utm_medium = models.CharField("utm_medium", max_length=100, blank=True, editable=False)
     utm_campaign = models.CharField("utm_campaign", max_length=100, blank=True, editable=False)
+    # measurement (issue 10): the campaign touch the application is attributed to, kept on the
+    # row: the visitor's last click, else last seen impression, within ATTRIBUTION_WINDOW_DAYS
+    # (targeting.tracking.attribution). Empty without consent or without a touch.
+    attributed_campaign = models.CharField(
+        _("attributed campaign"), max_length=80, blank=True, editable=False
+    )
+    attributed_creative = models.CharField(
+        _("attributed creative"), max_length=40, blank=True, editable=False
+    )
+    attributed_placement = models.CharField(
+        _("attributed placement"), max_length=80, blank=True, editable=False
+    )
+    attributed_segment = models.CharField(
+        _("attributed segment"), max_length=80, blank=True, editable=False
+    )
+    attributed_touch = models.CharField(
+        _("attributed by"),
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text=_("click: the last click led to it; view: a seen impression, without a click"),
+    )
 
     class Meta:
         verbose_name = _("product application")
@@ -500,8 +522,7 @@ class ProductCataloguePage(Page):
         context["group_choices"] = CustomerGroup.choices
         context["type_choices"] = ProductType.choices
         context["risk_choices"] = [
-            (level, label, RISK_LEVEL_EXPLANATIONS[RiskLevel(level)])
-            for level, label in RiskLevel.choices
+            (level, label, RISK_LEVEL_EXPLANATIONS[level]) for level, label in RiskLevel.choices
         ]
         context["compare_url"] = reverse("products:compare")
         return context
