@@ -28,6 +28,9 @@ class PushConfig(AppConfig):
         from targeting.simulation import register_extension
 
         register_extension("pushes", simulate_pushes)
+        from targeting.push import personal_data
+
+        personal_data.register()  # messages, leads, preferences in download and erasure
 
         for model in (Offer, Trigger):
             for signal in (published, unpublished, post_delete):

@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from targeting.push.demo import DEMO_BRANCH, DEMO_CUSTOMER
-from targeting.push.models import Lead, PushMessage
+from targeting.push.models import Lead, PushMessage, PushSettings
+from targeting.push.policy import Policy, in_quiet_hours
 from targeting.tracking.ingestion import Caller, ingest_batch
 
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--wait", type=float, default=15.0, help="seconds to wait per case")
+        parser.add_argument(
+            "--respect-quiet-hours",
+            action="store_true",
+            help="keep quiet hours in force (at night the SMS is then deferred to their end)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=DEMO_CUSTOMER).first()
@@ -38,6 +44,23 @@ class Command(BaseCommand):
             raise CommandError("Run manage.py seed_demo first (no demo customer).")
         system = get_user_model().objects.filter(is_superuser=True).first() or user
         customer = f"user-{user.pk}"
+        policy = PushSettings.load()
+        quiet = (policy.quiet_start, policy.quiet_end)
+        if not options["respect_quiet_hours"] and in_quiet_hours(timezone.now(), Policy.load()):
+            self.stdout.write(
+                f"Quiet hours ({quiet[0]:02d}:00–{quiet[1]:02d}:00) are suspended for this "
+                "scenario (--respect-quiet-hours to see the SMS deferred instead)."
+            )
+            policy.quiet_start = policy.quiet_end = 0
+            policy.save()
+        try:
+            self._scenario(system, user, customer, options["wait"])
+        finally:
+            if (policy.quiet_start, policy.quiet_end) != quiet:
+                policy.quiet_start, policy.quiet_end = quiet
+                policy.save()
+
+    def _scenario(self, system: Any, user: Any, customer: str, wait: float) -> None:
         self.stdout.write("1. Card payment of 3,200 CNY at an airline (MCC 4511)…")
         self._play(
             system.pk,
@@ -54,7 +77,7 @@ class Command(BaseCommand):
                 },
             },
             user,
-            options["wait"],
+            wait,
         )
         self.stdout.write(f"2. Card swiped at branch {DEMO_BRANCH}'s queue machine…")
         self._play(
@@ -66,7 +89,7 @@ class Command(BaseCommand):
                 "properties": {"branch": DEMO_BRANCH, "service": "wealth"},
             },
             user,
-            options["wait"],
+            wait,
         )
         lead = Lead.objects.filter(customer=user).order_by("-pk").first()
         if lead is not None:
