@@ -95,7 +95,11 @@ def set_profile_tolerance(user: Any, tolerance: int) -> None:
     from targeting.profiles import forget_customer
     from targeting.tracking.models import CustomerProfile
 
-    profile, _created = CustomerProfile.objects.get_or_create(user=user)
+    # A user without a customer record gets one that does not claim they are a customer yet
+    # (``profile.is_customer`` stays false until the CRM says so).
+    profile, _created = CustomerProfile.objects.get_or_create(
+        user=user, defaults={"is_customer": False}
+    )
     if profile.risk_tolerance != tolerance:
         profile.risk_tolerance = tolerance
         profile.save(update_fields=["risk_tolerance", "updated_at"])

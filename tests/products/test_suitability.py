@@ -130,7 +130,8 @@ def test_completing_the_questionnaire_sets_the_tolerance_everywhere(client, cust
     assessment = RiskAssessment.objects.get(user=customer)
     assert (assessment.tolerance, assessment.questionnaire_version) == (3, "2026.1")
     assert assessment.valid_until - assessment.assessed_at == timedelta(days=365)
-    assert CustomerProfile.objects.get(user=customer).risk_tolerance == 3
+    profile = CustomerProfile.objects.get(user=customer)
+    assert (profile.risk_tolerance, profile.is_customer) == (3, False)
     assert RawEvent.objects.filter(type="risk_assessment", customer_ref=f"user-{customer.pk}")
     # History: a second assessment is kept beside the first, the latest in force
     client.post(QUESTIONNAIRE, CAUTIOUS)
