@@ -69,7 +69,7 @@ def _migrate(executor: MigrationExecutor, targets: list) -> MigrationExecutor:
     return MigrationExecutor(connection)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_moving_the_models_keeps_every_row_and_group_grant():
     # given a database as it was before tracking became an app, with rows in every tracking table
     executor = MigrationExecutor(connection)
