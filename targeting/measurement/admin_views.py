@@ -174,7 +174,7 @@ class CampaignListView(
     export_headings = _export_headings()
 
     @cached_property
-    def columns(self) -> list[Column]:  # type: ignore[override]
+    def columns(self) -> list[Column]:
         return [
             TitleColumn(
                 "name",
@@ -197,7 +197,7 @@ class CampaignListView(
         url = reverse("measurement_campaign", args=[slug])
         return f"{url}?{query.urlencode()}" if query else url
 
-    def get_queryset(self) -> list[reports.CampaignRow]:  # type: ignore[override]
+    def get_queryset(self) -> list[reports.CampaignRow]:
         return reports.campaign_rows(self.since, self.until)
 
     def get_filename(self) -> str:
@@ -236,7 +236,7 @@ class CampaignDetailView(
     header_icon = "openquote"
     template_name = "measurement/campaign_detail.html"
     results_template_name = "measurement/campaign_detail_results.html"
-    paginate_by = None  # type: ignore[assignment]
+    paginate_by = None
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -273,7 +273,7 @@ class CampaignDetailView(
         return reverse("measurement_campaign", args=[self.slug])
 
     @cached_property
-    def columns(self) -> list[Column]:  # type: ignore[override]
+    def columns(self) -> list[Column]:
         return [
             Column("key", label=_("Day")),
             CountColumn("impressions", label=_("Seen impressions")),
@@ -283,7 +283,7 @@ class CampaignDetailView(
             RateColumn("conversion_rate", label=_("Conversion rate")),
         ]
 
-    def get_queryset(self) -> list[Row]:  # type: ignore[override]
+    def get_queryset(self) -> list[Row]:
         if self.dimension == "day":
             return [Row(day, totals) for day, totals in self.report.days]
         return [Row(key, totals) for key, totals in self.report.breakdowns[self.dimension]]

@@ -83,7 +83,8 @@ class Goals:
 
     @classmethod
     def load(cls) -> Goals:
-        pages, forms = set(), set()
+        pages: set[str] = set()
+        forms: set[str] = set()
         for kind, key in ConversionGoal.objects.filter(active=True).values_list("kind", "key"):
             (pages if kind == ConversionGoal.Kind.PAGE else forms).add(key)
         return cls(frozenset(pages), frozenset(forms))
