@@ -241,6 +241,12 @@ def main() -> int:
     from targeting.push.models import PushMessage
 
     user_ids, system_id = setup_data()
+    import redis
+
+    broker = redis.Redis.from_url(redis_url)
+    broker.delete("celery")  # this bench's Redis db: no task left over from an earlier run
+    worker_log = open(settings_dir / "worker.log", "w")  # noqa: SIM115 - closed with the worker
+    print(f"worker log: {settings_dir / 'worker.log'}")
     worker = subprocess.Popen(
         [
             str(BIN / "celery"),
@@ -250,15 +256,15 @@ def main() -> int:
             "--concurrency",
             str(args.concurrency),
             "--loglevel",
-            "ERROR",
+            "WARNING",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -280,6 +286,7 @@ def main() -> int:
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+        broker.delete("celery")
     base = results["baseline"][3]
     print()
     print("push latency: event accepted -> message handed to the channel (SMS console adapter)")

@@ -100,17 +100,26 @@ def event_overrides(event: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def customer_context(user: Any, moment: Moment) -> VisitorContext:
-    """The engine's context for a customer who is not on the site (no request)."""
+    """The engine's context for a customer who is not on the site (no request).
+
+    ``user`` is a user or a user id: with an id the account is read only if a rule asks for the
+    customer's attributes (a condition on ``event.*`` alone costs no query)."""
     from targeting.profiles import load_behaviour, load_customer
     from targeting.tracking.documents import customer_profile_key
     from targeting.visitors import engine_config
 
+    user_id = user if isinstance(user, int) else user.pk
+
+    def load() -> Any:
+        account = customer(user_id) if isinstance(user, int) else user
+        return load_customer(account, moment.now) if account is not None else None
+
     info = RequestInfo(
         now=moment.now,
-        customer_id=str(user.pk),
+        customer_id=str(user_id),
         timezone=settings.TIME_ZONE,
-        behaviour_loader=lambda: load_behaviour(customer_profile_key(user.pk)),
-        customer_loader=lambda: load_customer(user, moment.now),
+        behaviour_loader=lambda: load_behaviour(customer_profile_key(user_id)),
+        customer_loader=load,
     )
     return VisitorContext(
         info,

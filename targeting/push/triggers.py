@@ -166,23 +166,27 @@ def evaluate_events(events: Iterable[Mapping[str, Any]]) -> list[PushMessage]:
         triggers = index.for_event(event_type)
         if not triggers:
             continue
-        user = customer(int(event["user_id"]))
-        if user is None:
-            continue
+        user_id = int(event["user_id"])
         now = timezone.now()
         moment = Moment(
-            user_id=user.pk,
+            user_id=user_id,
             now=now,
             event=event,
             event_ref=f"raw:{event.get('id')}",
             event_at=_parse(event.get("received_at")),
         )
-        ctx = customer_context(user, moment)
+        # Conditions first, on a context that reads the customer only if a rule asks: most
+        # events (a supermarket payment for a travel trigger) fire nothing and cost no query.
+        ctx = customer_context(user_id, moment)
+        fired = [c for c in triggers if _fires(c, ctx, user_id)]
+        if not fired:
+            continue
+        user = customer(user_id)
+        if user is None:
+            continue
         pref = ContactPreference.objects.filter(user_id=user.pk).first()
         contact = ContactPolicy(user.pk, pref, policy, now, moment.branch)
-        for compiled in triggers:
-            if not _fires(compiled, ctx, user.pk):
-                continue
+        for compiled in fired:
             if not _cooled_down(compiled.trigger, user.pk, now):
                 continue
             message = decide_for(
