@@ -15,7 +15,7 @@ The explanation has one entry per offer: why it won, or the first step that rule
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,7 @@ def arbitrate(
 ) -> Outcome:
     """Pick the best offer and channel for ``ctx`` (a ``VisitorContext``)."""
     explain: list[dict[str, Any]] = []
-    ranked: list[tuple[float, int, OfferCandidate, ChannelVerdict, Mapping[str, Any], bool]] = []
+    ranked: list[tuple[float, int, OfferCandidate, ChannelVerdict, dict[str, Any], bool]] = []
     for index, offer in enumerate(candidates):
         entry: dict[str, Any] = {"offer": offer.slug, "name": offer.name}
         explain.append(entry)

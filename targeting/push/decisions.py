@@ -192,7 +192,7 @@ def measured_propensity(offer_id: int, audience: str, policy: Policy) -> tuple[i
         )
         cached = (rows["sends"] or 0, rows["conversions"] or 0)
         cache.set(key, cached, PROPENSITY_TTL)
-    return tuple(cached)  # type: ignore[return-value]
+    return (int(cached[0]), int(cached[1]))
 
 
 def propensity_for(offers: Mapping[str, Offer], audience: str, policy: Policy) -> Any:

@@ -249,10 +249,12 @@ class Trigger(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         (DATE_DEPOSIT_MATURITY, _("Deposit maturity")),
     ]
 
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=KIND_CHOICES, default=KIND_EVENT)
-    event_type = models.CharField(
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=120)
+    slug: models.SlugField[str, str] = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind: models.CharField[str, str] = models.CharField(
+        _("kind"), max_length=12, choices=KIND_CHOICES, default=KIND_EVENT
+    )
+    event_type: models.CharField[str, str] = models.CharField(
         _("event type"),
         max_length=32,
         blank=True,
@@ -268,33 +270,37 @@ class Trigger(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
             "e.g. event.merchant_category_code in the travel codes and event.amount ≥ 1000."
         ),
     )
-    segment_slug = models.SlugField(
+    segment_slug: models.SlugField[str, str] = models.SlugField(
         _("audience"), max_length=80, blank=True, help_text=_("For audience triggers.")
     )
-    schedule_hour = models.PositiveSmallIntegerField(
-        _("hour"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(23)],
-        help_text=_("For schedule and date triggers: the local hour it runs at."),
+    schedule_hour: models.PositiveSmallIntegerField[int | None, int | None] = (
+        models.PositiveSmallIntegerField(
+            _("hour"),
+            null=True,
+            blank=True,
+            validators=[MaxValueValidator(23)],
+            help_text=_("For schedule and date triggers: the local hour it runs at."),
+        )
     )
     schedule_weekdays = ChoiceListField(
         _("days of week"),
         choices_list=[(d, str(d)) for d in range(1, 8)],
         help_text=_("For schedule triggers: 1 = Monday … 7 = Sunday. None ticked: every day."),
     )
-    date_field = models.CharField(_("CRM date"), max_length=20, choices=DATE_CHOICES, blank=True)
-    days_before = models.PositiveSmallIntegerField(
+    date_field: models.CharField[str, str] = models.CharField(
+        _("CRM date"), max_length=20, choices=DATE_CHOICES, blank=True
+    )
+    days_before: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("days before"), default=0, validators=[MaxValueValidator(90)]
     )
     offers = ParentalManyToManyField(Offer, verbose_name=_("offers"), related_name="triggers")
-    cooldown_hours = models.PositiveIntegerField(
+    cooldown_hours: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
         _("cool-down (hours)"),
         default=24,
         validators=[MaxValueValidator(24 * 365)],
         help_text=_("The same customer is not triggered again by this trigger within this time."),
     )
-    enabled = models.BooleanField(_("enabled"), default=True)
+    enabled: models.BooleanField[bool, bool] = models.BooleanField(_("enabled"), default=True)
     revisions = GenericRelation("wagtailcore.Revision", related_query_name="push_trigger")
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -510,30 +516,32 @@ class ContactPreference(models.Model):
 class PushSettings(BaseGenericSetting):
     """The contact policy: caps, quiet hours and the control group."""
 
-    daily_cap = models.PositiveSmallIntegerField(
+    daily_cap: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("messages per customer per day"), default=2, validators=[MaxValueValidator(50)]
     )
-    weekly_cap = models.PositiveSmallIntegerField(
+    weekly_cap: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("messages per customer per week"), default=5, validators=[MaxValueValidator(200)]
     )
-    channel_daily_cap = models.PositiveSmallIntegerField(
-        _("messages per customer per channel per day"),
-        default=1,
-        validators=[MaxValueValidator(50)],
+    channel_daily_cap: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("messages per customer per channel per day"),
+            default=1,
+            validators=[MaxValueValidator(50)],
+        )
     )
-    quiet_start = models.PositiveSmallIntegerField(
+    quiet_start: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("quiet hours start"), default=21, validators=[MaxValueValidator(23)]
     )
-    quiet_end = models.PositiveSmallIntegerField(
+    quiet_end: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("quiet hours end"), default=8, validators=[MaxValueValidator(23)]
     )
-    control_percent = models.PositiveSmallIntegerField(
+    control_percent: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("control group (%)"),
         default=5,
         validators=[MaxValueValidator(50)],
         help_text=_("This share of customers (a stable hash) receives no pushes, to measure lift."),
     )
-    min_measured_sends = models.PositiveIntegerField(
+    min_measured_sends: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
         _("sends before a measured rate is used"), default=200
     )
 

@@ -66,12 +66,13 @@ def record_conversions(applications: Iterable[Mapping[str, Any]]) -> int:
     converted = 0
     for event in applications:
         product = str((event.get("properties") or {}).get("product", ""))
-        if not product:
+        user_id = event.get("user_id")
+        if not product or not isinstance(user_id, int):
             continue
         since = timezone.now() - CONVERSION_WINDOW
         message = (
             PushMessage.objects.filter(
-                user_id=event.get("user_id"),
+                user_id=user_id,
                 offer__product_slug=product,
                 status__in=(PushMessage.SENT, PushMessage.DELIVERED),
                 sent_at__gte=since,

@@ -50,7 +50,7 @@ def attempt_send(message_id: int, retries: int) -> str:
 
     with transaction.atomic():
         message = (
-            PushMessage.objects.select_for_update()
+            PushMessage.objects.select_for_update(of=("self",))
             .select_related("user", "offer", "trigger")
             .filter(pk=message_id)
             .first()
@@ -117,7 +117,11 @@ def release_deferred() -> int:
     for message in PushMessage.objects.filter(
         status=PushMessage.DEFERRED, not_before__lte=now
     ).select_related("user"):
-        pref = ContactPreference.objects.filter(user_id=message.user_id).first()
+        pref = (
+            ContactPreference.objects.filter(user_id=message.user_id).first()
+            if message.user_id is not None
+            else None
+        )
         if pref is None or not pref.marketing_consent or message.channel in (pref.opted_out or []):
             PushMessage.objects.filter(pk=message.pk).update(
                 status=PushMessage.SUPPRESSED, last_error="consent withdrawn or opted out meanwhile"

@@ -230,13 +230,12 @@ def run_scheduled(now: datetime | None = None) -> list[PushMessage]:
         if trigger.kind == Trigger.KIND_DATE:
             target = (local + timedelta(days=trigger.days_before)).date()
             birthday = trigger.date_field == Trigger.DATE_BIRTHDAY
-            prefs = prefs.filter(
-                **(
-                    {"birthday__month": target.month, "birthday__day": target.day}
-                    if birthday
-                    else {"deposit_maturity": target}
-                )
+            lookup_by: dict[str, Any] = (
+                {"birthday__month": target.month, "birthday__day": target.day}
+                if birthday
+                else {"deposit_maturity": target}
             )
+            prefs = prefs.filter(**lookup_by)
         for pref in prefs.iterator():
             user = pref.user
             moment = Moment(user_id=user.pk, now=now)
