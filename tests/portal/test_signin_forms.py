@@ -45,3 +45,12 @@ def test_sign_up_has_examples_and_marks_nothing_with_a_star(home_page):
     assert 'placeholder="name@example.com"' in html
     assert 'aria-hidden="true">*' not in html
     assert "Password again" in html
+
+
+def test_field_errors_use_chinese_punctuation(home_page):
+    response = Client().post(
+        "/accounts/login/", {"login": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = main_of(response.content.decode())
+    error = re.search(r'<p class="field__error" id="id_login_error">(.*?)</p>', html).group(1)
+    assert error.startswith("用户名或电子邮箱：")
