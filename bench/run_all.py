@@ -5,7 +5,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["engine_bench.py", "home_bench.py", "events_bench.py", "bandit_bench.py"]
+BENCHMARKS = [
+    "engine_bench.py",
+    "home_bench.py",
+    "events_bench.py",
+    "bandit_bench.py",
+    "push_bench.py",
+]
 
 for name in BENCHMARKS:
     path = HERE / name
