@@ -6,8 +6,7 @@ class MeasurementConfig(AppConfig):
     """Measurement as its own app (label ``measurement``): rollups, reports, experiments.
 
     Wagtail finds ``targeting.measurement.wagtail_hooks`` and Celery
-    ``targeting.measurement.tasks`` through this app; the receiver that counts seen impressions
-    towards frequency caps is connected here.
+    ``targeting.measurement.tasks`` through this app.
     """
 
     name = "targeting.measurement"
