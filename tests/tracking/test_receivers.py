@@ -13,7 +13,7 @@ from targeting.tracking.models import CustomerProfile, Interaction, VisitorProfi
 from targeting.tracking.visitors import VISITOR_COOKIE, read_visitor_id
 from tests.targeting.factories import UserFactory
 from tests.tracking.conftest import VID, browser_client, event, post_batch
-from tests.tracking.test_customers import confirm_password
+from tests.tracking.test_customers import confirm_password, unzipped
 
 pytestmark = pytest.mark.django_db
 
@@ -92,12 +92,13 @@ def test_the_next_customers_download_holds_nothing_of_the_previous_one():
     confirm_password(browser)
     download = browser.get("/account/profile/download/")
     assert download.status_code == 200
-    document = json.loads(download.content)
+    document = unzipped(download)
 
     # Then nothing of the previous customer is in it
     assert "私人银行" not in json.dumps(document, ensure_ascii=False)
-    assert [i["details"]["query"] for i in document["interaction_history"]] == ["助学贷款"]
-    assert VID not in document["visitor_ids"]
+    tracking = document["tracking"]
+    assert [i["details"]["query"] for i in tracking["interaction_history"]] == ["助学贷款"]
+    assert VID not in tracking["visitor_ids"]
     assert li.pk
 
 
