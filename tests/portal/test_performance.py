@@ -94,7 +94,9 @@ def about_page(home_page: HomePage) -> StandardPage:
 
 
 def menu_and_footer(html: str) -> tuple[str, str]:
-    header = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    # The main menu's own <nav>: the header's account menu has one too, before it.
+    start = html.index('<nav class="site-nav"')
+    header = html[start : html.index("</nav>", start)]
     footer = html[html.index('<footer class="site-footer"') :]
     return header, footer
 
