@@ -355,7 +355,7 @@ def _build_settings(site: Site, pages: dict[str, Page]) -> None:
     settings = SiteSettings.for_site(site)
     fields = {
         "brand_name": BRAND_NAME,
-        "brand_tagline": "锦程银行 Portal Bank · 稳健、专业、贴心",
+        "brand_tagline": "锦程银行 · 稳健、专业、贴心",
         "hotline": HOTLINE,
         "service_hours": "客服热线 7×24 小时服务",
         "footer_columns": [

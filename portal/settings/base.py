@@ -304,7 +304,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Portal Bank")
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.signin_forms.StaffLoginForm"
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Portal Bank"
+# i18n: the bank's name in the admin (title, dashboard, emails); the brand is Chinese.
+WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="锦程银行")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
