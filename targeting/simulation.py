@@ -292,7 +292,8 @@ def json_value(value: Any) -> Any:
 
 #: Apps above targeting add their part of a simulation here (push: which triggers fire and
 #: which offer would be pushed), from their AppConfig.ready(); targeting never imports them.
-#: Each is called as ``extension(ctx, now)`` and its JSON-able answer goes under its name.
+#: Each is called as ``extension(ctx, now)`` and its JSON-able answer goes under its name (None:
+#: nothing to add).
 SIMULATION_EXTENSIONS: dict[str, Callable[[VisitorContext, datetime], Any]] = {}
 
 
@@ -305,7 +306,9 @@ def _extensions(ctx: VisitorContext, now: datetime) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     for name, extension in SIMULATION_EXTENSIONS.items():
         try:
-            parts[name] = extension(ctx, now)
+            answer = extension(ctx, now)
+            if answer is not None:  # nothing to add to this simulation
+                parts[name] = answer
         except Exception as error:  # a failing extension never breaks the simulation
             logger.exception("simulation extension %s failed", name)
             parts[name] = {"error": type(error).__name__}

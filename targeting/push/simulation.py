@@ -19,9 +19,13 @@ from targeting.push.models import Trigger
 NOT_EVALUATED = "contact policy not evaluated (a simulated visitor is nobody's customer)"
 
 
-def simulate_pushes(ctx: VisitorContext, now: datetime) -> dict[str, Any]:
-    lookup = segment_lookup()
+def simulate_pushes(ctx: VisitorContext, now: datetime) -> dict[str, Any] | None:
+    """None (no ``pushes`` key) unless the simulation describes an event with ``event.type``:
+    a plain page-view simulation costs nothing more and answers as before."""
     event_type = ctx.get("event.type")
+    if not event_type:
+        return None
+    lookup = segment_lookup()
     triggers: list[dict[str, Any]] = []
     decisions: dict[str, Any] = {}
     for trigger in Trigger.objects.filter(live=True, enabled=True).prefetch_related("offers"):

@@ -36,6 +36,12 @@ Provider = Callable[["RequestInfo", EngineConfig], Mapping[str, Any]]
 
 #: The provider of each attribute family. Several families may share one provider; the context
 #: runs each provider at most once per visitor.
+def provide_no_event(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
+    """``event.*`` are known only while a push trigger evaluates an event (it passes them as
+    overrides); a page view has no event, so the family is always unknown here."""
+    return {}
+
+
 DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "source": source.provide_source,
     "geo": geo.provide_geo,
@@ -51,6 +57,7 @@ DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "profile": customer.provide_customer,
     "history": customer.provide_customer,
     "crm": customer.provide_customer,
+    "event": provide_no_event,
 }
 
 __all__ = ["DEFAULT_PROVIDERS", "EngineConfig", "Provider"]
