@@ -34,6 +34,7 @@ class EngineConfig:
 
 Provider = Callable[["RequestInfo", EngineConfig], Mapping[str, Any]]
 
+
 #: The provider of each attribute family. Several families may share one provider; the context
 #: runs each provider at most once per visitor.
 def provide_no_event(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
