@@ -2,7 +2,7 @@
 
 House rule (issue 9 item 5): imports between project modules go at the top of the module. An
 import inside a function (or method) of a project package is allowed only with a comment starting
-``# local:`` on the same line or on the line just above it, saying why it must stay local
+``# local:`` on the same line or in the comment lines just above it, saying why it must stay local
 (AppConfig.ready(), an import circle the layering contracts forbid resolving otherwise, a module
 loaded lazily for a reason). Tests, migrations and benchmarks are not checked.
 
@@ -60,6 +60,16 @@ def _local_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
     yield from walk(tree, False)
 
 
+def _comment_above(lines: list[str], index: int) -> bool:
+    """Whether the block of comment lines just above ``lines[index]`` has a ``# local:`` line."""
+    index -= 1
+    while index >= 0 and lines[index].strip().startswith("#"):
+        if lines[index].strip().startswith(MARKER):
+            return True
+        index -= 1
+    return False
+
+
 def check_file(path: Path, root: Path) -> list[str]:
     source = path.read_text(encoding="utf-8")
     try:
@@ -77,8 +87,7 @@ def check_file(path: Path, root: Path) -> list[str]:
         first = node.lineno - 1
         last = (node.end_lineno or node.lineno) - 1
         here = lines[first : last + 1]
-        above = lines[first - 1].strip() if first > 0 else ""
-        if any(MARKER in line for line in here) or above.startswith(MARKER):
+        if any(MARKER in line for line in here) or _comment_above(lines, first):
             continue
         problems.append(
             f"{path}:{node.lineno}: function-local import of {', '.join(names)} without a "

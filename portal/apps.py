@@ -6,15 +6,17 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        # Local imports: these modules use models, which exist only once the apps are loaded.
+        # local: ready(): these modules use models, which exist only once the apps are loaded.
         from portal.navigation import connect_menu_invalidation
 
         connect_menu_invalidation()
 
+        # local: ready(): models exist only once the app registry is loaded
         from portal import signin
 
         signin.connect()
 
+        # local: ready(): models exist only once the app registry is loaded
         from portal import slugs
 
         slugs.connect()

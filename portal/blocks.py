@@ -307,6 +307,7 @@ class LatestNewsBlock(blocks.StructBlock):
         label = _("Latest news")
 
     def get_context(self, value: blocks.StructValue, parent_context: dict | None = None) -> dict:
+        # local: a circle: portal.news imports portal.models, which imports these blocks
         from portal.news import latest_news
 
         context = super().get_context(value, parent_context=parent_context)

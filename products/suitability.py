@@ -30,7 +30,9 @@ from products.choices import RISK_RATED_TYPES
 from products.questionnaire import QUESTIONNAIRE_VERSION, Result
 from products.risk import RiskAssessment, SuitabilityRecord
 from targeting.engine.suitability import Suitability, check_suitability, risk_number
+from targeting.profiles import forget_customer
 from targeting.tracking.ingestion import record_server_event
+from targeting.tracking.models import CustomerProfile
 
 if TYPE_CHECKING:
     from products.models import ProductApplication, ProductPage
@@ -92,8 +94,6 @@ def record_assessment(user: Any, result: Result, now: datetime | None = None) ->
 
 def set_profile_tolerance(user: Any, tolerance: int) -> None:
     """Write the tolerance into the customer's profile and drop its cached document."""
-    from targeting.profiles import forget_customer
-    from targeting.tracking.models import CustomerProfile
 
     # A user without a customer record gets one that does not claim they are a customer yet
     # (``profile.is_customer`` stays false until the CRM says so).

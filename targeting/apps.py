@@ -6,7 +6,7 @@ class TargetingConfig(AppConfig):
     verbose_name = "Targeting"
 
     def ready(self) -> None:
-        # Imported here, not at the top: they import the models, which exist only once the
+        # local: ready(), not the top: they import the models, which exist only once the
         # app registry is ready (Django's place for connecting signals).
         from targeting import personal_data, signals
 

@@ -139,6 +139,7 @@ class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # local: a circle: rule_validation imports these models (Segment)
         from targeting.rule_validation import validate_segment_rule
 
         message = validate_segment_rule(self)
@@ -511,6 +512,7 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         current published content becomes the content the campaign shows; later edits to a
         creative wait for the next approval (``targeting.approval``).
         """
+        # local: a circle: targeting.approval imports these models (Campaign, Creative)
         from targeting.approval import pin_creatives
 
         with transaction.atomic():

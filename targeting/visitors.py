@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from targeting.engine.context import RequestInfo, VisitorContext
+from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig
 from targeting.profiles import load_behaviour, load_customer
 from targeting.tracking.clientaddr import client_ip
 from targeting.tracking.consent import has_consent
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
 @functools.cache
 def engine_config() -> EngineConfig:
     """The engine's configuration from settings, built once per process."""
-    from targeting.engine.providers import EngineConfig
 
     hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"]
     return EngineConfig(
@@ -40,7 +41,6 @@ def request_info(
     request: HttpRequest, visitor_id: str | None, now: datetime | None = None
 ) -> RequestInfo:
     """Describe the request for the engine's providers."""
-    from targeting.engine.context import RequestInfo
 
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
@@ -96,8 +96,6 @@ class Visitor:
     @cached_property
     def context(self) -> VisitorContext:
         """The engine's context, built on first use; providers run only when a rule asks."""
-        from targeting.engine.context import VisitorContext
-        from targeting.engine.providers import DEFAULT_PROVIDERS
 
         return VisitorContext(
             request_info(self.request, self.id), providers=DEFAULT_PROVIDERS, config=engine_config()

@@ -55,6 +55,7 @@ def issue(user: Any, *, name: str, days: int | None = None) -> IssuedToken:
     from wagtail.log_actions import log
     from wagtail.models import APIToken
 
+    # local: the DRF authentication class is loaded from settings, maybe before the app registry is ready
     from portal.apikeys.models import TokenExpiry
 
     with transaction.atomic():
@@ -75,6 +76,7 @@ def rotate(
     """
     from wagtail.models import APIToken
 
+    # local: the DRF authentication class is loaded from settings, maybe before the app registry is ready
     from portal.apikeys.models import TokenExpiry
 
     now = timezone.now()

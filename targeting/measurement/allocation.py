@@ -32,6 +32,8 @@ from django.utils import timezone
 from targeting.measurement import stats
 from targeting.measurement.experiments import HOLDOUT, ArmTotal, arm_totals
 from targeting.measurement.models import AllocationUpdate
+from targeting.models import Campaign, CampaignAllocation
+from targeting.snapshot import bump_version
 
 logger = logging.getLogger("targeting.measurement")
 
@@ -80,8 +82,6 @@ def _moved(old: dict[str, Any] | None, new: dict[str, float]) -> bool:
 def update_allocation(campaign: Any, now: datetime | None = None) -> list[AllocationUpdate]:
     """Learn and publish a campaign's shares; returns the history rows written (none when the
     campaign is not on automatic allocation, has a declared winner or nothing moved)."""
-    from targeting.models import CampaignAllocation
-    from targeting.snapshot import bump_version
 
     now = now or timezone.now()
     if campaign.allocation_mode not in AUTOMATIC or campaign.winner_id:
@@ -147,7 +147,6 @@ def update_allocation(campaign: Any, now: datetime | None = None) -> list[Alloca
 def update_all(now: datetime | None = None) -> int:
     """Update every live campaign on automatic allocation; returns how many changed. One
     campaign that fails is logged and skipped: the others still learn."""
-    from targeting.models import Campaign
 
     changed = 0
     campaigns = Campaign.objects.filter(live=True).exclude(allocation_mode="fixed")

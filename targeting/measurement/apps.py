@@ -15,6 +15,7 @@ class MeasurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: ready(): models exist only once the app registry is loaded
         from targeting.measurement import receivers
 
         receivers.connect()

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from targeting.measurement import rollups
 from targeting.models import Campaign
-from targeting.tracking import buffer
+from targeting.tracking import buffer, tasks
 from targeting.tracking.models import RawEvent
 from targeting.tracking.schema import Event, validate_event
 
@@ -198,7 +198,6 @@ def seed(stdout: IO[str] | Any) -> None:
     if pending:
         buffer.append(SOURCE, pending, now)
         sent += len(pending)
-    from targeting.tracking import tasks
 
     tasks.process_events()
     rolled = rollups.roll_up(settle=timedelta(0))

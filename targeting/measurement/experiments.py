@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from targeting.measurement import queries, stats
+from targeting.models import CampaignAllocation
 
 logger = logging.getLogger("targeting.measurement")
 
@@ -344,7 +345,6 @@ def _leader(results: list[ArmResult], srm: stats.SampleRatio | None) -> str | No
 def current_allocation(campaign: Any, segment: str = "") -> dict[str, float] | None:
     """The published automatic allocation (shares by creative key) of a campaign's audience
     (``""`` = all audiences), or None."""
-    from targeting.models import CampaignAllocation
 
     row = CampaignAllocation.objects.filter(campaign=campaign).first()
     if row is None:

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from targeting.measurement import queries, rollups
+from targeting.measurement import experiments, queries, rollups
 from targeting.measurement.queries import MAX_RANGE_DAYS, Totals, k_threshold
 from targeting.models import Campaign
 
@@ -99,10 +99,6 @@ class CampaignRow:
 
 
 def _experiment_module() -> Any:
-    try:
-        from targeting.measurement import experiments
-    except ImportError:
-        return None
     return experiments
 
 

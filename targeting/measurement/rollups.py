@@ -41,6 +41,7 @@ from targeting.measurement.models import (
     RollupCursor,
     VisitorMark,
 )
+from targeting.tracking import tasks
 from targeting.tracking.attribution import Touch, attribution_window, choose_touch, touches_of
 from targeting.tracking.models import RawEvent
 
@@ -363,8 +364,6 @@ def ensure_fresh() -> int:
     if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return 0
     try:
-        from targeting.tracking import tasks
-
         tasks.process_events()
     except Exception:  # a report must still show what the rollups hold
         logger.warning("measurement: could not drain the event buffer", exc_info=True)

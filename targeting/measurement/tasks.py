@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from targeting.measurement import allocation, rollups
+
 
 @shared_task(name="targeting.measurement.roll_up", ignore_result=True)
 def roll_up() -> int:
     """Add the raw events that arrived since the last run to the rollups."""
-    from targeting.measurement import rollups
 
     return rollups.roll_up()
 
@@ -16,7 +17,6 @@ def roll_up() -> int:
 @shared_task(name="targeting.measurement.reconcile", ignore_result=True)
 def reconcile() -> int:
     """Rebuild yesterday and today from the raw log (catches any event a run skipped)."""
-    from targeting.measurement import rollups
 
     return rollups.reconcile()
 
@@ -24,6 +24,5 @@ def reconcile() -> int:
 @shared_task(name="targeting.measurement.update_allocations", ignore_result=True)
 def update_allocations() -> int:
     """Thompson sampling: republish the shares of campaigns on automatic allocation."""
-    from targeting.measurement import allocation
 
     return allocation.update_all()

@@ -18,6 +18,7 @@ from targeting.measurement import (
     queries,
     rollups,
 )
+from targeting.models import Campaign
 
 
 @hooks.register("register_admin_urls")
@@ -60,7 +61,6 @@ class TodaysCampaignsPanel(Component):
     order = 90
 
     def render_html(self, parent_context: Any = None) -> SafeString:
-        from targeting.models import Campaign
 
         rollups.ensure_fresh()
         found = queries.today_totals()

@@ -16,6 +16,7 @@ class TrackingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: ready(): models exist only once the app registry is loaded
         from targeting.tracking import customers, receivers
 
         receivers.connect()

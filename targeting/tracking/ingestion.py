@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from targeting.tracking import buffer, frequency
+from targeting.tracking import buffer, frequency, tasks
 from targeting.tracking.schema import (
     ID_PATTERN,
     MAX_BATCH_EVENTS,
@@ -204,7 +204,6 @@ def schedule_folding() -> None:
     nothing else started. With a broker, at most one "process events" task per second is queued
     (Celery beat runs it every few seconds anyway), so folding follows within about a second.
     """
-    from targeting.tracking import tasks
 
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         tasks.process_events()

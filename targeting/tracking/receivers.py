@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+from targeting.tracking.customers import merge_visitor_into_customer
 from targeting.tracking.visitors import new_visitor_id
 
 logger = logging.getLogger("targeting.tracking")
@@ -18,7 +19,6 @@ def merge_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
     visitor_id = getattr(visitor, "id", None)
     if not visitor_id:
         return
-    from targeting.tracking.customers import merge_visitor_into_customer
 
     try:
         merge_visitor_into_customer(visitor_id, user)

@@ -9,13 +9,15 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from targeting.tracking import buffer, folding
+from targeting.tracking.models import RawEvent
+
 logger = logging.getLogger("targeting.tracking")
 
 
 @shared_task(name="targeting.tracking.process_events", ignore_result=True)
 def process_events() -> dict[str, int]:
     """Drain the Redis stream into the raw log, then fold the unfolded backlog."""
-    from targeting.tracking import buffer, folding
 
     stored = 0
     try:
@@ -31,7 +33,6 @@ def process_events() -> dict[str, int]:
 @shared_task(name="targeting.tracking.purge_raw_events", ignore_result=True)
 def purge_raw_events() -> int:
     """Delete folded raw events older than ``RAW_EVENT_RETENTION_DAYS``."""
-    from targeting.tracking.models import RawEvent
 
     days = int(getattr(settings, "RAW_EVENT_RETENTION_DAYS", 90))
     cutoff = timezone.now() - timedelta(days=days)

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from targeting.tracking import buffer
+from targeting.tracking.folding import fold_all_pending
+
 
 class Command(BaseCommand):
     help = "Drain the Redis event stream into the raw log and fold every unfolded event."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from targeting.tracking import buffer
-        from targeting.tracking.folding import fold_all_pending
 
         stored = buffer.drain(max_entries=10**12)
         folded = fold_all_pending(max_events=10**12)

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from targeting.tracking import buffer
+
 
 class Command(BaseCommand):
     help = "List the tracking dead letters (events that could not be stored), or delete them."
@@ -22,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--purge", action="store_true", help="Delete every dead letter.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from targeting.tracking import buffer
 
         if buffer.client() is None:
             raise CommandError(
