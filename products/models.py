@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.search import searchable_text
+from products import suitability
 from products.blocks import PRODUCT_RICH_TEXT_FEATURES, ProductContentBlock
 from products.catalogue import CatalogueFilter, catalogue_sections, products_by_type
 from products.choices import (
@@ -318,8 +319,8 @@ class ProductPage(RoutablePageMixin, Page):
     @path("apply/", name="apply")
     def apply(self, request: HttpRequest) -> HttpResponse:
         """The application form: POST-redirect-GET, honeypot and a per-address rate limit."""
-        # Stay local: applications and forms import these models (a real cycle).
-        from products import applications, suitability
+        # local: applications and forms import these models (a real circle).
+        from products import applications
         from products.forms import ProductApplicationForm
 
         # suitability: investment products need a valid risk assessment first, and one above
