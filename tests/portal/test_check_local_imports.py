@@ -87,3 +87,18 @@ def test_the_project_tree_is_clean(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     code = checker.main([])
     assert code == 0, capsys.readouterr().out
+
+
+def test_local_comment_may_open_a_comment_block_above(run):
+    body = (
+        "def f():\n    # local: a circle: snapshot imports this module,\n"
+        "    # which the layers contract forbids resolving otherwise\n"
+        "    from targeting import snapshot\n    return snapshot\n"
+    )
+    assert run(body) == (0, "")
+
+
+def test_a_code_line_between_comment_and_import_breaks_the_block(run):
+    body = "def f():\n    # local: ready()\n    x = 1\n    from targeting import snapshot\n    return x, snapshot\n"
+    code, out = run(body)
+    assert code == 1 and "products/sample.py:4:" in out
