@@ -31,7 +31,7 @@ def test_a_failing_view_gets_the_500_page(client: Client, home_page: HomePage) -
     html = response.content.decode()
     assert response.status_code == 500
     assert "服务暂时不可用" in html
-    assert "Portal Bank" in html
+    assert "锦程银行" in html  # WAGTAIL_SITE_NAME, the bank's name
 
 
 def test_the_500_page_renders_without_request_or_database(
