@@ -2,7 +2,8 @@
 
 House rule (issue 9 item 5): imports between project modules go at the top of the module. An
 import inside a function (or method) of a project package is allowed only with a comment starting
-``# local:`` on the same line or in the comment lines just above it, saying why it must stay local
+``# local:`` on the same line or heading the comment lines and imports just above it (one
+comment may cover a group of imports), saying why it must stay local
 (AppConfig.ready(), an import circle the layering contracts forbid resolving otherwise, a module
 loaded lazily for a reason). Tests, migrations and benchmarks are not checked.
 
@@ -60,10 +61,12 @@ def _local_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
     yield from walk(tree, False)
 
 
-def _comment_above(lines: list[str], index: int) -> bool:
-    """Whether the block of comment lines just above ``lines[index]`` has a ``# local:`` line."""
+def _comment_above(lines: list[str], index: int, import_lines: set[int]) -> bool:
+    """Whether a ``# local:`` comment heads the block just above ``lines[index]``: the comment
+    lines and import statements directly above it (no blank line or other code between), so one
+    comment may cover a group of imports."""
     index -= 1
-    while index >= 0 and lines[index].strip().startswith("#"):
+    while index >= 0 and (index in import_lines or lines[index].strip().startswith("#")):
         if lines[index].strip().startswith(MARKER):
             return True
         index -= 1
@@ -80,6 +83,12 @@ def check_file(path: Path, root: Path) -> list[str]:
     module = _module_of(path, root)
     is_package = path.name == "__init__.py"
     problems = []
+    import_lines = {
+        line
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for line in range(node.lineno - 1, node.end_lineno or node.lineno)
+    }
     for node in _local_imports(tree):
         names = [n for n in _imported(node, module, is_package) if _is_project(n)]
         if not names:
@@ -87,7 +96,7 @@ def check_file(path: Path, root: Path) -> list[str]:
         first = node.lineno - 1
         last = (node.end_lineno or node.lineno) - 1
         here = lines[first : last + 1]
-        if any(MARKER in line for line in here) or _comment_above(lines, first):
+        if any(MARKER in line for line in here) or _comment_above(lines, first, import_lines):
             continue
         problems.append(
             f"{path}:{node.lineno}: function-local import of {', '.join(names)} without a "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,15 +19,10 @@ from targeting.tracking.consent import has_consent
 from targeting.tracking.documents import customer_profile_key
 from targeting.tracking.visitors import new_visitor_id, read_visitor_id
 
-if TYPE_CHECKING:
-    from targeting.engine.context import RequestInfo, VisitorContext
-    from targeting.engine.providers import EngineConfig
-
 
 @functools.cache
 def engine_config() -> EngineConfig:
     """The engine's configuration from settings, built once per process."""
-
     hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"]
     return EngineConfig(
         site_timezone=settings.TIME_ZONE,
@@ -41,7 +35,6 @@ def request_info(
     request: HttpRequest, visitor_id: str | None, now: datetime | None = None
 ) -> RequestInfo:
     """Describe the request for the engine's providers."""
-
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     behaviour_id = visitor_id
@@ -96,7 +89,6 @@ class Visitor:
     @cached_property
     def context(self) -> VisitorContext:
         """The engine's context, built on first use; providers run only when a rule asks."""
-
         return VisitorContext(
             request_info(self.request, self.id), providers=DEFAULT_PROVIDERS, config=engine_config()
         )

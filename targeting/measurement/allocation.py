@@ -82,7 +82,6 @@ def _moved(old: dict[str, Any] | None, new: dict[str, float]) -> bool:
 def update_allocation(campaign: Any, now: datetime | None = None) -> list[AllocationUpdate]:
     """Learn and publish a campaign's shares; returns the history rows written (none when the
     campaign is not on automatic allocation, has a declared winner or nothing moved)."""
-
     now = now or timezone.now()
     if campaign.allocation_mode not in AUTOMATIC or campaign.winner_id:
         deleted, _ = CampaignAllocation.objects.filter(campaign=campaign).delete()
@@ -147,7 +146,6 @@ def update_allocation(campaign: Any, now: datetime | None = None) -> list[Alloca
 def update_all(now: datetime | None = None) -> int:
     """Update every live campaign on automatic allocation; returns how many changed. One
     campaign that fails is logged and skipped: the others still learn."""
-
     changed = 0
     campaigns = Campaign.objects.filter(live=True).exclude(allocation_mode="fixed")
     for campaign in campaigns:

@@ -345,7 +345,6 @@ def _leader(results: list[ArmResult], srm: stats.SampleRatio | None) -> str | No
 def current_allocation(campaign: Any, segment: str = "") -> dict[str, float] | None:
     """The published automatic allocation (shares by creative key) of a campaign's audience
     (``""`` = all audiences), or None."""
-
     row = CampaignAllocation.objects.filter(campaign=campaign).first()
     if row is None:
         return None

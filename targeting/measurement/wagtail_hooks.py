@@ -61,7 +61,6 @@ class TodaysCampaignsPanel(Component):
     order = 90
 
     def render_html(self, parent_context: Any = None) -> SafeString:
-
         rollups.ensure_fresh()
         found = queries.today_totals()
         names = dict(Campaign.objects.filter(slug__in=list(found)).values_list("slug", "name"))

@@ -13,6 +13,7 @@ from wagtail.admin import messages
 
 from targeting.push import outcomes
 from targeting.push.models import Lead, PushMessage
+from targeting.push.tasks import retry_dead
 
 
 @require_POST
@@ -24,8 +25,6 @@ def requeue(request: HttpRequest, pk: int) -> HttpResponse:
     if message.status != PushMessage.DEAD:
         messages.error(request, _("Only dead letters can be re-queued."))
     else:
-        from targeting.push.tasks import retry_dead
-
         retry_dead.delay([message.pk])
         messages.success(request, _("The message was queued again."))
     return redirect("wagtailsnippets_push_pushmessage:inspect", message.pk)

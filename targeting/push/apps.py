@@ -15,6 +15,7 @@ class PushConfig(AppConfig):
     def ready(self) -> None:
         # Tracking announces folded events with a signal; it never imports push (import
         # contract in pyproject.toml). The receiver only queues work.
+        # local: ready(): receivers import the models, which exist only once the registry is loaded
         from targeting.push import receivers
         from targeting.tracking.signals import events_folded
 
@@ -23,11 +24,13 @@ class PushConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import published, unpublished
 
+        # local: ready(): models exist only once the app registry is loaded
         from targeting.push.models import Offer, Trigger
         from targeting.push.simulation import simulate_pushes
         from targeting.simulation import register_extension
 
         register_extension("pushes", simulate_pushes)
+        # local: ready()
         from targeting.push import personal_data
 
         personal_data.register()  # messages, leads, preferences in download and erasure

@@ -19,7 +19,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,8 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from targeting.push.models import PushMessage
+from targeting.push.models import Lead, PushMessage
 
 logger = logging.getLogger("targeting.push")
 
@@ -130,8 +128,6 @@ class LeadQueueAdapter(ChannelAdapter):
     name = "rm_lead"
 
     def send(self, message: PushMessage) -> str:
-        from targeting.push.models import Lead
-
         if message.user is None or message.offer is None:
             raise DeliveryError("a lead needs a customer and an offer", permanent=True)
         lead, _created = Lead.objects.get_or_create(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.providers import DEFAULT_PROVIDERS
 from targeting.engine.rules import RuleError, compile_rule
+from targeting.profiles import load_behaviour, load_customer
 from targeting.push import templating
 from targeting.push.arbitration import (
     ChannelVerdict,
@@ -45,6 +46,9 @@ from targeting.push.models import (
     Trigger,
 )
 from targeting.push.policy import ContactPolicy, Policy
+from targeting.snapshot import get_snapshot
+from targeting.tracking.documents import customer_profile_key
+from targeting.visitors import engine_config
 
 logger = logging.getLogger("targeting.push")
 
@@ -104,10 +108,6 @@ def customer_context(user: Any, moment: Moment) -> VisitorContext:
 
     ``user`` is a user or a user id: with an id the account is read only if a rule asks for the
     customer's attributes (a condition on ``event.*`` alone costs no query)."""
-    from targeting.profiles import load_behaviour, load_customer
-    from targeting.tracking.documents import customer_profile_key
-    from targeting.visitors import engine_config
-
     user_id = user if isinstance(user, int) else user.pk
 
     def load() -> Any:
@@ -131,8 +131,6 @@ def customer_context(user: Any, moment: Moment) -> VisitorContext:
 
 def segment_lookup() -> Mapping[str, Any]:
     """Compiled live segments, so trigger and offer rules may refer to audiences."""
-    from targeting.snapshot import get_snapshot
-
     try:
         return get_snapshot().engine.segments
     except Exception:  # targeting down: rules referring to segments simply do not match
@@ -169,8 +167,6 @@ def candidate(offer: Offer, now: datetime, lookup: Mapping[str, Any]) -> OfferCa
 
 def audience_key(ctx: VisitorContext) -> str:
     """The audience propensities are measured in: the customer's matched live segments."""
-    from targeting.snapshot import get_snapshot
-
     try:
         engine = get_snapshot().engine
         return ",".join(sorted(s for s in engine.segments if engine.matches(s, ctx)))[:150]
@@ -366,6 +362,7 @@ def decide_for(
 
 
 def queue_send(message_id: int) -> None:
+    # local: a circle: tasks imports triggers, which imports this module
     from targeting.push import tasks
 
     transaction.on_commit(lambda: tasks.send_message.delay(message_id))

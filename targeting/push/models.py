@@ -26,8 +26,10 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from targeting.engine.rules import RuleError, validate
 from targeting.fields import ChoiceListField
 from targeting.push import templating
+from targeting.tracking.schema import EVENT_TYPES
 
 SMS, EMAIL, WECHAT, INBOX, RM_LEAD, QUEUE_SCREEN = (
     "sms",
@@ -102,7 +104,6 @@ def validate_rule_field(value: Any) -> None:
             code="invalid_rule",
             params={"path": hostile},
         )
-    from targeting.engine.rules import RuleError, validate
 
     try:
         validate(value)
@@ -315,7 +316,6 @@ class Trigger(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
 
     def clean(self) -> None:
         super().clean()
-        from targeting.tracking.schema import EVENT_TYPES
 
         errors: dict[str, Any] = {}
         if self.kind == self.KIND_EVENT and self.event_type not in EVENT_TYPES:

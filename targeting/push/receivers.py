@@ -7,14 +7,14 @@ from typing import Any
 
 from django.conf import settings
 
+from targeting.push import tasks
+from targeting.push.triggers import bump_version, get_index
+
 logger = logging.getLogger("targeting.push")
 
 
 def queue_trigger_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs: Any) -> None:
     """Tracking folded some customers' events: evaluate the triggers that listen to them."""
-    from targeting.push import tasks
-    from targeting.push.triggers import get_index
-
     try:
         index = get_index()
         wanted = [e for e in events if index.wants(str(e.get("type", "")))]
@@ -37,6 +37,4 @@ def queue_trigger_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs
 
 
 def offer_or_trigger_changed(sender: Any, **kwargs: Any) -> None:
-    from targeting.push.triggers import bump_version
-
     bump_version()

@@ -10,6 +10,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from targeting.push import outcomes
+from targeting.push.channels import DeliveryError, adapter_for
+from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, ContactPreference, PushMessage
+from targeting.push.outcomes import record_conversions as record
+from targeting.push.triggers import evaluate_events as evaluate
+from targeting.push.triggers import run_scheduled as run
+
 logger = logging.getLogger("targeting.push")
 
 #: Sends are tried this many times after the first before the message is a dead letter.
@@ -23,15 +30,11 @@ def backoff(retries: int) -> int:
 
 @shared_task(name="targeting.push.evaluate_events", ignore_result=True)
 def evaluate_events(events: list[dict[str, Any]]) -> int:
-    from targeting.push.triggers import evaluate_events as evaluate
-
     return len(evaluate(events))
 
 
 @shared_task(name="targeting.push.record_conversions", ignore_result=True)
 def record_conversions(applications: list[dict[str, Any]]) -> int:
-    from targeting.push.outcomes import record_conversions as record
-
     return record(applications)
 
 
@@ -44,10 +47,6 @@ def attempt_send(message_id: int, retries: int) -> str:
     The row is locked while its adapter runs, so two workers never send it twice, and only a
     queued or failed message is sent at all (a re-delivered task finds it sent and stops).
     """
-    from targeting.push import outcomes
-    from targeting.push.channels import DeliveryError, adapter_for
-    from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, PushMessage
-
     with transaction.atomic():
         message = (
             PushMessage.objects.select_for_update(of=("self",))
@@ -110,8 +109,6 @@ def send_message(self: Any, message_id: int) -> str:
 @shared_task(name="targeting.push.release_deferred", ignore_result=True)
 def release_deferred() -> int:
     """Queue deferred messages whose quiet hours are over (re-checking consent and opt-out)."""
-    from targeting.push.models import ContactPreference, PushMessage
-
     now = timezone.now()
     released = 0
     for message in PushMessage.objects.filter(
@@ -139,16 +136,12 @@ def release_deferred() -> int:
 @shared_task(name="targeting.push.run_scheduled", ignore_result=True)
 def run_scheduled() -> int:
     """Schedule and CRM-date triggers (Celery beat, hourly)."""
-    from targeting.push.triggers import run_scheduled as run
-
     return len(run())
 
 
 @shared_task(name="targeting.push.retry_dead", ignore_result=True)
 def retry_dead(message_ids: list[int]) -> int:
     """Staff re-queue dead letters once the channel works again (admin action)."""
-    from targeting.push.models import PushMessage
-
     ids = [int(i) for i in message_ids][: getattr(settings, "PUSH_MAX_REQUEUE", 500)]
     count = PushMessage.objects.filter(pk__in=ids, status=PushMessage.DEAD).update(
         status=PushMessage.PENDING, attempts=0

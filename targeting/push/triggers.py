@@ -29,6 +29,7 @@ from targeting.push.decisions import (
 )
 from targeting.push.models import ContactPreference, PushMessage, Trigger, TriggerState
 from targeting.push.policy import ContactPolicy, Policy
+from targeting.snapshot import get_snapshot
 
 logger = logging.getLogger("targeting.push")
 
@@ -126,8 +127,6 @@ def _fires(compiled: CompiledTrigger, ctx: Any, user_id: int) -> bool:
     trigger = compiled.trigger
     try:
         if trigger.kind == Trigger.KIND_SEGMENT:
-            from targeting.snapshot import get_snapshot
-
             inside = get_snapshot().engine.matches(trigger.segment_slug, ctx)
             if compiled.condition is not None and inside:
                 inside = bool(compiled.condition(ctx))

@@ -204,7 +204,6 @@ def schedule_folding() -> None:
     nothing else started. With a broker, at most one "process events" task per second is queued
     (Celery beat runs it every few seconds anyway), so folding follows within about a second.
     """
-
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         tasks.process_events()
         return

@@ -18,7 +18,6 @@ logger = logging.getLogger("targeting.tracking")
 @shared_task(name="targeting.tracking.process_events", ignore_result=True)
 def process_events() -> dict[str, int]:
     """Drain the Redis stream into the raw log, then fold the unfolded backlog."""
-
     stored = 0
     try:
         stored = buffer.drain()
@@ -33,7 +32,6 @@ def process_events() -> dict[str, int]:
 @shared_task(name="targeting.tracking.purge_raw_events", ignore_result=True)
 def purge_raw_events() -> int:
     """Delete folded raw events older than ``RAW_EVENT_RETENTION_DAYS``."""
-
     days = int(getattr(settings, "RAW_EVENT_RETENTION_DAYS", 90))
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _details = RawEvent.objects.filter(

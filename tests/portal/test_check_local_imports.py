@@ -102,3 +102,14 @@ def test_a_code_line_between_comment_and_import_breaks_the_block(run):
     body = "def f():\n    # local: ready()\n    x = 1\n    from targeting import snapshot\n    return x, snapshot\n"
     code, out = run(body)
     assert code == 1 and "products/sample.py:4:" in out
+
+
+def test_one_local_comment_covers_a_group_of_imports(run):
+    body = (
+        "def f():\n    # local: ready()\n    from products import models\n"
+        "    from products.forms import (\n        Form,\n    )\n    from targeting import snapshot\n"
+        "\n    from targeting import approval\n    return models, Form, snapshot, approval\n"
+    )
+    code, out = run(body)
+    assert code == 1
+    assert out.count("products/sample.py:") == 1 and "products/sample.py:9:" in out

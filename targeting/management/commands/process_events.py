@@ -12,7 +12,6 @@ class Command(BaseCommand):
     help = "Drain the Redis event stream into the raw log and fold every unfolded event."
 
     def handle(self, *args: Any, **options: Any) -> None:
-
         stored = buffer.drain(max_entries=10**12)
         folded = fold_all_pending(max_events=10**12)
         self.stdout.write(f"Stored {stored} buffered events; folded {folded}.")

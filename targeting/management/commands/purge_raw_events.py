@@ -12,7 +12,6 @@ class Command(BaseCommand):
     help = "Delete folded raw events older than RAW_EVENT_RETENTION_DAYS (default 90)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-
         deleted = purge_raw_events()
         days = getattr(settings, "RAW_EVENT_RETENTION_DAYS", 90)
         self.stdout.write(f"Deleted {deleted} raw events older than {days} days.")

@@ -12,7 +12,6 @@ class Command(BaseCommand):
     help = "Rebuild every visitor profile from the raw event log (idempotent; stop folding workers first)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-
         stored = buffer.drain(max_entries=10**12)
         count = rebuild_profiles()
         self.stdout.write(f"Stored {stored} buffered events; rebuilt {count} profiles.")

@@ -24,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--purge", action="store_true", help="Delete every dead letter.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-
         if buffer.client() is None:
             raise CommandError(
                 "No Redis configured (TRACKING_REDIS_URL): there are no dead letters."
