@@ -50,6 +50,7 @@ lint: install
 	$(BIN)/python .ci/mypy_baseline.py
 	$(BIN)/lint-imports
 	$(BIN)/python .ci/check_translations.py
+	$(BIN)/python .ci/check_local_imports.py
 	@if command -v npm >/dev/null 2>&1; then \
 	  test node_modules/.package-lock.json -nt package-lock.json \
 	    || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
