@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
@@ -229,9 +231,6 @@ def crawl_admin(client: Client, limit: int) -> dict[str, set[str]]:
 )
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_pages_each_role_uses_are_chinese(client: Client, demo: None, role: str) -> None:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     user = get_user_model().objects.create_user(f"zh-{role}".replace(" ", "-"), password="x" * 12)
     user.groups.add(Group.objects.get(name=ROLES[role]))
     client.force_login(user)

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page
 
+from community.models import Topic
+
 pytestmark = pytest.mark.django_db
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
@@ -21,8 +23,6 @@ def demo(db) -> None:
 
 
 def public_urls() -> list[str]:
-    from community.models import Topic
-
     urls = ["/", "/en/", "/search/?q=%E8%B4%B7%E6%AC%BE", "/en/search/?q=loan", "/community/"]
     urls.append("/community/b/general/")
     topic = Topic.objects.order_by("pk").first()
