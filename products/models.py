@@ -523,7 +523,8 @@ class ProductCataloguePage(Page):
         context["group_choices"] = CustomerGroup.choices
         context["type_choices"] = ProductType.choices
         context["risk_choices"] = [
-            (level, label, RISK_LEVEL_EXPLANATIONS[level]) for level, label in RiskLevel.choices
+            (level, label, RISK_LEVEL_EXPLANATIONS[RiskLevel(level)])
+            for level, label in RiskLevel.choices
         ]
         context["compare_url"] = reverse("products:compare")
         return context

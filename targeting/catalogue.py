@@ -127,6 +127,23 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop(
         "Viewed in the last 7 days with no application for that category in the same days."
     ),
+    gettext_noop("Event type"),
+    gettext_noop("e.g. card_transaction, branch_queue_swipe."),
+    gettext_noop("Event channel"),
+    gettext_noop("web, app, atm, pos, branch, call_centre."),
+    gettext_noop("Merchant category code"),
+    gettext_noop("Card MCC, 4 digits."),
+    gettext_noop("Merchant name"),
+    gettext_noop("Transaction amount"),
+    gettext_noop("In the event's currency."),
+    gettext_noop("Currency"),
+    gettext_noop("ISO 4217 code, e.g. CNY."),
+    gettext_noop("Card terminal"),
+    gettext_noop("atm, pos or online."),
+    gettext_noop("Branch"),
+    gettext_noop("Branch code of a queue-machine swipe."),
+    gettext_noop("Branch service"),
+    gettext_noop("Service chosen at the queue machine."),
     gettext_noop("is"),
     gettext_noop("is not"),
     gettext_noop("is one of"),
@@ -157,6 +174,7 @@ FAMILY_LABELS: dict[str, str] = {
     "branch": gettext_noop("Branch visits"),
     "app": gettext_noop("Mobile app"),
     "call_centre": gettext_noop("Call centre"),
+    "event": gettext_noop("The triggering event"),
 }
 
 _SEARCH_ENGINES = {

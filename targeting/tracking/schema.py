@@ -407,18 +407,6 @@ EVENT_TYPES: dict[str, EventType] = {
             {"expires": (True, text(10, min_length=10)), "tolerance": (False, number(1, 5))},
             from_browser=False,
         ),
-        # Suitability (products.suitability): a completed risk questionnaire, and an assessment
-        # about to expire (the reminder push triggers turn into a message).
-        EventType(
-            "risk_assessment",
-            {"tolerance": (True, number(1, 5))},
-            from_browser=False,
-        ),
-        EventType(
-            "risk_assessment_due",
-            {"expires": (True, text(10, min_length=10)), "tolerance": (False, number(1, 5))},
-            from_browser=False,
-        ),
         # What a customer did with a pushed offer (targeting.push records it; channel systems
         # such as a relationship manager's pad may send it too). Measurement reads it.
         EventType(

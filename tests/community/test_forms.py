@@ -31,7 +31,7 @@ def test_a_title_with_control_characters_is_a_form_error_on_the_title(board, cus
     assert response.status_code == 200
     page = response.content.decode()
     error = page.split('id="id_title_error"')[1][:200]
-    assert error.startswith(">标题: ")
+    assert error.startswith(">标题：")
     assert not Topic.objects.exists()
 
 
