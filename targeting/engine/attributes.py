@@ -253,7 +253,12 @@ _ALL: tuple[Attribute, ...] = (
         CARD_CATEGORIES,
     ),
     _a("card.transactions_30d", "int", "Card transactions in 30 days"),
-    _a("card.spend_30d", "int", "Card spend in 30 days", "Whole yuan (rounded down), every category."),
+    _a(
+        "card.spend_30d",
+        "int",
+        "Card spend in 30 days",
+        "Whole yuan (rounded down), every category.",
+    ),
     *(
         _a(
             f"card.spend_30d.{category}",
