@@ -5,6 +5,8 @@ import importlib
 import pytest
 from django.core.cache import cache
 
+from targeting import snapshot
+
 # Data migrations whose rows (staff groups, the campaign approval workflow) tests rely on.
 DATA_MIGRATIONS = [
     ("products.migrations.0002_application_staff_groups", "create_groups"),
@@ -21,10 +23,16 @@ DATA_MIGRATIONS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (Redis in CI, local memory otherwise)."""
+    """Each test starts with an empty cache (Redis in CI, local memory otherwise) and no snapshot.
+
+    The process trusts its targeting snapshot for a second without looking at the version key, so
+    a snapshot built by the test before would otherwise serve this test's first requests.
+    """
     cache.clear()
+    snapshot.reset()
     yield
     cache.clear()
+    snapshot.reset()
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
