@@ -161,7 +161,8 @@ def questionnaire_url(next_url: str = "") -> str:
 
 def acknowledgement_text(product: ProductPage, gate: Gate) -> str:
     """The words the customer confirms, stored verbatim with the application."""
-    assert gate.check is not None and gate.assessment is not None
+    if gate.check is None or gate.assessment is None:
+        raise ValueError("acknowledgement_text needs a gate with a check and an assessment")
     return _(
         "I understand that %(product)s is rated R%(risk)s, above my risk tolerance "
         "C%(tolerance)s from my risk assessment of %(date)s, that it is not suitable for me "

@@ -666,7 +666,8 @@ def explain_decision(
 
 def _arm_summary(decision: Decision, trace: Mapping[str, Any]) -> dict[str, Any]:
     campaign = decision.campaign or decision.holdout_of
-    assert campaign is not None
+    if campaign is None:
+        raise ValueError("an arm summary needs a decision with a campaign or a holdout")
     arm: str | None
     if decision.holdout_of is not None:
         arm = "holdout"

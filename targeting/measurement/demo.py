@@ -180,7 +180,7 @@ def seed(stdout: IO[str] | Any) -> None:
         _hook("after_traffic", stdout)
         return
     now = timezone.now()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311 - demo traffic, reproducible on purpose; no secret
     campaigns = list(
         Campaign.objects.filter(live=True)
         .prefetch_related("campaign_creatives", "placements", "include_segments")
