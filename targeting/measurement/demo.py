@@ -180,7 +180,7 @@ def seed(stdout: IO[str] | Any) -> None:
         _hook("after_traffic", stdout)
         return
     now = timezone.now()
-    rng = random.Random(SEED)  # nosec B311 - demo traffic, reproducible on purpose; no secret
+    rng = random.Random(SEED)  # demo traffic, seeded on purpose; no secret  # nosec B311
     campaigns = list(
         Campaign.objects.filter(live=True)
         .prefetch_related("campaign_creatives", "placements", "include_segments")

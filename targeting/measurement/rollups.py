@@ -231,7 +231,7 @@ def _upsert(
             cursor.execute(
                 f"INSERT INTO {quoted(table)} ({column_list}) VALUES "  # noqa: S608  # nosec B608
                 + ", ".join([placeholders] * len(part))
-                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}",  # nosec B608 - fixed names
+                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}",  # quoted fixed names  # nosec B608
                 params,
             )
 

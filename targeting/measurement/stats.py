@@ -306,7 +306,7 @@ def thompson_shares(
         raise ValueError("floor times the number of arms must be between 0 and 1")
     for x, n in arms:
         _check_counts(x, n)
-    rng = random.Random(seed)  # nosec B311 - Monte Carlo draws, seeded to be reproducible
+    rng = random.Random(seed)  # Monte Carlo draws, seeded to be reproducible  # nosec B311
     wins = [0] * k
     params = [(1 + x, 1 + n - x) for x, n in arms]
     for _ in range(draws):
