@@ -13,11 +13,13 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.apikeys.tokens import ApiTokenAuthentication
 from targeting.measurement import reports
 from targeting.models import Campaign
 
@@ -81,6 +83,8 @@ class CampaignReportSerializer(serializers.Serializer):
 
 
 class CampaignReportView(APIView):
+    # Token first, as on the rest of the API: a bad token is a 401 even beside a session cookie.
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [CanViewReports]
     serializer_class = CampaignReportSerializer
 

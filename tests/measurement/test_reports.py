@@ -264,3 +264,13 @@ def test_holdout_lift_when_the_campaign_has_a_holdout_arm(campaign):
     from datetime import date
 
     assert reports.lift("gold-card", date(2026, 11, 1), date(2026, 11, 30)) == pytest.approx(1.0)
+
+
+def test_a_bad_token_is_refused_even_beside_a_signed_in_session(campaign, marketer):
+    # Given a marketer signed in to the admin (a session cookie that may read reports)
+    # When the same browser sends a token that is not valid
+    response = marketer.get(
+        f"/api/v1/reports/campaigns/{campaign.slug}/", HTTP_AUTHORIZATION="Token not-a-real-key"
+    )
+    # Then the bad credentials are refused, as on the rest of the API, not ignored for the session
+    assert response.status_code == 401
