@@ -122,8 +122,10 @@ class CampaignReportView(APIView):
         errors: dict[str, list[str]] = {}
         days: dict[str, Any] = {}
         for name in ("from", "to"):
+            raw = request.query_params.get(name)
             try:
-                days[name] = reports.parse_day(name, request.query_params.get(name))
+                # An empty value is no date (the schema says so); leave the parameter out instead.
+                days[name] = reports.parse_day(name, "?" if raw == "" else raw)
             except reports.RangeError as error:
                 errors[name] = [error.message]
         if errors:

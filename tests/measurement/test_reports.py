@@ -130,6 +130,7 @@ def test_the_api_with_an_api_token_and_without_the_permission(traffic, client):
     [
         ({"from": "2026-02-30"}, "from"),
         ({"to": "tomorrow"}, "to"),
+        ({"to": ""}, "to"),
         ({"from": "2026-11-01\x00"}, "from"),
         ({"from": "NaN"}, "from"),
         ({"from": "99999-01-01"}, "from"),
