@@ -52,7 +52,21 @@ CURSOR = "events"
 #: its id earlier may not have committed yet (the nightly reconcile catches any straggler).
 SETTLE = timedelta(seconds=10)
 CHUNK = 20000
-TYPES = ("impression", "click", "application", "goal", "form_submit", "page_view")
+TYPES = (
+    "impression",
+    "click",
+    "application",
+    "goal",
+    "form_submit",
+    "page_view",
+    "offer_response",
+)
+#: Push offers' outcomes (``offer_response`` events from targeting.push.outcomes) count in the
+#: cell of campaign ``offer:<offer slug>``, segment = the audience the message was decided in,
+#: channel = the push channel: a send as an impression, a click as a click, a conversion as a
+#: conversion. Push reads them back as propensities (``queries.offer_outcomes``).
+OFFER_CAMPAIGN_PREFIX = "offer:"
+OFFER_MEASURES = {"sent": (1, 0, 0, 0), "click": (0, 1, 0, 0), "conversion": (0, 0, 1, 0)}
 DIMENSIONS = ("campaign", "creative", "placement", "segment", "channel", "device")
 MEASURES = ("impressions", "clicks", "conversions", "applications")
 _MASK = (1 << 63) - 1
@@ -121,6 +135,18 @@ def _dimensions(properties: dict[str, Any], channel: str) -> tuple[str, ...]:
     )
 
 
+def offer_dimensions(properties: dict[str, Any]) -> tuple[str, ...]:
+    """The cell of a push offer's outcome (see ``OFFER_MEASURES``)."""
+    return (
+        (OFFER_CAMPAIGN_PREFIX + _text(properties.get("offer"), 80))[:80],
+        "",
+        "",
+        _text(properties.get("audience"), 80),
+        _text(properties.get("channel"), 20),
+        "",
+    )
+
+
 def _touch_dimensions(touch: Touch, channel: str) -> tuple[str, ...]:
     return (touch.campaign, touch.creative, touch.placement, touch.segment, channel, touch.device)
 
@@ -175,6 +201,13 @@ def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
                 continue  # a site-wide button, not a campaign's creative
             measure = (0, 1, 0, 0)
             dims = _dimensions(properties, channel)
+        elif type_ == "offer_response":
+            outcome = properties.get("outcome")
+            offer_measure = OFFER_MEASURES.get(outcome) if isinstance(outcome, str) else None
+            if offer_measure is None or not _text(properties.get("offer"), 80):
+                continue  # opens, declines, deliveries: kept on the message, not in the cells
+            measure = offer_measure
+            dims = offer_dimensions(properties)
         elif _is_conversion(type_, properties, goals):
             measure = (0, 0, 1, 1 if type_ == "application" else 0)
             if properties.get("campaign"):
