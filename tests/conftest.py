@@ -18,6 +18,8 @@ DATA_MIGRATIONS = [
     ("community.migrations.0002_community_groups", "create_groups"),
     ("targeting.push.migrations.0002_roles_and_offer_approval", "create_roles"),
     ("targeting.tracking.migrations.0005_personal_data_requests", "create_groups"),
+    # after the two that create the workflow and its task: swaps in the four-eyes task
+    ("targeting.measurement.migrations.0005_goal_permissions_and_four_eyes_review", "forwards"),
 ]
 
 

@@ -18,6 +18,7 @@ from targeting.measurement import (
     queries,
     rollups,
 )
+from targeting.measurement.goal_views import ConversionGoalViewSet
 from targeting.models import Campaign
 
 
@@ -36,6 +37,11 @@ def register_measurement_admin_urls() -> list:
             name="measurement_campaign",
         ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_conversion_goals() -> ConversionGoalViewSet:
+    return ConversionGoalViewSet()
 
 
 class ReportMenuItem(MenuItem):

@@ -110,38 +110,6 @@ class RollupCursor(models.Model):
         default_permissions = ()
 
 
-class ConversionGoal(models.Model):
-    """What counts as a conversion besides a product application and a ``goal`` event.
-
-    A marketer names pages (reaching a path) and forms (a ``form_submit`` of a named form) that
-    count as conversions; the rollups apply them from the moment they are saved (a rebuild
-    applies them to the past the raw log still holds).
-    """
-
-    class Kind(models.TextChoices):
-        PAGE = "page", _("Reaching a page")
-        FORM = "form", _("Submitting a form")
-
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    key = models.CharField(
-        _("page path or form name"),
-        max_length=200,
-        help_text=_("For a page, its path (e.g. /personal/thank-you/); for a form, its name."),
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("conversion goal")
-        verbose_name_plural = _("conversion goals")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "key"], name="measurement_goal_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ReportAccess(models.Model):
     """No table: the holder of the ``view_report`` permission (reports, exports, report API)."""
 
