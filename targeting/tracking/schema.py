@@ -413,10 +413,15 @@ EVENT_TYPES: dict[str, EventType] = {
             "offer_response",
             {
                 "offer": (True, SLUG),
-                "outcome": (True, choice("delivered", "open", "click", "conversion", "decline")),
+                "outcome": (
+                    True,
+                    choice("sent", "delivered", "open", "click", "conversion", "decline"),
+                ),
                 "channel": (False, text(20)),
                 "message": (False, text(40)),
                 "trigger": (False, SLUG),
+                # The audience the message was decided in (its propensity's rollup cell).
+                "audience": (False, text(80)),
             },
             from_browser=False,
         ),
