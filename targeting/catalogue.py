@@ -157,6 +157,15 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("is at most"),
     gettext_noop("is between (inclusive)"),
     gettext_noop("is known"),
+    # Keyed attributes (issue 14 item 1)
+    gettext_noop("Landing-URL parameter"),
+    gettext_noop(
+        "The value of one parameter of the landing URL, e.g. ?promo=spring (name ignores case)."
+    ),
+    gettext_noop("Parameter name"),
+    gettext_noop("Views of a page"),
+    gettext_noop("How many times the visitor viewed the page at this path, e.g. /cards/."),
+    gettext_noop("Page path"),
 )
 
 #: Display names of the attribute families (the part of an attribute name before the dot).
@@ -290,6 +299,7 @@ def localized_catalogue() -> dict[str, Any]:
     for attribute in catalogue["attributes"]:
         attribute["label"] = _t(attribute["label"])
         attribute["description"] = _t(attribute["description"])
+        attribute["key_label"] = _t(attribute["key_label"])
     catalogue["operator_labels"] = {
         op: _t(label) for op, label in catalogue["operator_labels"].items()
     }

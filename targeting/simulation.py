@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from targeting.engine.attributes import ATTRIBUTES, coerce
+from targeting.engine.attributes import ATTRIBUTES, MAX_KEYS, coerce
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.decide import decide as engine_decide_one
 from targeting.engine.decide import simulate as engine_simulate
@@ -211,10 +211,32 @@ def request_visitor(value: Any, *, may_read_profiles: bool) -> str:
     return visitor
 
 
+def _check_keyed(name: str, value: Any) -> None:
+    """A keyed attribute's override is an object ``{key: scalar}`` (``source.query``...)."""
+    field = f"attributes.{name}"
+    if not isinstance(value, Mapping):
+        raise SimulationError(field, "expected an object of keys to values")
+    if len(value) > MAX_KEYS:
+        raise SimulationError(field, f"more than {MAX_KEYS} keys")
+    for key, item in value.items():
+        _check_value(field, key)
+        if isinstance(item, list | tuple | Mapping):
+            raise SimulationError(f"{field}.{key}", "expected a string, number or true/false")
+        _check_value(f"{field}.{key}", item)
+        if ATTRIBUTES[name].type == "int" and item is not None and not _is_whole(item):
+            raise SimulationError(f"{field}.{key}", "expected a whole number")
+
+
 def attribute_value(name: str, value: Any) -> Any:
     """An override of one attribute, as the engine reads it (``attributes.<name>``)."""
     if name not in ATTRIBUTES:
         raise SimulationError(f"attributes.{name}", "unknown attribute")
+    if ATTRIBUTES[name].keyed and value is not None:
+        _check_keyed(name, value)
+        try:
+            return coerce(name, value)
+        except ValueError as exc:
+            raise SimulationError(f"attributes.{name}", str(exc).split(": ", 1)[-1]) from None
     _check_value(f"attributes.{name}", value)
     if ATTRIBUTES[name].type == "int" and value is not None and not _is_whole(value):
         # The engine would read "30" as 30; the API's contract is a JSON number.

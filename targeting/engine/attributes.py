@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import unquote
 
 AttrType = Literal["str", "int", "bool", "date", "list"]
 
@@ -126,6 +127,13 @@ class Attribute:
     choices: tuple[str, ...] | tuple[int, ...] | None = None
     #: For ``between`` on a cyclic attribute (hour, weekday) ``[high, low]`` wraps around.
     cyclic: bool = False
+    #: A keyed attribute is a family of values named by a ``key`` in the condition (a landing-URL
+    #: parameter, a path); its value in the context is a mapping ``{key: value}``.
+    key_label: str = ""
+
+    @property
+    def keyed(self) -> bool:
+        return bool(self.key_label)
 
     @property
     def family(self) -> str:
@@ -143,8 +151,9 @@ def _a(
     description: str = "",
     choices: tuple[str, ...] | tuple[int, ...] | None = None,
     cyclic: bool = False,
+    key_label: str = "",
 ) -> Attribute:
-    return Attribute(name, type_, label, description, choices, cyclic)
+    return Attribute(name, type_, label, description, choices, cyclic, key_label)
 
 
 _ALL: tuple[Attribute, ...] = (
@@ -175,6 +184,13 @@ _ALL: tuple[Attribute, ...] = (
     _a("source.utm_medium", "str", "UTM medium"),
     _a("source.utm_campaign", "str", "UTM campaign"),
     _a("source.landing_path", "str", "Landing path", "Path of the page the visit started on."),
+    _a(
+        "source.query",
+        "str",
+        "Landing-URL parameter",
+        "The value of one parameter of the landing URL, e.g. ?promo=spring (name ignores case).",
+        key_label="Parameter name",
+    ),
     # geo: from the client address (behind trusted proxies) and the GeoIP file
     _a("geo.country", "str", "Country", "ISO 3166-1 alpha-2 code, e.g. CN."),
     _a("geo.region", "str", "Region", "ISO 3166-2 code, e.g. CN-SC (Sichuan)."),
@@ -217,6 +233,13 @@ _ALL: tuple[Attribute, ...] = (
         "Calendar days in the site time zone; 0 = earlier today.",
     ),
     _a("session.pageviews", "int", "Page views this session"),
+    _a(
+        "behaviour.page_visits",
+        "int",
+        "Views of a page",
+        "How many times the visitor viewed the page at this path, e.g. /cards/.",
+        key_label="Page path",
+    ),
     # Recent channel events folded into the profile (providers.channels), in local days.
     _a(
         "behaviour.categories_7d",
@@ -327,12 +350,60 @@ def describe() -> dict[str, Any]:
                 "choices": list(a.choices) if a.choices is not None else None,
                 "operators": list(a.operators),
                 "cyclic": a.cyclic,
+                "keyed": a.keyed,
+                "key_label": a.key_label,
             }
             for a in _ALL
         ],
         "operators": {t: list(ops) for t, ops in OPERATORS.items()},
         "operator_labels": dict(OPERATOR_LABELS),
     }
+
+
+#: The value of a key a keyed attribute does not have, when the attribute itself is known: a
+#: visitor with a profile viewed an unlisted page 0 times; an absent URL parameter is missing.
+KEY_DEFAULTS: Mapping[str, Any] = {"behaviour.page_visits": 0}
+
+#: Longest key a keyed condition may name (a parameter name or a path).
+MAX_KEY = 200
+#: Most keys a simulated keyed attribute may carry.
+MAX_KEYS = 100
+
+
+def normalise_path(path: str) -> str | None:
+    """A page path as ``behaviour.page_visits`` compares it, or None if it is not a path.
+
+    Query and fragment are dropped, percent-escapes decoded (UTF-8), and a trailing slash is
+    ignored, so ``/cards``, ``/cards/`` and ``/cards/?from=nav`` are the same page.
+    """
+    if not isinstance(path, str):
+        return None
+    path = path.split("#", 1)[0].split("?", 1)[0].strip()
+    if "%" in path:
+        path = unquote(path, errors="replace")
+    if not path.startswith("/") or not path.isprintable():
+        return None
+    return path.rstrip("/") or "/"
+
+
+def normalise_key(name: str, key: Any) -> str:
+    """The key of a keyed condition as the engine compares it; ``ValueError`` if unusable."""
+    if not isinstance(key, str):
+        raise ValueError("expected a string")
+    key = key.strip()
+    if not key:
+        raise ValueError("expected a non-empty string")
+    if len(key) > MAX_KEY:
+        raise ValueError(f"longer than {MAX_KEY} characters")
+    if not key.isprintable():
+        raise ValueError("contains control characters")
+    if name == "behaviour.page_visits":
+        path = normalise_path(key)
+        if path is None:
+            raise ValueError("expected a path starting with /, e.g. /cards/")
+        return path
+    # Landing-URL parameter names are read case-insensitively (providers.source).
+    return key.lower()
 
 
 def coerce(name: str, value: Any) -> Any:
@@ -346,6 +417,8 @@ def coerce(name: str, value: Any) -> Any:
         raise ValueError(f"{name}: unknown attribute")
     if value is None:
         return None
+    if attr.keyed:
+        return _coerce_keyed(attr, value)
     value = _coerce_type(attr, value)
     if attr.choices is not None and value not in attr.choices:
         choices = ", ".join(str(c) for c in attr.choices)
@@ -353,8 +426,25 @@ def coerce(name: str, value: Any) -> Any:
     return value
 
 
-def _coerce_type(attr: Attribute, value: Any) -> Any:
+def _coerce_keyed(attr: Attribute, value: Any) -> dict[str, Any]:
+    """A keyed attribute is given as an object ``{key: value}``."""
     name = attr.name
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{name}: expected an object of {attr.key_label.lower()} to value")
+    if len(value) > MAX_KEYS:
+        raise ValueError(f"{name}: more than {MAX_KEYS} keys")
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        try:
+            normal = normalise_key(name, key)
+        except ValueError as exc:
+            raise ValueError(f"{name}: key {str(key)[:40]!r}: {exc}") from None
+        result[normal] = None if item is None else _coerce_type(attr, item, f"{name}.{normal}")
+    return result
+
+
+def _coerce_type(attr: Attribute, value: Any, label: str | None = None) -> Any:
+    name = label or attr.name
     if attr.type == "str":
         if not isinstance(value, str):
             raise ValueError(f"{name}: expected a string")

@@ -5,6 +5,12 @@ A rule is JSON (see docs/rule-language.md)::
     node := {"all": [node, ...]} | {"any": [node, ...]} | {"not": node}
           | {"segment": "<slug>"}
           | {"attr": "<attribute>", "op": "<operator>", "value": <JSON value>}
+          | {"attr": "<keyed attribute>", "key": "<name>", "op": "<operator>", "value": <JSON>}
+
+A keyed attribute (``source.query``, ``behaviour.page_visits``) is a family of values named by the
+condition's ``key``: ``{"attr": "source.query", "key": "promo", "op": "eq", "value": "spring"}``
+tests the landing URL's ``promo`` parameter. Its key is normalised once, at compilation
+(``attributes.normalise_key``); a key the visitor does not have is a missing value.
 
 ``validate`` rejects a bad rule with a ``RuleError`` whose ``path`` names the node, e.g.
 ``rule.all[2].value: expected a number``. ``compile_rule`` and ``compile_segments`` turn rules into
@@ -47,7 +53,14 @@ from typing import Any, Protocol
 
 import re2  # google-re2: linear-time matching, no backtracking
 
-from .attributes import ALL_OPERATORS, ATTRIBUTES, Attribute, is_iso_date
+from .attributes import (
+    ALL_OPERATORS,
+    ATTRIBUTES,
+    KEY_DEFAULTS,
+    Attribute,
+    is_iso_date,
+    normalise_key,
+)
 
 try:  # Python's own regular expression parser, used only to analyse staff-written patterns.
     import re._parser as _sre_parse  # type: ignore[import-not-found]
@@ -64,7 +77,7 @@ MAX_VARIABLE_QUANTIFIERS = 2
 MATCH_INPUT_LIMITS = (1000, 1000, 100)
 
 NODE_KEYS = ("all", "any", "not", "segment")
-CONDITION_KEYS = ("attr", "op", "value")
+CONDITION_KEYS = ("attr", "key", "op", "value")
 
 
 class RuleContext(Protocol):
@@ -175,6 +188,15 @@ class _Validator:
         if not isinstance(name, str) or name not in ATTRIBUTES:
             raise RuleError(f"{path}.attr", _unknown_attribute(name))
         attr = ATTRIBUTES[name]
+        if attr.keyed:
+            if "key" not in node:
+                raise RuleError(f"{path}.key", f"{name} needs a key ({attr.key_label.lower()})")
+            try:
+                normalise_key(name, node["key"])
+            except ValueError as exc:
+                raise RuleError(f"{path}.key", str(exc)) from None
+        elif "key" in node:
+            raise RuleError(f"{path}.key", f"{name} takes no key")
         if "op" not in node:
             raise RuleError(f"{path}.op", "missing operator")
         op = node["op"]
@@ -541,7 +563,7 @@ def _memoised(slug: str, body: Predicate) -> Predicate:
 
 def _compile_node(node: Mapping[str, Any], lookup: Mapping[str, Predicate]) -> Predicate:
     if "attr" in node:
-        return _compile_condition(node["attr"], node["op"], node["value"])
+        return _compile_condition(node["attr"], node["op"], node["value"], node.get("key"))
     if "all" in node:
         children = tuple(_compile_node(child, lookup) for child in node["all"])
         if len(children) == 1:
@@ -592,7 +614,42 @@ def _compile_reference(slug: str, lookup: Mapping[str, Predicate]) -> Predicate:
 Test = Callable[[Any], bool]
 
 
-def _compile_condition(name: str, op: str, value: Any) -> Predicate:
+def _compile_keyed(name: str, key: str, op: str, value: Any) -> Predicate:
+    """A condition on one key of a keyed attribute (same semantics as a plain condition)."""
+    if op == "exists":
+        want = bool(value)
+
+        def keyed_exists(ctx: RuleContext) -> bool:
+            return (keyed_value(ctx, name, key) is not None) is want
+
+        return keyed_exists
+
+    test = _make_test(ATTRIBUTES[name], op, value)
+
+    def keyed_condition(ctx: RuleContext) -> bool:
+        actual = keyed_value(ctx, name, key)
+        if actual is None:
+            return False
+        try:
+            return test(actual)
+        except (TypeError, AttributeError, ValueError):
+            return False
+
+    keyed_condition.__name__ = f"{name}_{op}"
+    return keyed_condition
+
+
+def keyed_value(ctx: RuleContext, name: str, key: str) -> Any:
+    """The value of a keyed attribute under a (normalised) key; None when unknown."""
+    values = ctx.get(name)
+    if not isinstance(values, Mapping):
+        return None
+    return values.get(key, KEY_DEFAULTS.get(name))
+
+
+def _compile_condition(name: str, op: str, value: Any, key: str | None = None) -> Predicate:
+    if key is not None:
+        return _compile_keyed(name, normalise_key(name, key), op, value)
     if op == "exists":
         want = bool(value)
 
@@ -721,16 +778,20 @@ def _explain(
     node: Mapping[str, Any], path: str, ctx: RuleContext, lookup: Mapping[str, Predicate]
 ) -> dict[str, Any]:
     if "attr" in node:
-        name, op, value = node["attr"], node["op"], node["value"]
-        return {
+        name, op, value, key = node["attr"], node["op"], node["value"], node.get("key")
+        explained = {
             "path": path,
             "node": "condition",
             "attr": name,
             "op": op,
             "value": value,
             "actual": ctx.get(name),
-            "result": _compile_condition(name, op, value)(ctx),
+            "result": _compile_condition(name, op, value, key)(ctx),
         }
+        if key is not None:
+            explained["key"] = key
+            explained["actual"] = keyed_value(ctx, name, normalise_key(name, key))
+        return explained
     if "all" in node or "any" in node:
         key = "all" if "all" in node else "any"
         children = [

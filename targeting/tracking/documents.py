@@ -11,8 +11,8 @@ A document holds: ``visits`` (days with page views), ``sessions``, ``pageviews``
 ``categories`` {category: last seen}, ``tags`` {tag: last seen}, ``searches``,
 ``clicked_campaigns``, ``impressions`` {campaign: count}, ``forms_started``,
 ``forms_submitted``, ``channels`` {event type of another channel: last seen}, ``last_seen``,
-``previous_seen``, ``session_started``, ``session_pageviews``, ``last_visit_day`` and
-``last_page_type``. Applications are not in it: the application records of the products app are
+``previous_seen``, ``session_started``, ``session_pageviews``, ``last_visit_day``,
+``last_page_type`` and ``page_visits`` {path: [views, last seen]} (the 100 most recent paths). Applications are not in it: the application records of the products app are
 the one place they are kept (``history.applications`` reads them, see docs/rule-language.md).
 """
 
@@ -29,6 +29,8 @@ SESSION_GAP = timedelta(minutes=30)
 MAX_SEARCHES = 20
 MAX_CLICKED = 50
 MAX_TAGS = 50
+#: Page paths whose views are counted (``behaviour.page_visits``); the least recent go first.
+MAX_PAGE_PATHS = 100
 #: How long a document stays in the cache after it was read or written.
 BEHAVIOUR_TTL = 60 * 60 * 24
 
@@ -116,6 +118,25 @@ def _seen_category(data: dict[str, Any], category: str, at: datetime) -> None:
     data["categories"] = categories
 
 
+def _count_page_visit(data: dict[str, Any], path: Any, at: datetime) -> None:
+    """``page_visits`` {path: [views, last seen]}: the engine's ``behaviour.page_visits`` reads the
+    views (normalising the path), the time decides which paths are dropped past the bound."""
+    if not isinstance(path, str):
+        return
+    path = path.split("#", 1)[0].split("?", 1)[0][:500]
+    if not path.startswith("/"):
+        return
+    visits = dict(data.get("page_visits") or {})
+    entry = visits.get(path)
+    count = entry[0] if isinstance(entry, list) and entry and isinstance(entry[0], int) else 0
+    last = str(entry[1]) if isinstance(entry, list) and len(entry) > 1 else ""
+    visits[path] = [count + 1, max(last, at.isoformat())]
+    if len(visits) > MAX_PAGE_PATHS:
+        keep = sorted(visits.items(), key=lambda kv: str(kv[1][1]))[-MAX_PAGE_PATHS:]
+        visits = dict(keep)
+    data["page_visits"] = visits
+
+
 def fold_event(
     data: dict[str, Any], type_: str, at: datetime, properties: dict[str, Any]
 ) -> dict[str, Any]:
@@ -135,6 +156,7 @@ def fold_event(
                 data["categories"] = categories
         else:
             data = fold_pageview(data, category, at)
+        _count_page_visit(data, properties.get("path"), at)
         tags = properties.get("tags") or []
         if tags:
             known = dict(data.get("tags") or {})
@@ -451,12 +473,39 @@ def merge_documents(into: dict[str, Any], other: dict[str, Any]) -> dict[str, An
     recent = merge_recent(into.get("recent"), other.get("recent"))
     if recent:
         merged["recent"] = recent
+    visits = _merge_page_visits(into.get("page_visits"), other.get("page_visits"))
+    if visits:
+        merged["page_visits"] = visits
     # The session and "last seen" state is the more recent document's.
     if str(other.get("last_seen") or "") > str(into.get("last_seen") or ""):
         for key in _SESSION_STATE:
             if key in other:
                 merged[key] = other[key]
     return merged
+
+
+def _merge_page_visits(first: Any, second: Any) -> dict[str, list[Any]]:
+    combined: dict[str, list[Any]] = {}
+    for source in (first, second):
+        for path, entry in (source if isinstance(source, dict) else {}).items():
+            if not (isinstance(entry, list) and len(entry) > 1 and isinstance(entry[0], int)):
+                continue
+            count, last = combined.get(path, [0, ""])
+            combined[path] = [count + entry[0], max(str(last), str(entry[1]))]
+    keep = sorted(combined.items(), key=lambda kv: str(kv[1][1]))[-MAX_PAGE_PATHS:]
+    return dict(keep)
+
+
+def page_visit_counts(data: dict[str, Any]) -> dict[str, int] | None:
+    """Views by path for the engine; None for a document folded before paths were counted."""
+    visits = data.get("page_visits")
+    if not isinstance(visits, dict):
+        return {} if data.get("pageviews") == 0 else None
+    return {
+        path: entry[0]
+        for path, entry in visits.items()
+        if isinstance(entry, list) and entry and isinstance(entry[0], int)
+    }
 
 
 def behaviour_view(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -478,4 +527,5 @@ def behaviour_view(data: dict[str, Any]) -> dict[str, Any] | None:
         "session_pageviews": data.get("session_pageviews", 0),
         # The window of recent channel events (engine: providers.channels).
         "recent": data.get("recent"),
+        "page_visits": page_visit_counts(data),
     }

@@ -51,7 +51,12 @@ def test_in_english_the_catalogue_reads_as_the_engine_wrote_it():
 def test_every_display_string_of_the_engine_is_listed_for_translation():
     # Given the engine's catalogue
     catalogue = describe()
-    strings = {s for a in catalogue["attributes"] for s in (a["label"], a["description"]) if s}
+    strings = {
+        s
+        for a in catalogue["attributes"]
+        for s in (a["label"], a["description"], a["key_label"])
+        if s
+    }
     strings |= set(catalogue["operator_labels"].values())
 
     # Then each one is a literal msgid in targeting.catalogue, so makemessages finds it

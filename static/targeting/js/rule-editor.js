@@ -267,6 +267,9 @@
     attrSelect.addEventListener("change", function () {
       var a = self.attrs[attrSelect.value];
       node.attr = a.name;
+      // A keyed attribute (a URL parameter, a page path) names its key; others take none.
+      if (a.keyed && typeof node.key !== "string") node.key = "";
+      if (!a.keyed) delete node.key;
       if (a.operators.indexOf(node.op) < 0) node.op = a.operators[0];
       node.value = self.defaultValue(a, node.op);
       self.render();
@@ -284,12 +287,29 @@
       self.render();
     });
 
+    var keyParts = [];
+    if (attr && attr.keyed) {
+      var keyId = nextId("rule-key");
+      var keyInput = el("input", {
+        id: keyId,
+        type: "text",
+        className: "rule-editor__key",
+        placeholder: attr.key_label,
+        value: typeof node.key === "string" ? node.key : "",
+      });
+      keyInput.addEventListener("input", function () {
+        node.key = keyInput.value;
+        self.sync();
+      });
+      keyParts = [el("label", { for: keyId, className: "w-sr-only", text: attr.key_label }), keyInput];
+    }
     var row = el("div", { className: "rule-editor__node rule-editor__condition" }, [
       el("label", { for: attrId, className: "w-sr-only", text: this.t("attribute") }),
       attrSelect,
+    ].concat(keyParts, [
       opSelect,
       attr ? this.valueInput(node, attr) : el("code", { text: JSON.stringify(node.value) }),
-    ]);
+    ]));
     if (attr && attr.description) row.appendChild(el("span", { className: "help rule-editor__desc", text: attr.description }));
     if (remove) row.appendChild(this.removeButton(remove));
     return row;

@@ -10,6 +10,7 @@ mapping, or None for a visitor without one (no consent, first visit, no visitor 
         "clicked_campaigns": ["spring-card-promo"],
         "last_seen": "2025-10-01T08:30:00+08:00",   # the previous visit, ISO 8601 or datetime
         "session_pageviews": 3,                     # page views in the current session
+        "page_visits": {"/cards/": 4, "/loans": 1}, # views by page path (behaviour.page_visits)
     }
 
 Without a profile every attribute is None (unknown). Values of the wrong type are treated as
@@ -22,6 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..attributes import normalise_path
 from .channels import VIEW_NAMES, view_attributes
 from .time import local_time
 
@@ -41,7 +43,8 @@ _LISTS = {
     "behaviour.clicked_campaigns": "clicked_campaigns",
 }
 UNKNOWN: dict[str, Any] = dict.fromkeys(
-    [*_COUNTS, *_LISTS, "behaviour.days_since_last_visit", *VIEW_NAMES], None
+    [*_COUNTS, *_LISTS, "behaviour.days_since_last_visit", "behaviour.page_visits", *VIEW_NAMES],
+    None,
 )
 
 
@@ -59,7 +62,25 @@ def provide_behaviour(info: RequestInfo, config: EngineConfig) -> dict[str, Any]
     result["behaviour.days_since_last_visit"] = _days_since(
         profile.get("last_seen"), info, config.site_timezone
     )
+    result["behaviour.page_visits"] = page_visits(profile.get("page_visits"))
     return result
+
+
+def page_visits(value: Any) -> dict[str, int] | None:
+    """Views by normalised path (``attributes.normalise_path``); spellings of one page add up.
+
+    None (unknown) for a profile folded before paths were kept; otherwise a page the visitor
+    never viewed counts 0 (``attributes.KEY_DEFAULTS``), so "fewer than 1 view" is true for it.
+    """
+    if not isinstance(value, dict):
+        return None
+    counts: dict[str, int] = {}
+    for raw, count in value.items():
+        path = normalise_path(raw)
+        number = as_count(count[0] if isinstance(count, list) and count else count)
+        if path is not None and number is not None:
+            counts[path] = counts.get(path, 0) + number
+    return counts
 
 
 def as_count(value: Any) -> int | None:

@@ -26,6 +26,10 @@ Values are percent-decoded as UTF-8, or as the charset the URL names in ``ie=``/
 superset of GBK and GB2312) when the bytes are not valid UTF-8. Header strings follow WSGI
 (bytes decoded as Latin-1), so raw non-ASCII bytes in a referrer are recovered too.
 
+``source.query`` holds every parameter of the landing URL (``{"promo": "spring", ...}``, names
+lowercased, values decoded like keywords), for keyed conditions such as
+``{"attr": "source.query", "key": "promo", "op": "eq", "value": "spring"}``.
+
 Nothing here raises on hostile input: the referrer is cut to 2,000 characters, keywords and UTM
 values to 200, the landing path to 500, and at most 100 query parameters are read.
 """
@@ -145,6 +149,7 @@ _EMPTY: dict[str, Any] = {
     "source.utm_medium": None,
     "source.utm_campaign": None,
     "source.landing_path": None,
+    "source.query": None,
 }
 
 
@@ -159,6 +164,8 @@ def provide_source(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
     elif landing:
         result["source.landing_path"] = _decode_path(landing[2]) or None
 
+    if landing:
+        result["source.query"] = _query_values(landing_params)
     for name in UTM_PARAMS:
         result[f"source.{name}"] = _param_text(landing_params, name)
     campaign = any(result[f"source.{n}"] for n in UTM_PARAMS) or any(
@@ -357,6 +364,16 @@ def _param_text(params: dict[str, str], name: str, charset: str | None = None) -
     if not raw:
         return None
     return _clean(_decode(raw[: MAX_VALUE * 12], charset))
+
+
+def _query_values(params: dict[str, str]) -> dict[str, str]:
+    """``source.query``: every landing-URL parameter by lowercased name, decoded and cleaned like
+    a keyword (an empty ``?promo=`` is the empty string: present, but equal to nothing else)."""
+    charset = _charset(params)
+    return {
+        name: _clean(_decode(raw[: MAX_VALUE * 12], charset)) or "" if raw else ""
+        for name, raw in params.items()
+    }
 
 
 def _decode_path(path: str) -> str:

@@ -143,6 +143,8 @@ def test_behaviour_attributes():
         # a document without the recent-events window: nothing viewed in the last 7 days
         "behaviour.categories_7d": [],
         "behaviour.unapplied_categories_7d": [],
+        # a document folded before page paths were counted: views of a page are unknown
+        "behaviour.page_visits": None,
     }
 
 

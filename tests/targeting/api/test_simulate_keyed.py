@@ -1,0 +1,106 @@
+"""Keyed attributes through POST /api/v1/simulate and the segments API (issue 14 item 1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from targeting.tracking.documents import behaviour_view, fold_event
+from tests.targeting.factories import PlacementFactory, SegmentFactory, publish
+
+URL = "/api/v1/simulate"
+
+
+@pytest.fixture
+def spring_promo(db):
+    PlacementFactory(slug="home-hero")
+    return publish(
+        SegmentFactory(
+            slug="spring-promo",
+            rule={
+                "all": [
+                    {"attr": "source.query", "key": "promo", "op": "eq", "value": "spring"},
+                    {"attr": "source.query", "key": "ch", "op": "in", "value": ["a", "b"]},
+                ]
+            },
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_marketer_previews_a_landing_parameter_rule(spring_promo, marketer_client):
+    # Given a landing URL with both parameters among others
+    body = {"request": {"url": "/cards/?utm_source=x&promo=spring&gclid=1&ch=b"}}
+
+    # When they simulate
+    answer = marketer_client.post(URL, body, format="json").json()
+
+    # Then the keyed rule matches and the attributes show every parameter
+    assert answer["segments"] == ["spring-promo"]
+    assert answer["attributes"]["source.query"]["promo"] == "spring"
+    leaf = answer["explain"]["segments"]["spring-promo"]["children"][0]
+    assert leaf["key"] == "promo"
+    assert leaf["actual"] == "spring"
+
+
+@pytest.mark.django_db
+def test_keyed_overrides_are_objects(spring_promo, marketer_client):
+    body = {"attributes": {"source.query": {"PROMO": "spring", "ch": "a"}}}
+
+    answer = marketer_client.post(URL, body, format="json").json()
+
+    assert answer["segments"] == ["spring-promo"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    [
+        "promo=spring",
+        ["promo"],
+        {"promo": ["spring"]},
+        {"promo": {"x": 1}},
+        {"": "x"},
+        {"a\u0000": "x"},
+        {"promo": "a\u0000"},
+        {f"k{i}": "v" for i in range(101)},
+    ],
+)
+def test_bad_keyed_overrides_are_400_naming_the_attribute(marketer_client, value):
+    response = marketer_client.post(URL, {"attributes": {"source.query": value}}, format="json")
+
+    assert response.status_code == 400
+    [field] = response.json()["errors"]
+    assert field.startswith("attributes.source.query")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [{"/cards/": 1.5}, {"/cards/": True}, {"cards": 1}])
+def test_page_visits_overrides_need_paths_and_whole_numbers(marketer_client, value):
+    body = {"attributes": {"behaviour.page_visits": value}}
+
+    response = marketer_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert "attributes.behaviour.page_visits" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_the_segments_api_refuses_a_keyed_rule_without_its_key(marketer_client):
+    rule = {"all": [{"attr": "behaviour.page_visits", "op": "gte", "value": 2}]}
+    body = {"name": "Card fans", "slug": "card-fans", "rule": rule}
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 400
+    assert "rule.all[0].key" in str(response.json())
+
+
+def test_folded_page_views_count_by_path():
+    at = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    doc: dict = {}
+    for i, path in enumerate(["/cards/", "/cards/?from=nav", "/loans/", "/cards/"]):
+        doc = fold_event(doc, "page_view", at + timedelta(minutes=i), {"path": path})
+
+    assert behaviour_view(doc)["page_visits"] == {"/cards/": 3, "/loans/": 1}
