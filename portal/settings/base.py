@@ -231,6 +231,9 @@ CELERY_BEAT_SCHEDULE["measurement-reconcile"] = {
 }
 # Push (targeting.push, docs/push.md): deferred sends leave quiet hours, schedule and CRM-date
 # triggers run at their hour. Channel adapters: PUSH_CHANNEL_ADAPTERS = {"sms": "dotted.path"}.
+# Push tasks (trigger evaluation, sends) have their own queue and worker, so a send never waits
+# behind folding: run `celery -A portal worker -Q push` beside the default worker (docs/push.md).
+CELERY_TASK_ROUTES = {"targeting.push.*": {"queue": "push"}}
 CELERY_BEAT_SCHEDULE["push-release-deferred"] = {
     "task": "targeting.push.release_deferred",
     "schedule": 60.0,
