@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from targeting.measurement import allocation, rollups
+from targeting.tracking import partitions
 
 
 @shared_task(name="targeting.measurement.roll_up", ignore_result=True)
@@ -23,3 +24,9 @@ def reconcile() -> int:
 def update_allocations() -> int:
     """Thompson sampling: republish the shares of campaigns on automatic allocation."""
     return allocation.update_all()
+
+
+@shared_task(name="targeting.measurement.event_partitions", ignore_result=True)
+def event_partitions() -> dict[str, object]:
+    """Daily: the raw log's coming months created, old keys pruned, emptied months dropped."""
+    return partitions.maintain()

@@ -28,8 +28,10 @@ class RawEvent(models.Model):
 
     ``source`` scopes the client's event id: ``v:<visitor id>`` for a browser, ``u:<user id>``
     for a channel system's token, ``s:portal`` for events the portal emits itself. The unique
-    constraint on (source, client_id) is the final word on idempotency. ``folded_at`` is set in
-    the same transaction that folds the event, so a worker crash never counts it twice.
+    constraint on (source, client_id) is the final word on idempotency (on PostgreSQL, where the
+    log is partitioned by month, ``RawEventKey`` and a trigger take its place: see
+    ``targeting.tracking.partitions``). ``folded_at`` is set in the same transaction that folds
+    the event, so a worker crash never counts it twice.
     """
 
     source = models.CharField(_("source"), max_length=80)
@@ -59,6 +61,23 @@ class RawEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.source}/{self.client_id}"
+
+
+class RawEventKey(models.Model):
+    """The client's key of a stored raw event, hashed: idempotency of the partitioned log.
+
+    On PostgreSQL the log is partitioned by month (``targeting.tracking.partitions``) and cannot
+    be unique on ``(source, client_id)``, which leaves out the partition key; a trigger stores
+    each event's key here first and drops the event when its key is already here. On SQLite the
+    log keeps its unique constraint and this table stays empty.
+    """
+
+    key = models.UUIDField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "targeting_raweventkey"
+        default_permissions = ()
 
 
 class CustomerVisitor(models.Model):
