@@ -107,7 +107,9 @@ def promotion_slot(slug: str) -> tuple[str, dict[str, Any]]:
     """
     placement_model = django_apps.get_model("targeting", "Placement")
     placement, _created = placement_model.objects.get_or_create(
-        slug=slug, defaults={"name": DEMO_PLACEMENTS.get(slug, slug)}
+        slug=slug,
+        locale=_default_locale(),
+        defaults={"name": DEMO_PLACEMENTS.get(slug, slug)},
     )
     return ("promotion_slot", {"placement": placement, "missing_slug": ""})
 

@@ -18,6 +18,7 @@ approval that pins the new content is then given on a task opened after the chan
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -68,11 +69,53 @@ def pin_creatives(revision: Any) -> None:
             pk__in=[row.get("creative") for row in rows], live=True
         )
     }
+    translations = live_translations(live.values())
     for row in rows:
         creative = live.get(row.get("creative"))
         row["approved_content"] = approval_copy(creative) if creative is not None else None
+        row["approved_translations"] = (
+            {
+                code: approval_copy(translation)
+                for code, translation in translations.get(creative.translation_key, {}).items()
+            }
+            if creative is not None
+            else None
+        )
     if revision.pk is not None:
         revision.save(update_fields=["content"])
+
+
+def live_translations(creatives: Iterable[Creative]) -> dict[Any, dict[str, Creative]]:
+    """The live translations (other locales) of ``creatives``, by translation key and language
+    code; one query."""
+    creatives = list(creatives)
+    if not creatives:
+        return {}
+    found: dict[Any, dict[str, Creative]] = {}
+    rows = (
+        Creative.objects.filter(
+            translation_key__in={c.translation_key for c in creatives}, live=True
+        )
+        .exclude(pk__in=[c.pk for c in creatives])
+        .select_related("locale")
+    )
+    for row in rows:
+        found.setdefault(row.translation_key, {})[row.locale.language_code] = row
+    return found
+
+
+def approved_translations(link: CampaignCreative) -> dict[str, Creative]:
+    """The creative's translations as compliance approved them with the campaign, by language
+    code. Each is the campaign's creative (its id, so measurement counts one creative) carrying
+    the translated content."""
+    pinned = link.approved_translations
+    if not link.approved_content or not isinstance(pinned, dict):
+        return {}
+    return {
+        str(code): link.creative.with_content_json(content)
+        for code, content in pinned.items()
+        if isinstance(content, dict)
+    }
 
 
 def approved_creative(link: CampaignCreative) -> Creative | None:
@@ -83,11 +126,17 @@ def approved_creative(link: CampaignCreative) -> Creative | None:
 
 
 def shows_current_content(link: CampaignCreative, creative: Creative) -> bool:
-    """Whether the approved copy of a campaign row matches the creative's published content."""
+    """Whether the approved copy of a campaign row matches the creative's published content
+    (``creative`` may be a translation of the row's creative: then its approved translation)."""
     if not link.approved_content:
         return False
+    approved: Any = link.approved_content
+    if creative.pk != link.creative_id:
+        approved = (link.approved_translations or {}).get(creative.locale.language_code)
+        if not isinstance(approved, dict):
+            return False
     current = approval_copy(creative)
-    return all(link.approved_content.get(f) == current.get(f) for f in CONTENT_FIELDS)
+    return all(approved.get(f) == current.get(f) for f in CONTENT_FIELDS)
 
 
 def creative_published(creative: Creative, user: Any) -> list[tuple[Campaign, str]]:
@@ -96,17 +145,24 @@ def creative_published(creative: Creative, user: Any) -> list[tuple[Campaign, st
     content (``RESTARTED``), or left for a marketer to submit because it holds changes of its own
     (``NEEDS_SUBMISSION``). Live campaigns already showing this content are left alone."""
     outcomes = []
-    live = Campaign.objects.filter(live=True, campaign_creatives__creative=creative).distinct()
+    # A translation's campaigns are those of any creative in its family (same translation key).
+    family = set(
+        Creative.objects.filter(translation_key=creative.translation_key).values_list(
+            "pk", flat=True
+        )
+    ) or {creative.pk}
+    # Those under review before anything is submitted here: one this call submits is not
+    # "under review" again below (it would be submitted, then restarted).
+    under_review = _campaigns_under_review_using(family)
+    live = Campaign.objects.filter(live=True, campaign_creatives__creative__in=family).distinct()
     for campaign in live:
         if campaign.current_workflow_state is not None and _under_review(campaign):
             continue  # handled with the campaigns under review below
-        links = [
-            link for link in campaign.campaign_creatives.all() if link.creative_id == creative.pk
-        ]
+        links = [link for link in campaign.campaign_creatives.all() if link.creative_id in family]
         if all(shows_current_content(link, creative) for link in links):
             continue
         outcomes.append((campaign, submit_for_approval(campaign, user)))
-    for campaign in _campaigns_under_review_using(creative):
+    for campaign in under_review:
         outcomes.append((campaign, restart_review(campaign, user)))
     return sorted(outcomes, key=lambda pair: pair[0].name)
 
@@ -116,8 +172,9 @@ def _under_review(campaign: Campaign) -> bool:
     return state is not None and state.status == state.STATUS_IN_PROGRESS
 
 
-def _campaigns_under_review_using(creative: Creative) -> list[Campaign]:
-    """Campaigns with a review in progress whose revision under review uses the creative."""
+def _campaigns_under_review_using(creatives: set[int]) -> list[Campaign]:
+    """Campaigns with a review in progress whose revision under review uses one of the
+    creatives (by id)."""
     from wagtail.models import WorkflowState
 
     under_review = WorkflowState.objects.active().filter(
@@ -128,7 +185,7 @@ def _campaigns_under_review_using(creative: Creative) -> list[Campaign]:
     for campaign in Campaign.objects.filter(pk__in=pks):
         revision = campaign.current_workflow_task_state.revision
         rows = (revision.content if revision else {}).get("campaign_creatives") or []
-        if any(row.get("creative") == creative.pk for row in rows):
+        if any(row.get("creative") in creatives for row in rows):
             found.append(campaign)
     return found
 

@@ -201,7 +201,9 @@ def seed(stdout: IO[str] | Any) -> None:
     """Create or refresh the demo placements, audiences, creatives, campaigns and customer."""
     placements = {}
     for data in PLACEMENTS:
-        placement, _ = Placement.objects.update_or_create(slug=data["slug"], defaults=data)
+        placement, _ = Placement.objects.in_default_locale().update_or_create(
+            slug=data["slug"], defaults=data
+        )
         placements[placement.slug] = placement
     for audience in AUDIENCES:
         segment = _publish_segment(audience)

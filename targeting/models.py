@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
     Orderable,
     RevisionMixin,
+    TranslatableMixin,
     WorkflowMixin,
 )
 from wagtail.search import index
@@ -147,8 +149,22 @@ class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
             raise ValidationError({"rule": message})
 
 
-class Placement(index.Indexed, models.Model):
-    """A named slot on the site's pages; its default content shows when no campaign wins."""
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def in_default_locale(self) -> PlacementQuerySet:
+        """The slots themselves (one row per slug): campaigns, templates and the API name these;
+        rows in other locales are their translations."""
+        return self.filter(
+            locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+
+
+class Placement(TranslatableMixin, index.Indexed, models.Model):
+    """A named slot on the site's pages; its default content shows when no campaign wins.
+
+    Translatable (wagtail-localize): a translation is a row in another locale with the same slug
+    and translation key, holding that language's default content; templates and campaigns name
+    the slot by slug, and the snapshot picks the default content in the visitor's language.
+    """
 
     KIND_CHOICES = [
         ("hero", _("Hero (wide, top of page)")),
@@ -161,7 +177,6 @@ class Placement(index.Indexed, models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=80,
-        unique=True,
         help_text=_("Templates ask for a placement by this slug; do not change once in use."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -187,10 +202,18 @@ class Placement(index.Indexed, models.Model):
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["name"]
+        constraints = [
+            # One slot per slug in each language: its translations share the slug.
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="targeting_placement_slug_locale"
+            )
+        ]
         permissions = [
             # A channel system's token (app backend, branch screens) asking the decide API what
             # a named customer would see; the grant reads that customer's audiences.
@@ -218,8 +241,12 @@ class Placement(index.Indexed, models.Model):
             raise ValidationError({"default_body": exc}) from None
 
 
-class Creative(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
-    """What a campaign shows in a slot: headline, text, images and a call to action."""
+class Creative(TranslatableMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """What a campaign shows in a slot: headline, text, images and a call to action.
+
+    Translatable (wagtail-localize): a campaign names one creative; its live translations are
+    shown to visitors in their language, pinned with it at approval (``approval.py``).
+    """
 
     name = models.CharField(_("name"), max_length=120, help_text=_("For the admin only."))
     headline = models.CharField(_("headline"), max_length=120)
@@ -272,7 +299,7 @@ class Creative(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
         index.AutocompleteField("name"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("creative")
         verbose_name_plural = _("creatives")
         ordering = ["name"]
@@ -563,6 +590,16 @@ class CampaignCreative(Orderable):
         help_text=_(
             "The creative as compliance approved it with this campaign (Wagtail revision data); "
             "the site shows this, not the creative's later edits."
+        ),
+    )
+    approved_translations = models.JSONField(
+        _("approved translations"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The creative's live translations as compliance approved them with this campaign, "
+            "by language code; visitors in that language see them."
         ),
     )
 

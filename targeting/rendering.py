@@ -23,7 +23,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from targeting.engine.decide import decide
 from targeting.models import Placement
-from targeting.snapshot import PlacementDefault, TargetingSnapshot, get_snapshot, placement_default
+from targeting.snapshot import (
+    TRANSLATIONS,
+    PlacementDefault,
+    TargetingSnapshot,
+    get_snapshot,
+    localized_payload,
+    placement_default,
+)
 from targeting.tracking import frequency
 from targeting.visitors import Visitor
 
@@ -42,6 +49,8 @@ class SlotResult:
     html: SafeString
     decision: Any = None
     from_cache: bool = False
+    #: Deciding failed and the default shows: right for now, not worth keeping in a page cache.
+    failed: bool = False
 
 
 def targeting_enabled() -> bool:
@@ -96,11 +105,12 @@ def render_default(placement: PlacementDefault | None, decision: Any = None) -> 
 
 
 def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
+    """The chosen creative in the active language (its approved translation; else as it is)."""
     context = {
         "placement": placement,
         "campaign": decision.campaign,
         "creative": decision.creative,
-        "c": decision.creative.payload,
+        "c": localized_payload(decision.creative.payload, translation.get_language()),
         # measurement: the beacon reports the segment the campaign was chosen for.
         "segment": getattr(decision, "segment", ""),
     }
@@ -108,15 +118,76 @@ def render_creative(placement: PlacementDefault, decision: Any) -> SafeString:
     return render_to_string(CREATIVE_TEMPLATE, context)
 
 
+def depends_on_visitor(decision: Any, visitor_id: str | None) -> bool:
+    """Whether the decision is this visitor's own: a frequency cap took part (their impressions
+    count), or a split (campaigns, creatives, an experiment's holdout) was bucketed by their id.
+
+    Such an answer is still cached as a slot under its audience key, which names the arm
+    (``|pick=``), but a whole page is never cached for it (``portal.pagecache``).
+    """
+    if decision.per_visitor:
+        return True
+    return bool(visitor_id) and "|pick=" in decision.audience_key
+
+
+def slot_audience_key(
+    request: HttpRequest | None, placement_slug: str, now: datetime | None = None
+) -> str | None:
+    """What the slot shows for this request, as a key, without rendering it (never raises).
+
+    Equal keys render equal HTML: the decision's audience key, or the placement's default when
+    targeting is off or the placement is unknown. None when the answer is the visitor's own
+    (``depends_on_visitor``) or deciding failed, so a page holding the slot is not shared.
+    """
+    try:
+        snapshot = get_snapshot()
+        if snapshot.placements.get(placement_slug) is None:
+            return f"{snapshot.version}|{placement_slug}|unknown"
+        if not targeting_enabled():
+            return f"{snapshot.version}|{placement_slug}|off"
+        now = now or timezone.now()
+        ctx, visitor_id = visitor_context(request)
+        impressions = impressions_today(snapshot, placement_slug, visitor_id, now)
+        decision = decide(snapshot.engine, placement_slug, ctx, now, impressions)
+        if depends_on_visitor(decision, visitor_id):
+            return None
+        return str(decision.audience_key)
+    except Exception:
+        logger.exception("targeting: audience key of slot %r failed", placement_slug)
+        return None
+
+
+def _note_slot(request: HttpRequest | None, placement_slug: str, shareable: bool) -> None:
+    """Tell the page cache which slots a render showed and whether each may be shared: it sets
+    ``request.slots_rendered`` to a dict for pages it may store (no import either way)."""
+    noted = getattr(request, "slots_rendered", None)
+    if isinstance(noted, dict):
+        noted[placement_slug] = noted.get(placement_slug, True) and shareable
+
+
 def decide_slot(
     request: HttpRequest | None, placement_slug: str, now: datetime | None = None
 ) -> SlotResult:
     """Decide and render one slot for the request's visitor; never raises."""
+    result = _decide_slot(request, placement_slug, now)
+    decision = result.decision
+    visitor_id = getattr(getattr(request, "visitor", None), "id", None)
+    shareable = not result.failed and (
+        decision is None or not depends_on_visitor(decision, visitor_id)
+    )
+    _note_slot(request, placement_slug, shareable)
+    return result
+
+
+def _decide_slot(
+    request: HttpRequest | None, placement_slug: str, now: datetime | None = None
+) -> SlotResult:
     snapshot: TargetingSnapshot | None = None
     placement: PlacementDefault | None = None
     try:
         snapshot = get_snapshot()
-        placement = snapshot.placements.get(placement_slug)
+        # i18n: the default content in the visitor's language, from the snapshot (no query).
+        placement = snapshot.placement(placement_slug, translation.get_language())
         if placement is None:
             logger.warning("targeting: unknown placement %r", placement_slug)
             return SlotResult(placement_slug, SafeString(""))
@@ -149,16 +220,16 @@ def decide_slot(
         if placement is None:
             placement = _placement_from_database(placement_slug)
         try:
-            return SlotResult(placement_slug, render_default(placement))
+            return SlotResult(placement_slug, render_default(placement), failed=True)
         except Exception:
             logger.exception("targeting: default content of %r failed", placement_slug)
-            return SlotResult(placement_slug, SafeString(""))
+            return SlotResult(placement_slug, SafeString(""), failed=True)
 
 
 def _placement_from_database(slug: str) -> PlacementDefault | None:
     """Last resort when the snapshot itself failed: read the placement's default directly."""
     try:
-        placement = Placement.objects.filter(slug=slug).first()
+        placement = Placement.objects.in_default_locale().filter(slug=slug).first()
         return placement_default(placement) if placement else None
     except Exception:
         logger.exception("targeting: placement %r could not be read", slug)
@@ -169,9 +240,15 @@ def decision_as_dict(snapshot: TargetingSnapshot, placement: str, decision: Any)
     """The decide API's shape: the engine's dict plus the creative's rendered ``html``."""
     answer = decision.as_dict()
     if decision.creative is not None and answer.get("creative") is not None:
-        default = snapshot.placements.get(placement) or PlacementDefault(
+        default = snapshot.placement(placement, translation.get_language()) or PlacementDefault(
             placement, placement, "banner", "", "", "", ""
         )
+        # i18n: the creative's fields in the request's language, as its html shows them.
+        answer["creative"] = {
+            **answer["creative"],
+            **localized_payload(decision.creative.payload, translation.get_language()),
+        }
+        answer["creative"].pop(TRANSLATIONS, None)
         answer["creative"]["html"] = str(render_creative(default, decision))
         answer["campaign_name"] = decision.campaign.name
     return answer

@@ -18,8 +18,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from wagtail.models import Locale
 
-from targeting.approval import approved_creative
+from targeting.approval import approved_creative, approved_translations
 from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
 from targeting.engine.suitability import risk_number
 from targeting.models import Campaign, CampaignCreative, Placement, Segment
@@ -58,6 +59,28 @@ class TargetingSnapshot:
     engine: Snapshot
     placements: dict[str, PlacementDefault] = field(default_factory=dict)
     capped_campaigns: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: Default content of the placements' translations: language code -> slug -> content.
+    placement_translations: dict[str, dict[str, PlacementDefault]] = field(default_factory=dict)
+
+    def placement(self, slug: str, language: str | None = None) -> PlacementDefault | None:
+        """The placement's default content in ``language``, else in the default language."""
+        if language:
+            translated = self.placement_translations.get(language.lower(), {}).get(slug)
+            if translated is not None:
+                return translated
+        return self.placements.get(slug)
+
+
+#: Key of a creative payload holding its approved translations (language code -> payload).
+TRANSLATIONS = "translations"
+
+
+def localized_payload(payload: Any, language: str | None) -> dict[str, Any]:
+    """A creative's payload in ``language`` when compliance approved a translation into it,
+    else its own; never with the translations themselves (the API answers one language)."""
+    translations = payload.get(TRANSLATIONS) or {}
+    chosen = translations.get((language or "").lower()) or payload
+    return {key: value for key, value in chosen.items() if key != TRANSLATIONS}
 
 
 _lock = threading.Lock()
@@ -110,9 +133,15 @@ def reset() -> None:
 def build_snapshot(version: str) -> TargetingSnapshot:
     """Read live segments, campaigns, creatives and placements and compile them once."""
     segments = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
-    placements = {
-        p.slug: placement_default(p) for p in Placement.objects.select_related("default_link_page")
-    }
+    placements: dict[str, PlacementDefault] = {}
+    placement_translations: dict[str, dict[str, PlacementDefault]] = {}
+    default_language = Locale.get_default().language_code
+    for p in Placement.objects.select_related("default_link_page", "locale"):
+        code = p.locale.language_code.lower()
+        if code == default_language.lower():
+            placements[p.slug] = placement_default(p)
+        else:
+            placement_translations.setdefault(code, {})[p.slug] = placement_default(p)
     now = timezone.now()
     campaigns_qs = (
         Campaign.objects.filter(live=True, paused=False)
@@ -145,6 +174,12 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                 if approved is None:
                     continue
                 payload = creative_payload(approved)
+                translated = {
+                    code.lower(): creative_payload(translation)
+                    for code, translation in approved_translations(link).items()
+                }
+                if translated:
+                    payload[TRANSLATIONS] = translated
             except Exception:
                 logger.exception(
                     "targeting: creative %s left out of the snapshot", link.creative_id
@@ -195,6 +230,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         engine=engine_snapshot,
         placements=placements,
         capped_campaigns={k: tuple(v) for k, v in capped.items()},
+        placement_translations=placement_translations,
     )
 
 

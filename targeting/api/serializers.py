@@ -24,7 +24,7 @@ from portal.api_parsers import MAX_NUMBER
 from targeting import simulation
 from targeting.api import revisions
 from targeting.api.crm_bulk import MAX_ROWS
-from targeting.engine.attributes import ATTRIBUTES
+from targeting.engine.attributes import ATTRIBUTES, MAX_KEYS
 from targeting.models import (
     SHORT_RICH_TEXT,
     Campaign,
@@ -284,7 +284,10 @@ class CampaignSerializer(TargetingModelSerializer):
         view_name="targeting_api:campaign-detail", lookup_field="slug"
     )
     placements = serializers.SlugRelatedField(
-        many=True, slug_field="slug", queryset=Placement.objects.all()
+        # i18n: a slot by its slug (its translations share the slug)
+        many=True,
+        slug_field="slug",
+        queryset=Placement.objects.in_default_locale(),
     )
     include_segments = serializers.SlugRelatedField(
         many=True,
@@ -464,6 +467,14 @@ def _attribute_schema(attribute: Any) -> dict[str, Any]:
         # null ("unknown") is allowed: with nullable, OpenAPI 3.0 wants it listed in the enum too.
         schema["enum"] = [*attribute.choices, None]
     schema["nullable"] = True
+    if attribute.keyed:
+        # A keyed attribute (issue 14): an object of keys (parameter names, paths) to values.
+        schema = {
+            "type": "object",
+            "maxProperties": MAX_KEYS,
+            "additionalProperties": schema,
+            "nullable": True,
+        }
     if attribute.label:
         schema["description"] = str(attribute.label)
     return schema
@@ -530,6 +541,27 @@ class MomentField(SimulationCheckField):
         simulation.request_at(value)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": simulation.MAX_HEADERS,
+        "additionalProperties": {
+            "type": "string",
+            "maxLength": 200,
+            "pattern": NO_CONTROL_AT_ALL,
+        },
+        "description": "A trusted CDN's geolocation headers (CF-IPCountry, "
+        "CloudFront-Viewer-Country, CloudFront-Viewer-Country-Region, ...: the configured names "
+        "only), believed before GeoIP as behind the site's trusted proxies.",
+    }
+)
+class HeadersField(SimulationCheckField):
+    """The CDN geo headers of a described request (issue 14 item 2)."""
+
+    def check(self, value: Any) -> None:
+        simulation.request_headers(value)
+
+
 @extend_schema_field({"type": "string", "pattern": simulation.BROWSER_VISITOR_ID.pattern})
 class VisitorField(SimulationCheckField):
     """A browser visitor id; reading its profile needs ``VISITOR_PROFILE_PERMISSION``."""
@@ -586,6 +618,7 @@ class SimulationRequestSerializer(serializers.Serializer):
     )
     referrer = RequestTextField(required=False)
     user_agent = RequestTextField(required=False)
+    headers = HeadersField(required=False)
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):

@@ -370,7 +370,8 @@ class SegmentViewSet(TargetingViewSet):
 class PlacementViewSet(TargetingViewSet):
     """Slots on the site's pages and their default content."""
 
-    queryset = Placement.objects.all()
+    # i18n: the slots; their translations (same slug, other locales) are edited in the admin
+    queryset = Placement.objects.in_default_locale()
     serializer_class = PlacementSerializer
     lookup_field = "slug"
     users_of = staticmethod(usage.placement_users)
