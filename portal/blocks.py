@@ -62,12 +62,16 @@ class LinkBlock(blocks.StructBlock):
         max_length=40,
         required=False,
         help_text=_("Text of the link. Leave empty to use the chosen page's title."),
+        label=_("Link text"),
     )
-    page = blocks.PageChooserBlock(required=False, help_text=_("A page of this site."))
+    page = blocks.PageChooserBlock(
+        required=False, help_text=_("A page of this site."), label=_("Page")
+    )
     url = blocks.CharBlock(
         required=False,
         max_length=300,
         help_text=_("Or an address: /community/ or https://... Use only when there is no page."),
+        label=_("Address"),
     )
 
     class Meta:
@@ -90,18 +94,25 @@ class CallToActionBlock(blocks.StructBlock):
     """A prominent button leading to the next step (apply, open an account, call us)."""
 
     label = blocks.CharBlock(
-        max_length=30, required=False, help_text=_("Button text, e.g. 立即申请.")
+        max_length=30,
+        required=False,
+        help_text=_("Button text, e.g. 立即申请."),
+        label=_("Button text"),
     )
-    page = blocks.PageChooserBlock(required=False, help_text=_("Where the button leads."))
+    page = blocks.PageChooserBlock(
+        required=False, help_text=_("Where the button leads."), label=_("Page")
+    )
     url = blocks.CharBlock(
         required=False,
         max_length=300,
         help_text=_("Or an address (/path, https://..., tel:95568) when there is no page."),
+        label=_("Address"),
     )
     style = blocks.ChoiceBlock(
         choices=[("primary", _("Primary")), ("secondary", _("Secondary"))],
         default="primary",
         help_text=_("Use one primary button per section."),
+        label=_("Style"),
     )
 
     class Meta:
@@ -128,11 +139,12 @@ class CallToActionBlock(blocks.StructBlock):
 class HeadingBlock(blocks.StructBlock):
     """A section heading inside a page body."""
 
-    text = blocks.CharBlock(max_length=120)
+    text = blocks.CharBlock(max_length=120, label=_("Heading text"))
     level = blocks.ChoiceBlock(
         choices=[("h2", _("Section (H2)")), ("h3", _("Subsection (H3)"))],
         default="h2",
         help_text=_("The page title is the only H1; start sections at H2."),
+        label=_("Level"),
     )
 
     class Meta:
@@ -144,13 +156,14 @@ class HeadingBlock(blocks.StructBlock):
 class ImageWithCaptionBlock(blocks.StructBlock):
     """An image with a caption and text for screen readers."""
 
-    image = ImageChooserBlock()
+    image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
         required=False,
         max_length=200,
         help_text=_("Describe the image for people who cannot see it; empty if decorative."),
+        label=_("Alternative text"),
     )
-    caption = blocks.CharBlock(required=False, max_length=200)
+    caption = blocks.CharBlock(required=False, max_length=200, label=_("Caption"))
 
     class Meta:
         icon = "image"
@@ -161,8 +174,10 @@ class ImageWithCaptionBlock(blocks.StructBlock):
 class FAQItemBlock(blocks.StructBlock):
     """One question and its answer."""
 
-    question = blocks.CharBlock(max_length=200)
-    answer = blocks.RichTextBlock(features=["h3", "h4", "bold", "italic", "ol", "ul", "link"])
+    question = blocks.CharBlock(max_length=200, label=_("Question"))
+    answer = blocks.RichTextBlock(
+        features=["h3", "h4", "bold", "italic", "ol", "ul", "link"], label=_("Answer")
+    )
 
     class Meta:
         icon = "help"
@@ -176,8 +191,8 @@ class FAQBlock(blocks.StructBlock):
     template. It works without JavaScript.
     """
 
-    heading = blocks.CharBlock(required=False, max_length=120)
-    items = blocks.ListBlock(FAQItemBlock(), min_num=1)
+    heading = blocks.CharBlock(required=False, max_length=120, label=_("Heading"))
+    items = blocks.ListBlock(FAQItemBlock(), min_num=1, label=_("Questions and answers"))
 
     class Meta:
         icon = "list-ul"
@@ -230,9 +245,13 @@ class PromotionSlotBlock(blocks.StructBlock):
 class HeroBlock(blocks.StructBlock):
     """The large opening banner of the home page."""
 
-    heading = blocks.CharBlock(max_length=60, help_text=_("A short promise, 8-20 characters."))
-    text = blocks.TextBlock(required=False, max_length=200)
-    image = ImageChooserBlock(required=False, help_text=_("Wide image, at least 1600x700."))
+    heading = blocks.CharBlock(
+        max_length=60, help_text=_("A short promise, 8-20 characters."), label=_("Heading")
+    )
+    text = blocks.TextBlock(required=False, max_length=200, label=_("Text"))
+    image = ImageChooserBlock(
+        required=False, help_text=_("Wide image, at least 1600x700."), label=_("Image")
+    )
     call_to_action = CallToActionBlock(required=False)
 
     class Meta:
@@ -258,7 +277,7 @@ SERVICE_ICONS = [
 class ServiceEntryBlock(LinkBlock):
     """One entry of the service grid: an icon, a label and where it leads."""
 
-    icon = blocks.ChoiceBlock(choices=SERVICE_ICONS, default="online-banking")
+    icon = blocks.ChoiceBlock(choices=SERVICE_ICONS, default="online-banking", label=_("Icon"))
 
     class Meta:
         icon = "grip"
@@ -269,8 +288,8 @@ class ServiceEntryBlock(LinkBlock):
 class ServiceEntriesBlock(blocks.StructBlock):
     """A grid of quick entries to the bank's services (online banking, branches, rates...)."""
 
-    heading = blocks.CharBlock(required=False, max_length=60)
-    entries = blocks.ListBlock(ServiceEntryBlock(), min_num=2, max_num=12)
+    heading = blocks.CharBlock(required=False, max_length=60, label=_("Heading"))
+    entries = blocks.ListBlock(ServiceEntryBlock(), min_num=2, max_num=12, label=_("Service entries"))
 
     class Meta:
         icon = "grip"
@@ -281,12 +300,13 @@ class ServiceEntriesBlock(blocks.StructBlock):
 class ProductHighlightsBlock(blocks.StructBlock):
     """A row of chosen product pages, shown as cards."""
 
-    heading = blocks.CharBlock(max_length=60)
+    heading = blocks.CharBlock(max_length=60, label=_("Heading"))
     products = blocks.ListBlock(
         blocks.PageChooserBlock(page_type="products.ProductPage"),
         min_num=1,
         max_num=8,
         help_text=_("Choose product pages; they show with their title and summary."),
+        label=_("Products"),
     )
 
     class Meta:
@@ -298,8 +318,8 @@ class ProductHighlightsBlock(blocks.StructBlock):
 class LatestNewsBlock(blocks.StructBlock):
     """The newest news items, chosen automatically."""
 
-    heading = blocks.CharBlock(max_length=60)
-    count = blocks.IntegerBlock(min_value=1, max_value=12, default=4)
+    heading = blocks.CharBlock(max_length=60, label=_("Heading"))
+    count = blocks.IntegerBlock(min_value=1, max_value=12, default=4, label=_("Number of items"))
 
     class Meta:
         icon = "date"
@@ -341,14 +361,14 @@ class PortalTableBlock(TableBlock):
 class BodyBlock(blocks.StreamBlock):
     """The body of standard, news and knowledge pages."""
 
-    heading = HeadingBlock()
+    heading = HeadingBlock(label=_("Heading"))
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"],
         icon="pilcrow",
         label=_("Paragraph"),
         template="blocks/paragraph_block.html",
     )
-    image = ImageWithCaptionBlock()
+    image = ImageWithCaptionBlock(label=_("Image"))
     call_to_action = CallToActionBlock()
     table = PortalTableBlock()
     faq = FAQBlock()
@@ -364,8 +384,8 @@ class RelatedLinksBlock(blocks.StreamBlock):
 class FooterColumnBlock(blocks.StructBlock):
     """One column of the footer: a heading and its links."""
 
-    heading = blocks.CharBlock(max_length=40)
-    links = blocks.ListBlock(LinkBlock())
+    heading = blocks.CharBlock(max_length=40, label=_("Heading"))
+    links = blocks.ListBlock(LinkBlock(), label=_("Links"))
 
     class Meta:
         icon = "list-ul"
@@ -381,10 +401,11 @@ class SocialLinkBlock(blocks.StructBlock):
             ("weibo", _("Weibo")),
             ("douyin", _("Douyin")),
             ("other", _("Other")),
-        ]
+        ],
+        label=_("Platform"),
     )
-    label = blocks.CharBlock(max_length=40, help_text=_("e.g. 官方微信"))
-    url = blocks.URLBlock()
+    label = blocks.CharBlock(max_length=40, help_text=_("e.g. 官方微信"), label=_("Display name"))
+    url = blocks.URLBlock(label=_("Address"))
 
     class Meta:
         icon = "site"

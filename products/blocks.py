@@ -14,9 +14,11 @@ class ProductFeatureBlock(blocks.StructBlock):
     """One selling point: a short title and a sentence or two."""
 
     title = blocks.CharBlock(
-        max_length=60, help_text=_("A short benefit, e.g. 'Interest paid monthly'.")
+        max_length=60,
+        help_text=_("A short benefit, e.g. 'Interest paid monthly'."),
+        label=_("Heading"),
     )
-    text = blocks.TextBlock(required=False, max_length=300)
+    text = blocks.TextBlock(required=False, max_length=300, label=_("Description"))
 
     class Meta:
         icon = "tick"
@@ -26,8 +28,8 @@ class ProductFeatureBlock(blocks.StructBlock):
 class ProductFeatureListBlock(blocks.StructBlock):
     """The product's main selling points as a list of cards."""
 
-    heading = blocks.CharBlock(required=False, max_length=80)
-    features = blocks.ListBlock(ProductFeatureBlock(), min_num=1, max_num=8)
+    heading = blocks.CharBlock(required=False, max_length=80, label=_("Heading"))
+    features = blocks.ListBlock(ProductFeatureBlock(), min_num=1, max_num=8, label=_("Features"))
 
     class Meta:
         icon = "list-ul"
@@ -39,24 +41,35 @@ class ProductFeatureListBlock(blocks.StructBlock):
 class RateTableRowBlock(blocks.StructBlock):
     """One line of a rate table: a term or tier and its rate."""
 
-    tier = blocks.CharBlock(max_length=60, help_text=_("Term or amount tier, e.g. '1 year'."))
-    rate = blocks.DecimalBlock(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, help_text=_("Percent per year.")
+    tier = blocks.CharBlock(
+        max_length=60, help_text=_("Term or amount tier, e.g. '1 year'."), label=_("Tier")
     )
-    note = blocks.CharBlock(required=False, max_length=120)
+    rate = blocks.DecimalBlock(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        help_text=_("Percent per year."),
+        label=_("Rate"),
+    )
+    note = blocks.CharBlock(required=False, max_length=120, label=_("Note"))
 
 
 class RateTableBlock(blocks.StructBlock):
     """Rates by term or tier, rendered as an accessible table."""
 
     caption = blocks.CharBlock(
-        max_length=120, help_text=_("Describes the table for screen readers and sighted readers.")
+        max_length=120,
+        help_text=_("Describes the table for screen readers and sighted readers."),
+        label=_("Caption"),
     )
     rate_heading = blocks.CharBlock(
-        max_length=40, help_text=_("Column heading for the rate, e.g. 'Annual interest rate'.")
+        max_length=40,
+        help_text=_("Column heading for the rate, e.g. 'Annual interest rate'."),
+        label=_("Rate column heading"),
     )
-    rows = blocks.ListBlock(RateTableRowBlock(), min_num=1)
-    footnote = blocks.CharBlock(required=False, max_length=240)
+    rows = blocks.ListBlock(RateTableRowBlock(), min_num=1, label=_("Rows"))
+    footnote = blocks.CharBlock(required=False, max_length=240, label=_("Footnote"))
 
     class Meta:
         icon = "table"
