@@ -16,6 +16,7 @@ class MeasurementConfig(AppConfig):
 
     def ready(self) -> None:
         # local: ready(): models exist only once the app registry is loaded
-        from targeting.measurement import receivers
+        from targeting.measurement import personal_data, receivers
 
         receivers.connect()
+        personal_data.register()  # the visitor marks in download and erasure (docs/privacy.md)
