@@ -166,6 +166,11 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("Views of a page"),
     gettext_noop("How many times the visitor viewed the page at this path, e.g. /cards/."),
     gettext_noop("Page path"),
+    # The peer's other conditions (issue 14 item 2)
+    gettext_noop("Referring URL"),
+    gettext_noop("The whole address of the referring page, as the browser sent it (use matches)."),
+    gettext_noop("Is signed in"),
+    gettext_noop("The visitor is signed in to the site (customer record or not)."),
 )
 
 #: Display names of the attribute families (the part of an attribute name before the dot).

@@ -38,7 +38,9 @@ from targeting.visitors import engine_config
 
 logger = logging.getLogger("targeting")
 
-REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor")
+REQUEST_KEYS = ("user_agent", "referrer", "url", "ip", "at", "visitor", "headers")
+#: Most headers a described request may carry (only the CDN geo headers are allowed at all).
+MAX_HEADERS = 20
 MAX_TEXT = 4000
 #: Reading a stored visitor profile needs what the visitors API needs.
 VISITOR_PROFILE_PERMISSION = "tracking.view_visitorprofile"
@@ -192,6 +194,33 @@ def request_ip(value: Any) -> str:
     return ip
 
 
+def request_headers(value: Any) -> dict[str, str]:
+    """``request.headers``: the CDN geo headers of a described request (an allow-list: the
+    configured names, case-insensitive). A described request is taken as having come through
+    the trusted CDN, so the marketer previews what such a visitor gets."""
+    if not isinstance(value, Mapping):
+        raise SimulationError("request.headers", "expected an object of header names to values")
+    if len(value) > MAX_HEADERS:
+        raise SimulationError("request.headers", f"more than {MAX_HEADERS} headers")
+    allowed = engine_config().cdn_header_names
+    headers: dict[str, str] = {}
+    for name, text in value.items():
+        lowered = str(name).lower()
+        if lowered not in allowed:
+            raise SimulationError(
+                f"request.headers.{str(name)[:60]}",
+                _("not an allowed header; allowed: %s") % ", ".join(allowed),
+            )
+        if not isinstance(text, str):
+            raise SimulationError(f"request.headers.{name}", "expected a string")
+        if len(text) > 200:
+            raise SimulationError(f"request.headers.{name}", "longer than 200 characters")
+        if CONTROL_CHARACTERS.search(text):
+            raise SimulationError(f"request.headers.{name}", "control characters are not allowed")
+        headers[lowered] = text
+    return headers
+
+
 def request_visitor(value: Any, *, may_read_profiles: bool) -> str:
     """``request.visitor``: a browser visitor id, and the permission to read its profile."""
     visitor = request_text("visitor", value).strip()
@@ -273,6 +302,7 @@ def build_context(
     now = request_at(spec["at"]) if "at" in spec else parse_at(None)
     url, site_host, parts = request_url(spec.get("url", ""))
     ip = request_ip(spec["ip"]) if "ip" in spec else ""
+    headers = request_headers(spec["headers"]) if "headers" in spec else {}
     visitor = (
         request_visitor(spec["visitor"], may_read_profiles=may_read_profiles)
         if "visitor" in spec
@@ -293,6 +323,7 @@ def build_context(
         customer_id=None,
         site_host=site_host,
         timezone=settings.TIME_ZONE,
+        cdn_headers=headers,
         behaviour_loader=(lambda: behaviour) if visitor else None,
         # Deliberately none: a simulation must never read a real customer's record.
         customer_loader=None,

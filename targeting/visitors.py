@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from targeting.engine.context import RequestInfo, VisitorContext
-from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig
+from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig, geo
 from targeting.profiles import load_behaviour, load_customer
-from targeting.tracking.clientaddr import client_ip
+from targeting.tracking.clientaddr import came_through_trusted_proxy, client_ip
 from targeting.tracking.consent import has_consent
 from targeting.tracking.documents import customer_profile_key
 from targeting.tracking.visitors import new_visitor_id, read_visitor_id
@@ -24,11 +24,29 @@ from targeting.tracking.visitors import new_visitor_id, read_visitor_id
 def engine_config() -> EngineConfig:
     """The engine's configuration from settings, built once per process."""
     hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"]
+    cdn = {**geo.CDN_HEADERS, **getattr(settings, "TARGETING_CDN_GEO_HEADERS", {})}
     return EngineConfig(
         site_timezone=settings.TIME_ZONE,
         geoip_path=settings.GEOIP_PATH or None,
         site_hosts=tuple(hosts),
+        cdn_country_headers=tuple(cdn["country"]),
+        cdn_region_headers=tuple(cdn["region"]),
+        cdn_city_headers=tuple(cdn["city"]),
     )
+
+
+def cdn_headers(request: HttpRequest) -> dict[str, str]:
+    """The configured CDN geo headers of a request that came through a trusted proxy (else none:
+    a header from anyone else is only a claim). A few dictionary reads, no parsing."""
+    if not came_through_trusted_proxy(request):
+        return {}
+    headers = request.headers
+    found = {}
+    for name in engine_config().cdn_header_names:
+        value = headers.get(name)
+        if value:
+            found[name] = value
+    return found
 
 
 def request_info(
@@ -57,6 +75,7 @@ def request_info(
         customer_id=str(user.pk) if signed_in else None,
         site_host=host,
         timezone=settings.TIME_ZONE,
+        cdn_headers=cdn_headers(request),
         # Signed in (and consenting), behaviour is the customer's cross-device profile; the
         # browser's own profile holds only what was done on it anonymously (docs/tracking.md).
         # Memoised: the behaviour family and each channel family (card, branch, app, call

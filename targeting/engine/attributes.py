@@ -161,6 +161,12 @@ _ALL: tuple[Attribute, ...] = (
     _a("source.kind", "str", "Traffic source", "How the visitor arrived.", SOURCE_KINDS),
     _a("source.referrer_host", "str", "Referring host", "Host name of the referring page."),
     _a(
+        "source.referrer",
+        "str",
+        "Referring URL",
+        "The whole address of the referring page, as the browser sent it (use matches).",
+    ),
+    _a(
         "source.search_engine",
         "str",
         "Search engine",
@@ -308,6 +314,12 @@ _ALL: tuple[Attribute, ...] = (
     _a("profile.products", "list", "Products held", "Product slugs."),
     _a("profile.interests", "list", "Declared interests"),
     _a("profile.risk_tolerance", "int", "Risk tolerance", "1 (lowest) to 5.", (1, 2, 3, 4, 5)),
+    _a(
+        "profile.is_signed_in",
+        "bool",
+        "Is signed in",
+        "The visitor is signed in to the site (customer record or not).",
+    ),
     _a(
         "profile.is_customer",
         "bool",

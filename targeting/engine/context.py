@@ -50,6 +50,9 @@ class RequestInfo:
     site_host: str = ""
     #: The visitor's IANA time zone if known (e.g. from the app); else the site's.
     timezone: str | None = None
+    #: Geo headers of a trusted CDN (lowercased name -> value), filled by the Django layer only
+    #: when the request came through a trusted proxy; ``providers.geo`` believes them before GeoIP.
+    cdn_headers: Mapping[str, str] = field(default_factory=dict)
     behaviour_loader: Loader | None = None
     customer_loader: Loader | None = None
 

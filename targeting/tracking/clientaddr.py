@@ -47,6 +47,18 @@ def client_ip(request: HttpRequest) -> str | None:
     return address
 
 
+def came_through_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the peer is one of ``settings.TRUSTED_PROXIES`` (the CDN or load balancer), so
+    the headers it adds (a CDN's geolocation) can be believed; anyone else's are claims."""
+    peer = _parse_ip(request.META.get("REMOTE_ADDR", "") or "")
+    if peer is None:
+        return False
+    networks = tuple(
+        p if not isinstance(p, str) else _parse_network(p.strip()) for p in settings.TRUSTED_PROXIES
+    )
+    return _trusted(peer, networks)
+
+
 def client_key(request: HttpRequest) -> str:
     """The address to count requests by: ``unknown`` when there is none (one shared bucket)."""
     return client_ip(request) or "unknown"

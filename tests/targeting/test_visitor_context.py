@@ -103,3 +103,36 @@ def test_no_page_view_is_recorded_without_consent(client, site_page, settings):
     settings.TRACKING_SERVER_PAGEVIEWS = True
     assert client.get("/").status_code == 200
     assert not VisitorProfile.objects.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# A trusted CDN's country header (issue 14 item 2)
+
+
+@pytest.fixture
+def hong_kong_offer(db, geoip_db):
+    hero = PlacementFactory(slug="home-hero", default_headline="Welcome")
+    hong_kong = publish(
+        SegmentFactory(slug="hk", rule={"attr": "geo.country", "op": "eq", "value": "HK"})
+    )
+    return live_campaign(hero, publish(CreativeFactory(headline="HK offer")), include=[hong_kong])
+
+
+def test_a_cdn_country_header_through_a_trusted_proxy_is_believed_before_geoip(hong_kong_offer):
+    # Given the CDN (a trusted proxy) says Hong Kong for a client GeoIP places in Chengdu
+    html = serve(REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR=CHENGDU_IP, HTTP_CF_IPCOUNTRY="HK")
+
+    assert "HK offer" in html
+
+
+def test_a_cdn_country_header_from_anyone_else_is_ignored(hong_kong_offer):
+    html = serve(REMOTE_ADDR=CHENGDU_IP, HTTP_CF_IPCOUNTRY="HK")
+
+    assert "HK offer" not in html
+
+
+def test_cdn_header_names_come_from_settings(hong_kong_offer, settings):
+    settings.TARGETING_CDN_GEO_HEADERS = {"country": ["X-Edge-Country"]}
+
+    assert "HK offer" in serve(REMOTE_ADDR="10.1.2.3", HTTP_X_EDGE_COUNTRY="HK")
+    assert "HK offer" not in serve(REMOTE_ADDR="10.1.2.3", HTTP_CF_IPCOUNTRY="HK")

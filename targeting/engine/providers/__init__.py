@@ -26,10 +26,23 @@ class EngineConfig:
     geoip_path: str | None = None
     #: Hosts (and their subdomains) whose referrers count as internal, besides the request's host.
     site_hosts: Iterable[str] = ()
+    #: Request headers a trusted CDN sets with the client's country, region and city, in order
+    #: of preference (``providers.geo.CDN_HEADERS`` by default; names are case-insensitive).
+    cdn_country_headers: Iterable[str] = geo.CDN_HEADERS["country"]
+    cdn_region_headers: Iterable[str] = geo.CDN_HEADERS["region"]
+    cdn_city_headers: Iterable[str] = geo.CDN_HEADERS["city"]
 
     def __post_init__(self) -> None:
         # Frozen: normalise through object.__setattr__ once, so providers never re-parse.
         object.__setattr__(self, "site_hosts", tuple(h.lower() for h in self.site_hosts))
+        for name in ("cdn_country_headers", "cdn_region_headers", "cdn_city_headers"):
+            object.__setattr__(self, name, tuple(h.lower() for h in getattr(self, name)))
+
+    @property
+    def cdn_header_names(self) -> tuple[str, ...]:
+        """Every configured CDN geo header (lowercased): what the Django layer passes on."""
+        names = [*self.cdn_country_headers, *self.cdn_region_headers, *self.cdn_city_headers]
+        return tuple(dict.fromkeys(names))
 
 
 Provider = Callable[["RequestInfo", EngineConfig], Mapping[str, Any]]

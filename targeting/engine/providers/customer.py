@@ -18,7 +18,8 @@ anonymous visitor or a user without a customer record::
         "purchases": ["fund-a"],
     }
 
-Without a record, ``profile.is_customer`` is False (that much is known) and everything else is
+``profile.is_signed_in`` comes from ``RequestInfo.customer_id`` (set for a signed-in user) and is
+True whenever a record was loaded. Without a record, ``profile.is_customer`` is False (that much is known) and everything else is
 None, so ``{"attr": "profile.age", "op": "lt", "value": 30}`` is false and its ``not`` true.
 CRM memberships whose ``expires`` date (inclusive, in local time) has passed are dropped here,
 whether or not the loader filtered them already.
@@ -57,6 +58,7 @@ ANONYMOUS: dict[str, Any] = {
     "profile.interests": None,
     "profile.risk_tolerance": None,
     "profile.is_customer": False,
+    "profile.is_signed_in": False,
     "crm.segments": None,
     "history.applications": None,
     "history.purchases": None,
@@ -65,9 +67,10 @@ ANONYMOUS: dict[str, Any] = {
 
 def provide_customer(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
     """The ``profile.*``, ``history.*`` and ``crm.*`` attributes of a visitor."""
+    signed_in = info.customer_id is not None
     record = info.customer_loader() if info.customer_loader is not None else None
     if not record:
-        return dict(ANONYMOUS)
+        return {**ANONYMOUS, "profile.is_signed_in": signed_in}
     today = local_time(info.now, info.timezone, config.site_timezone).date()
     result: dict[str, Any] = {}
     result["profile.age"] = _age(record, today)
@@ -84,6 +87,8 @@ def provide_customer(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
     is_customer = record.get("is_customer", True)
     result["profile.is_customer"] = is_customer if isinstance(is_customer, bool) else True
     result["crm.segments"] = _crm_segments(record.get("crm_segments"), today)
+    # A record comes only for a signed-in user (or a test or push that describes one).
+    result["profile.is_signed_in"] = True
     return result
 
 

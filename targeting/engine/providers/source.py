@@ -26,6 +26,10 @@ Values are percent-decoded as UTF-8, or as the charset the URL names in ``ie=``/
 superset of GBK and GB2312) when the bytes are not valid UTF-8. Header strings follow WSGI
 (bytes decoded as Latin-1), so raw non-ASCII bytes in a referrer are recovered too.
 
+``source.referrer`` is the whole referrer as the browser sent it (still percent-encoded, control
+characters dropped, at most 2,000 characters), for ``matches`` rules over paths and parameters of
+the referring page.
+
 ``source.query`` holds every parameter of the landing URL (``{"promo": "spring", ...}``, names
 lowercased, values decoded like keywords), for keyed conditions such as
 ``{"attr": "source.query", "key": "promo", "op": "eq", "value": "spring"}``.
@@ -142,6 +146,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}|\$\{[^{}]*\}")
 _EMPTY: dict[str, Any] = {
     "source.kind": "direct",
     "source.referrer_host": None,
+    "source.referrer": None,
     "source.search_engine": None,
     "source.social_network": None,
     "source.keyword": None,
@@ -172,6 +177,7 @@ def provide_source(info: RequestInfo, config: EngineConfig) -> dict[str, Any]:
         landing_params.get(n) for n in CLICK_ID_PARAMS
     )
 
+    result["source.referrer"] = _clean(info.referrer, MAX_REFERRER) if info.referrer else None
     host, engine, social, keyword = _read_referrer(info.referrer)
     result["source.referrer_host"] = host
     result["source.search_engine"] = engine

@@ -104,3 +104,39 @@ def test_folded_page_views_count_by_path():
         doc = fold_event(doc, "page_view", at + timedelta(minutes=i), {"path": path})
 
     assert behaviour_view(doc)["page_visits"] == {"/cards/": 3, "/loans/": 1}
+
+
+# --------------------------------------------------------------------------------------------
+# request.headers: a trusted CDN's geo headers (issue 14 item 2)
+
+
+@pytest.mark.django_db
+def test_a_marketer_previews_a_cdn_country(marketer_client):
+    body = {
+        "request": {
+            "headers": {"CloudFront-Viewer-Country": "CN", "CloudFront-Viewer-Country-Region": "GD"}
+        }
+    }
+
+    answer = marketer_client.post(URL, body, format="json").json()
+
+    assert answer["attributes"]["geo.country"] == "CN"
+    assert answer["attributes"]["geo.region"] == "CN-GD"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "field"),
+    [
+        ({"Cookie": "a=1"}, "request.headers"),
+        ({"CF-IPCountry": 1}, "request.headers"),
+        ({"CF-IPCountry": "C\u0000N"}, "request.headers"),
+        ({"CF-IPCountry": "x" * 201}, "request.headers"),
+        (["CF-IPCountry"], "request.headers"),
+    ],
+)
+def test_only_allowed_cdn_headers_may_be_described(marketer_client, headers, field):
+    response = marketer_client.post(URL, {"request": {"headers": headers}}, format="json")
+
+    assert response.status_code == 400
+    assert any(name.startswith(field) for name in response.json()["errors"])

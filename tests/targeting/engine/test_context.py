@@ -223,6 +223,7 @@ def test_customer_attributes():
         "profile.income_band": "high",
         "profile.occupation": "engineer",
         "profile.region": "CN-SC",
+        "profile.is_signed_in": True,
         "profile.products": ["credit-card-gold"],
         "profile.interests": ["travel"],
         "profile.risk_tolerance": 3,
