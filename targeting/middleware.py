@@ -7,17 +7,18 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from targeting.tracking.visitors import VISITOR_COOKIE, set_visitor_cookie
+from targeting.tracking.visitors import VISITOR_COOKIE
 from targeting.visitors import Visitor
 
 logger = logging.getLogger("targeting")
 
 
 class VisitorMiddleware:
-    """Attach the visitor; set the signed ``vid`` cookie only with analytics consent.
+    """Attach the visitor; delete the ``vid`` cookie of a visitor without analytics consent.
 
-    Without consent no id is issued and a previously issued one is deleted, so withdrawing
-    consent stops the tracking at the next page.
+    The id is issued by the consent form and by the beacon's call (``tracking.views``), never
+    by a page, so pages set no cookie and can be cached (issue 13); without consent a previously
+    issued id is deleted, so withdrawing consent stops the tracking at the next page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -33,8 +34,6 @@ class VisitorMiddleware:
         response = self.get_response(request)
         if visitor is None:
             return response
-        if visitor.id and visitor.is_new:
-            set_visitor_cookie(response, visitor.id)
-        elif not visitor.consented and VISITOR_COOKIE in request.COOKIES:
+        if not visitor.consented and VISITOR_COOKIE in request.COOKIES:
             response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
         return response

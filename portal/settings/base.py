@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # and their expiry (portal.apikeys), replacing rest_framework.authtoken's keys kept in clear.
     "wagtail.api.v3",
     "portal.apikeys",
+    "portal.pagecache",  # whole pages for anonymous visitors, keyed by audience (issue 13)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "csp",  # security: django-csp's system checks and {% load csp %}
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "portal.csp.AreaCSPMiddleware",  # security: Content-Security-Policy (see below)
     "django_permissions_policy.PermissionsPolicyMiddleware",  # security: browser features off
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # pagecache: Cache-Control and Vary of the final response (outside sessions, CSRF, cookies)
+    "portal.pagecache.middleware.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +91,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "axes.middleware.AxesMiddleware",  # auth: last, turns a lockout into the lockout page
+    "axes.middleware.AxesMiddleware",  # auth: turns a lockout into the lockout page
+    # pagecache: serves anonymous pages from the cache; innermost, once visitor and user are known
+    "portal.pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -139,6 +144,26 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# pagecache: whole pages (docs/performance.md). Redis in production, shared by every server; local
+# memory without Redis (each process keeps its own pages; the generation that invalidates them is
+# in the default cache, which every process shares).
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "portal") + "-pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGECACHE_LOCAL_ENTRIES", default=2000)},
+    }
+)
+PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
+#: How long a stored page lives at most (publishing makes it unreachable at once).
+PAGECACHE_TTL = env.int("PAGECACHE_TTL", default=600)
+#: Cache-Control of anonymous pages without targeted slots: browsers revalidate, CDNs keep them.
+PAGECACHE_BROWSER_MAX_AGE = env.int("PAGECACHE_BROWSER_MAX_AGE", default=0)
+PAGECACHE_SHARED_MAX_AGE = env.int("PAGECACHE_SHARED_MAX_AGE", default=300)
+#: The same for other anonymous views (forums, search), which nothing purges.
+PAGECACHE_SHARED_MAX_AGE_VIEWS = env.int("PAGECACHE_SHARED_MAX_AGE_VIEWS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,7 +3,7 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REDIS_URL, REST_FRAMEWORK, env
+from .base import BASE_DIR, CACHES, REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -28,12 +28,13 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 LOCAL_CACHE_DIR = env("LOCAL_CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
 if not REDIS_URL:
     CACHES = {
+        **CACHES,  # pagecache: "pages" stays in local memory
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": LOCAL_CACHE_DIR,
             # Culling may drop any key, the snapshot version too (then: one rebuild); keep it rare.
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
     }
 
 # api: the browsable API, for exploring locally only (production and tests render JSON only).

@@ -16,4 +16,8 @@ STORAGES = {
 if REDIS_URL:
     # Tests share one Redis with anything else on the machine: keep to our own key space.
     CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="portal-test")
+    CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "-pages"
+# pagecache: off, so a test that changes data without publishing sees it on its next request;
+# tests/pagecache switches it on.
+PAGECACHE_ENABLED = False
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -53,6 +53,7 @@ from targeting.tracking.ingestion import BatchError, Caller, ingest_batch, parse
 from targeting.tracking.models import CustomerProfile, PersonalDataRequest, VisitorProfile
 from targeting.tracking.ratelimit import hit
 from targeting.tracking.schema import MAX_BODY_BYTES
+from targeting.tracking.visitors import set_visitor_cookie
 
 ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain")
 #: What ``GET /api/v1/visitors/<id>`` accepts: a browser's id or a customer's merged profile.
@@ -185,7 +186,13 @@ def events_endpoint(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"error": "rejected", "detail": result.detail(), **result.as_dict()}, status=400
         )
-    return JsonResponse(result.as_dict(), status=200)
+    response = JsonResponse(result.as_dict(), status=200)
+    visitor = getattr(request, "visitor", None)
+    if not authorization and visitor is not None and visitor.is_new:
+        # A consenting browser that lost its id gets it here, from the beacon's call, never
+        # from a page: pages set no cookie, so they can be cached (issue 13).
+        set_visitor_cookie(response, visitor.id)
+    return response
 
 
 class CanViewVisitorProfiles(permissions.BasePermission):
@@ -271,9 +278,21 @@ def _next_url(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
+@csrf_exempt
 @require_POST
 def consent(request: HttpRequest) -> HttpResponse:
-    """The banner's and the settings page's form: store the choice, then go back (or JSON)."""
+    """The banner's and the settings page's form: store the choice, then go back (or JSON).
+
+    No CSRF token: the banner is on every page, and a token in it would give every anonymous
+    page a cookie and keep it out of every cache (issue 13). A forged cross-site post is refused
+    by the browser's own word instead (``Sec-Fetch-Site``, else ``Origin``), as for the beacon;
+    the settings page's form still carries a token, which is simply not needed.
+    """
+    if not _same_origin(request):
+        detail = _("Consent is given on this site only.")
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": "cross_origin", "detail": detail}, status=403)
+        return HttpResponse(detail, status=403, content_type="text/plain; charset=utf-8")
     errors = privacy.consent_errors(request.POST)
     if errors:
         detail = "; ".join(f"{name}: {why}" for name, why in errors.items())

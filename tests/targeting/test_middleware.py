@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core import signing
 from django.test import RequestFactory
+from django.utils import timezone
 
 from targeting.tracking.consent import has_consent
 from targeting.tracking.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
@@ -40,12 +43,29 @@ def test_global_privacy_control_and_do_not_track_override_consent(client, header
 
 
 @pytest.mark.django_db
-def test_consenting_visitor_gets_a_signed_long_lived_http_only_cookie(client):
-    # Given a visitor who consented to analytics
+def test_a_page_never_issues_the_visitor_id(client):
+    # Given a visitor who consented to analytics but has no id (the cookie was cleared)
     client.cookies["consent"] = "necessary,analytics"
 
-    # When they load a page
-    response = client.get(URL)
+    # When they load a page, it sets no cookie (pages are cached, issue 13)
+    assert VISITOR_COOKIE not in client.get(URL).cookies
+
+
+@pytest.mark.django_db
+def test_consenting_visitor_gets_a_signed_long_lived_http_only_cookie_from_the_beacon(client):
+    # Given a visitor who consented to analytics but has no id
+    client.cookies["consent"] = "necessary,analytics"
+
+    # When their beacon sends its first batch
+    now = timezone.now().isoformat()
+    batch = {"events": [{"id": "e-1", "type": "page_view", "at": now, "properties": {"path": "/"}}]}
+    response = client.post(
+        "/api/v1/events",
+        data=json.dumps(batch),
+        content_type="application/json",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 200, response.content
 
     # Then a signed visitor id is set for a year, HttpOnly and SameSite=Lax
     morsel = response.cookies[VISITOR_COOKIE]
@@ -60,8 +80,15 @@ def test_consenting_visitor_gets_a_signed_long_lived_http_only_cookie(client):
     assert morsel["samesite"] == "Lax"
     assert int(morsel["max-age"]) == 365 * 24 * 3600
 
-    # and it is kept (not reissued) on the next page
-    again = client.get(URL)
+    # and it is kept (not reissued) by the next batch
+    batch["events"][0]["id"] = "e-2"
+    again = client.post(
+        "/api/v1/events",
+        data=json.dumps(batch),
+        content_type="application/json",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert again.status_code == 200
     assert VISITOR_COOKIE not in again.cookies
 
 
@@ -81,8 +108,9 @@ def test_a_tampered_visitor_cookie_is_ignored():
 
 @pytest.mark.django_db
 def test_withdrawing_consent_deletes_the_visitor_cookie(client):
-    client.cookies["consent"] = "analytics"
-    client.get(URL)
+    # Given a visitor who had an id (issued by the consent form or the beacon)
+    signer = signing.get_cookie_signer(salt=VISITOR_COOKIE + VISITOR_COOKIE_SALT)
+    client.cookies[VISITOR_COOKIE] = signer.sign("c" * 32)
     client.cookies["consent"] = "necessary"
     response = client.get(URL)
     assert response.cookies[VISITOR_COOKIE].value == ""
