@@ -6,8 +6,10 @@ configured, or Redis does not answer (connection error, timeout), the batch goes
 with ``bulk_create`` so that no accepted event is lost; the unique constraint on (source,
 client_id) stays the final word on duplicates either way.
 
-``drain`` is the worker side: ``XREADGROUP`` in a consumer group, insert into ``RawEvent``,
-commit, then ``XACK`` + ``XDEL``. A worker that dies between the read and the ack leaves the
+``drain`` is the worker side: ``XREADGROUP`` in a consumer group, insert into ``RawEvent`` and
+fold the new rows into their profiles in the same transaction (one multi-row insert, one read and
+one write of the profiles per chunk: ``targeting.tracking.batches``), commit, then ``XACK`` +
+``XDEL``. A worker that dies between the read and the ack leaves the
 entries pending; the next drain re-claims them with ``XAUTOCLAIM`` and the unique constraint
 ignores whatever was already inserted.
 
@@ -33,6 +35,8 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from targeting.tracking import folding
+from targeting.tracking.batches import insert_returning
 from targeting.tracking.models import RawEvent
 from targeting.tracking.schema import Event, hostile_values, parse_json
 
@@ -278,16 +282,53 @@ ROW_REFUSED = (DataError, IntegrityError, ValueError, TypeError)
 DeadLetter = tuple[bytes, bytes, str]  # (entry id, payload, reason)
 
 
+#: The raw log's columns as the drain inserts them (``id`` comes from the database).
+RAW_COLUMNS = (
+    "source",
+    "client_id",
+    "type",
+    "at",
+    "received_at",
+    "visitor_id",
+    "customer_ref",
+    "channel",
+    "properties",
+    "folded_at",
+)
+
+
+def _store_and_fold(rows: list[RawEvent]) -> None:
+    """Insert the rows, marked folded, and fold those that were new, in the caller's
+    transaction: an event is in the log if and only if it is in its profile.
+
+    A row already stored (a redelivered entry, or a copy that reached the database while Redis
+    was down) is not returned by the insert, so it is never folded twice."""
+    moment = timezone.now()
+    for row in rows:
+        row.folded_at = moment
+    new_keys = {
+        (source, client_id): pk
+        for pk, source, client_id in insert_returning(
+            RawEvent, rows, RAW_COLUMNS, ("id", "source", "client_id")
+        )
+    }
+    inserted = []
+    for row in rows:
+        pk = new_keys.pop((row.source, row.client_id), None)
+        if pk is not None:  # (the same key twice in one chunk is stored, and folded, once)
+            row.pk = pk
+            inserted.append(row)
+    folding.fold_inserted(inserted)
+
+
 def _insert(rows: list[tuple[bytes, bytes, RawEvent]], dead: list[DeadLetter]) -> int:
-    """Insert the rows: the whole chunk at once, or, when that fails, one by one, each row the
-    database refuses going to ``dead`` with the database's reason."""
+    """Insert and fold the rows: the whole chunk at once, or, when that fails, one by one, each
+    row the database refuses going to ``dead`` with the database's reason."""
     if not rows:
         return 0
     try:
         with transaction.atomic():
-            RawEvent.objects.bulk_create(
-                [row for _id, _payload, row in rows], ignore_conflicts=True, batch_size=1000
-            )
+            _store_and_fold([row for _id, _payload, row in rows])
         return len(rows)
     except ROW_REFUSED as error:
         logger.warning("tracking: a chunk of %d events failed (%s); row by row", len(rows), error)
@@ -295,7 +336,7 @@ def _insert(rows: list[tuple[bytes, bytes, RawEvent]], dead: list[DeadLetter]) -
     for entry_id, payload, row in rows:
         try:
             with transaction.atomic():
-                RawEvent.objects.bulk_create([row], ignore_conflicts=True)
+                _store_and_fold([row])
             stored += 1
         except ROW_REFUSED as error:
             dead.append((entry_id, payload, f"the database refused it: {error}".strip()))
@@ -370,7 +411,7 @@ def delete_dead_letters(ids: Sequence[str] | None = None) -> int:
     return int(redis_client.xdel(dead_letter_key(), *ids)) if ids else 0
 
 
-def drain(max_entries: int = 20_000, chunk: int = 1000) -> int:
+def drain(max_entries: int = 20_000, chunk: int = 2000) -> int:
     """Move events from the stream into ``RawEvent``; returns how many were stored."""
     redis_client = client()
     if redis_client is None:

@@ -19,6 +19,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from targeting.tracking.batches import insert_returning, update_documents
 from targeting.tracking.documents import (
     BEHAVIOUR_TTL,
     behaviour_key,
@@ -68,6 +69,7 @@ def stored_behaviour(visitor_id: str | None) -> dict[str, Any]:
 
 
 def _lock_profiles(keys: Iterable[str]) -> dict[str, VisitorProfile]:
+    """Create the missing profiles and lock them all (``rebuild_profiles``)."""
     keys = sorted(set(keys))
     if not keys:
         return {}
@@ -81,6 +83,64 @@ def _lock_profiles(keys: Iterable[str]) -> dict[str, VisitorProfile]:
         .order_by("visitor_id")
     )
     return {row.visitor_id: row for row in rows}
+
+
+def _locked_documents(keys: Iterable[str]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """The stored documents of these profiles by key, locked (one query): ``{key: (id, data)}``.
+
+    Locked in a fixed order so that two folding workers cannot deadlock."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    rows = (
+        VisitorProfile.objects.select_for_update()
+        .filter(visitor_id__in=keys)
+        .order_by("visitor_id")
+        .values_list("visitor_id", "id", "data")
+    )
+    return {key: (pk, data if isinstance(data, dict) else {}) for key, pk, data in rows}
+
+
+def _fold_documents(targets: dict[str, list[RawEvent]]) -> dict[str, dict[str, Any]]:
+    """Fold each profile's events into its stored document; one read and one write per profile.
+
+    Existing profiles are read (and locked) in one query and written back in one statement;
+    new ones are inserted with their folded document at once. A profile another worker created
+    between the read and the insert is read again, locked, and folded into (rare)."""
+    now = timezone.now()
+    stored = _locked_documents(targets)
+    updates: list[tuple[int, dict[str, Any]]] = []
+    fresh: dict[str, dict[str, Any]] = {}
+    documents: dict[str, dict[str, Any]] = {}
+
+    def folded(data: dict[str, Any], items: list[RawEvent]) -> dict[str, Any]:
+        for event in items:
+            data = fold_event(data, event.type, event.at, event.properties or {})
+        return data
+
+    for key, items in targets.items():
+        if key in stored:
+            pk, data = stored[key]
+            documents[key] = data = folded(data, items)
+            updates.append((pk, data))
+        else:
+            documents[key] = fresh[key] = folded({}, items)
+    if fresh:
+        inserted = {
+            key
+            for (key,) in insert_returning(
+                VisitorProfile,
+                [VisitorProfile(visitor_id=k, data=d, updated_at=now) for k, d in fresh.items()],
+                ("visitor_id", "data", "updated_at"),
+                ("visitor_id",),
+            )
+        }
+        raced = set(fresh) - inserted
+        for key, (pk, data) in _locked_documents(raced).items():
+            documents[key] = data = folded(data, targets[key])
+            updates.append((pk, data))
+    update_documents(VisitorProfile, updates, now)
+    return documents
 
 
 def _resolve_customers(events: list[RawEvent]) -> dict[int, int]:
@@ -150,22 +210,11 @@ def fold_events(events: list[RawEvent]) -> None:
         # A customer's events, web and other channels (card, branch, app, call centre), build
         # their cross-device profile; other channels fold into its recent-events window.
         targets[customer_profile_key(user_id)].append(event)
-    profiles = _lock_profiles(targets)
-    now = timezone.now()
-    for key, items in targets.items():
-        profile = profiles[key]
-        data = profile.data or {}
-        for event in items:
-            data = fold_event(data, event.type, event.at, event.properties or {})
-        profile.data = data
-        profile.updated_at = now
-    VisitorProfile.objects.bulk_update(
-        list(profiles.values()), ["data", "updated_at"], batch_size=500
-    )
+    documents = _fold_documents(targets)
     Interaction.objects.bulk_create(interactions, ignore_conflicts=True, batch_size=500)
-    documents = {behaviour_key(k): p.data for k, p in profiles.items()}
+    cached = {behaviour_key(k): data for k, data in documents.items()}
     # The engine reads behaviour from the cache: refresh it once the fold is committed.
-    transaction.on_commit(lambda: cache.set_many(documents, BEHAVIOUR_TTL))
+    transaction.on_commit(lambda: cache.set_many(cached, BEHAVIOUR_TTL))
     _announce(events, owners)
 
 
@@ -212,6 +261,22 @@ def _fold_one_by_one(events: list[RawEvent]) -> None:
                 event.client_id,
                 error,
             )
+
+
+def fold_inserted(events: list[RawEvent]) -> None:
+    """Fold events just inserted into the raw log (already marked folded), in the caller's
+    transaction: the drain's path. A chunk that fails to fold is folded one by one, as in
+    ``fold_pending``."""
+    if not events:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed chunk leaves nothing behind
+            fold_events(list(events))
+    except FOLD_REFUSED as error:
+        logger.warning(
+            "tracking: a chunk of %d failed to fold (%r); one by one", len(events), error
+        )
+        _fold_one_by_one(events)
 
 
 def fold_pending(limit: int = 2000) -> int:
