@@ -11,6 +11,7 @@ BENCHMARKS = [
     "events_bench.py",
     "bandit_bench.py",
     "push_bench.py",
+    "rollup_bench.py",
 ]
 
 for name in BENCHMARKS:
