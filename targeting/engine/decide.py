@@ -317,7 +317,7 @@ class Snapshot:
             if error is not None:
                 result[slug] = {"node": "invalid", "error": str(error), "result": False}
             elif slug in self.segment_rules:
-                result[slug] = explain(self.segment_rules[slug], ctx, self.segments)
+                result[slug] = explain(self.segment_rules[slug], ctx, self.segments, validated=True)
             else:
                 result[slug] = {"node": "unknown", "error": "unknown segment", "result": False}
         return result
