@@ -59,9 +59,11 @@ matched ("" for a campaign shown to everyone); pages report it with impressions 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -227,7 +229,8 @@ class Snapshot:
     ) -> Snapshot:
         """Compile segments (``slug -> rule``) and index live campaigns by placement."""
         errors: dict[str, RuleError] = {}
-        predicates = compile_segments(segments, errors)
+        with _collector_paused():
+            predicates = compile_segments(segments, errors)
         campaign_errors: dict[str, str] = {}
         live: list[CampaignSpec] = []
         creatives: dict[str, tuple[CreativeSpec, ...]] = {}
@@ -321,6 +324,23 @@ class Snapshot:
             else:
                 result[slug] = {"node": "unknown", "error": "unknown segment", "result": False}
         return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a snapshot compiles.
+
+    Compiling allocates a few hundred thousand closures and cells that all live on; the collector,
+    triggered every 700 allocations, would walk the growing heap again and again (10,000
+    segments: 0.7 s of CPU with it, 0.1 s without). Nothing compiled is garbage, so pausing it
+    frees nothing late; it is re-enabled only if it was enabled."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _campaign_problem(

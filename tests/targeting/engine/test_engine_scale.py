@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from unittest import mock
 
 import pytest
@@ -51,3 +52,16 @@ def test_explaining_a_snapshot_does_not_validate_its_rules_again():
     assert validate.call_count == 0
     assert explained["seg-0"]["result"] is True
     assert explained["broken"]["node"] == "invalid"
+
+
+def test_the_collector_pauses_while_a_snapshot_compiles_and_resumes_after():
+    seen = []
+
+    def compiling(segments, errors):
+        seen.append(gc.isenabled())
+        return {}
+
+    with mock.patch("targeting.engine.decide.compile_segments", compiling):
+        Snapshot.build({"a": {"attr": "geo.country", "op": "eq", "value": "CN"}}, [], "v1")
+    assert seen == [False]
+    assert gc.isenabled()
