@@ -152,7 +152,15 @@ def offer_dimensions(properties: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _touch_dimensions(touch: Touch, channel: str) -> tuple[str, ...]:
-    return (touch.campaign, touch.creative, touch.placement, touch.segment, channel, touch.device)
+    # Cut to the columns like an event's own properties (a touch keeps them whole).
+    return (
+        touch.campaign[:80],
+        touch.creative[:40],
+        touch.placement[:80],
+        touch.segment[:80],
+        channel,
+        touch.device[:20],
+    )
 
 
 def _is_conversion(type_: str, properties: dict[str, Any], goals: Goals) -> bool:
@@ -332,6 +340,10 @@ _EVENTS_SQL = f"""
         left(e.channel, 20) AS channel,
         {_property_sql("device", 20)} AS device,
         COALESCE(NULLIF(e.visitor_id, ''), NULLIF(e.customer_ref, '')) AS who,
+        {_property_sql("offer", 80)} AS offer,
+        {_property_sql("audience", 80)} AS audience,
+        {_property_sql("channel", 20)} AS offer_channel,
+        {_property_sql("outcome", 20)} AS outcome,
         (e.type IN ('application', 'goal')
             OR (e.type = 'form_submit' AND jsonb_typeof(e.properties -> 'form') = 'string'
                 AND e.properties ->> 'form' = ANY(%(forms)s))
@@ -358,13 +370,23 @@ _ROLL_UP_SQL = f"""
 WITH raw AS ({_EVENTS_SQL}),
 ev AS (
     SELECT date_trunc('hour', at, 'UTC') AS hour, (at AT TIME ZONE %(zone)s)::date AS day,
-        {_DIMENSIONS_SQL}, who,
-        (type = 'impression')::int AS impressions, (type = 'click')::int AS clicks,
-        (type NOT IN ('impression', 'click'))::int AS conversions,
+        CASE WHEN offer_row THEN left('{OFFER_CAMPAIGN_PREFIX}' || offer, 80) ELSE campaign END
+            AS campaign,
+        CASE WHEN offer_row THEN '' ELSE creative END AS creative,
+        CASE WHEN offer_row THEN '' ELSE placement END AS placement,
+        CASE WHEN offer_row THEN audience ELSE segment END AS segment,
+        CASE WHEN offer_row THEN offer_channel ELSE channel END AS channel,
+        CASE WHEN offer_row THEN '' ELSE device END AS device,
+        who,
+        (type = 'impression' OR (offer_row AND outcome = 'sent'))::int AS impressions,
+        (type = 'click' OR (offer_row AND outcome = 'click'))::int AS clicks,
+        (type IN {_CONVERSION_TYPES!r} OR (offer_row AND outcome = 'conversion'))::int
+            AS conversions,
         (type = 'application')::int AS applications
-    FROM raw
+    FROM (SELECT *, type = 'offer_response' AS offer_row FROM raw) r
     WHERE type = 'impression' OR (type = 'click' AND (campaign <> '' OR placement <> ''))
-        OR (type NOT IN ('impression', 'click') AND conversion AND campaign <> '')
+        OR (offer_row AND offer <> '' AND outcome IN ('sent', 'click', 'conversion'))
+        OR (type IN {_CONVERSION_TYPES!r} AND conversion AND campaign <> '')
 ),
 cells AS (
     SELECT day, {_DIMENSIONS_SQL}, sum(impressions) AS impressions, sum(clicks) AS clicks,
@@ -401,7 +423,7 @@ SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM ev)
 _UNATTRIBUTED_SQL = f"""
 SELECT r.id, r.type, r.at, e.visitor_id, e.customer_ref, e.channel, e.properties
 FROM ({_EVENTS_SQL}) r JOIN {RawEvent._meta.db_table} e ON e.id = r.id AND e.at = r.at
-WHERE r.type NOT IN ('impression', 'click') AND r.conversion AND r.campaign = ''
+WHERE r.type IN {_CONVERSION_TYPES!r} AND r.conversion AND r.campaign = ''
 ORDER BY r.id
 """  # noqa: S608  # fixed names and literals  # nosec B608
 #: Ids per set-based chunk (ids are dense: one sequence, gaps only where a copy was dropped).
@@ -463,8 +485,11 @@ def _next_chunk(settle: timedelta, chunk: int) -> tuple[int, bool]:
             return 0, False
         if set_based():
             # A span of ids (one sequence, so nearly dense): no query to find the chunk's end.
-            high = min(upper, cursor.last_event_id + max(chunk, ID_SPAN))
-            read, _counted = _roll_up_range(cursor.last_event_id, high, Goals.load(), zone, _EPOCH)
+            # From the first id past the cursor (a gap in the ids costs no empty span).
+            first = queryset.values_list("id", flat=True).first() or upper
+            low = first - 1
+            high = min(upper, low + max(chunk, ID_SPAN))
+            read, _counted = _roll_up_range(low, high, Goals.load(), zone, _EPOCH)
             more = high < upper
             last = high
         else:

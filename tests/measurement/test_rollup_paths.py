@@ -37,7 +37,7 @@ def _events(count: int) -> list[RawEvent]:
             + ["click"] * 3
             + ["application", "goal", "form_submit"]
             + ["page_view"] * 2
-            + ["search"]
+            + ["search", "offer_response", "offer_response"]
         )
         properties = {
             "campaign": rng.choice(["card", "loan", "", "card"]),
@@ -48,12 +48,19 @@ def _events(count: int) -> list[RawEvent]:
             "path": rng.choice(["/thanks/", "/other/"]),
             "form": rng.choice(["callback", "other"]),
         }
+        if kind == "offer_response":  # push's outcomes: the offer's own cell
+            properties = {
+                "offer": rng.choice(["gold-card", "", "o" * 90, 7]),
+                "audience": rng.choice(["young", ""]),
+                "channel": rng.choice(["sms", "app"]),
+                "outcome": rng.choice(["sent", "click", "conversion", "open", 1]),
+            }
         if rng.random() < 0.15:
             properties[rng.choice(["campaign", "creative", "segment", "device"])] = rng.choice(
                 awkward
             )
         if rng.random() < 0.3:
-            properties.pop("campaign")
+            properties.pop("campaign", None)
         visitor = rng.choice([f"v{rng.randrange(30)}", "", ""]) if n % 7 else ""
         rows.append(
             RawEvent(
@@ -86,6 +93,8 @@ def test_sql_and_python_give_the_same_cells_marks_and_rebuild(settings, monkeypa
     rollups.roll_up(settle=timedelta(0), chunk=400)
     python_cells = _cells()
     assert python_cells[0], "the events must make cells"
+    assert any(row[1].startswith("offer:") for row in python_cells[0]), "and offer outcomes"
+    assert any(row[1] == "" and row[9] for row in python_cells[0]), "and untouched conversions"
 
     # SQL, from scratch, in spans of ids smaller than the log
     monkeypatch.setattr(rollups, "set_based", lambda: True)
