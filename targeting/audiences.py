@@ -25,6 +25,7 @@ from targeting.visitors import engine_config
 
 SAMPLE_SIZE = 50_000
 
+
 VISITOR_PROVIDERS = {
     "behaviour": behaviour_provider.provide_behaviour,
     "session": behaviour_provider.provide_behaviour,

@@ -171,6 +171,31 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("The whole address of the referring page, as the browser sent it (use matches)."),
     gettext_noop("Is signed in"),
     gettext_noop("The visitor is signed in to the site (customer record or not)."),
+    # The visit's arrival, samples and static audiences (issue 14 items 3 and 4)
+    gettext_noop("Arrival source"),
+    gettext_noop("How the visit arrived, kept for the whole visit."),
+    gettext_noop("Arrival referring host"),
+    gettext_noop("Arrival search engine"),
+    gettext_noop("Search engine the visit came from."),
+    gettext_noop("Arrival social network"),
+    gettext_noop("Social network or app the visit came from."),
+    gettext_noop("Arrival search keyword"),
+    gettext_noop("Kept for the whole visit."),
+    gettext_noop("Arrival UTM source"),
+    gettext_noop("Arrival UTM medium"),
+    gettext_noop("Arrival UTM campaign"),
+    gettext_noop("Arrival landing path"),
+    gettext_noop("First page of the visit."),
+    gettext_noop("Random bucket"),
+    gettext_noop(
+        "0-99, a stable hash of the visitor id and the key: bucket < 20 is a random fifth of "
+        "visitors, the same on every visit. Unknown without consent."
+    ),
+    gettext_noop("Sample name"),
+    gettext_noop("Visitor ids"),
+    gettext_noop(
+        "The browser's visitor id and, signed in, the customer's profile id (static audiences)."
+    ),
 )
 
 #: Display names of the attribute families (the part of an attribute name before the dot).
@@ -181,6 +206,7 @@ FAMILY_LABELS: dict[str, str] = {
     "device": gettext_noop("Device"),
     "behaviour": gettext_noop("Browsing behaviour"),
     "session": gettext_noop("This session"),
+    "visitor": gettext_noop("Visitor"),
     "profile": gettext_noop("Customer profile"),
     "crm": gettext_noop("CRM"),
     "history": gettext_noop("Product history"),
@@ -189,6 +215,15 @@ FAMILY_LABELS: dict[str, str] = {
     "app": gettext_noop("Mobile app"),
     "call_centre": gettext_noop("Call centre"),
     "event": gettext_noop("The triggering event"),
+}
+
+_SOURCE_KINDS = {
+    "direct": gettext_noop("Direct visit"),
+    "search": gettext_noop("Search engine"),
+    "social": gettext_noop("Social network"),
+    "internal": gettext_noop("Internal link"),
+    "referral": gettext_noop("Referring site"),
+    "campaign": gettext_noop("Campaign link"),
 }
 
 _SEARCH_ENGINES = {
@@ -240,16 +275,12 @@ _CARD_CATEGORIES = {
 #: Display names of closed-set values, by attribute name and then by value (as a string, the way
 #: the editor's ``<option>`` values are written). Values without an entry are shown as they are.
 CHOICE_LABELS: dict[str, dict[str, str]] = {
-    "source.kind": {
-        "direct": gettext_noop("Direct visit"),
-        "search": gettext_noop("Search engine"),
-        "social": gettext_noop("Social network"),
-        "internal": gettext_noop("Internal link"),
-        "referral": gettext_noop("Referring site"),
-        "campaign": gettext_noop("Campaign link"),
-    },
+    "source.kind": _SOURCE_KINDS,
+    "session.source.kind": _SOURCE_KINDS,
     "source.search_engine": _SEARCH_ENGINES,
     "source.social_network": _SOCIAL_NETWORKS,
+    "session.source.search_engine": _SEARCH_ENGINES,
+    "session.source.social_network": _SOCIAL_NETWORKS,
     "time.weekday": {
         "1": gettext_noop("Monday"),
         "2": gettext_noop("Tuesday"),

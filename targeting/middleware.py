@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from targeting.tracking.visitors import VISITOR_COOKIE
-from targeting.visitors import Visitor
+from targeting.visitors import VISIT_COOKIE, VISIT_COOKIE_SALT, VISIT_MAX_AGE, Visitor
 
 logger = logging.getLogger("targeting")
 
@@ -36,4 +37,23 @@ class VisitorMiddleware:
             return response
         if not visitor.consented and VISITOR_COOKIE in request.COOKIES:
             response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
+        if not visitor.consented and VISIT_COOKIE in request.COOKIES:
+            response.delete_cookie(VISIT_COOKIE, samesite="Lax")
+        try:
+            visit = visitor.visit_cookie()
+        except Exception:  # marketing never breaks a page
+            logger.exception("targeting: could not keep the visit's arrival")
+            visit = None
+        if visit is not None:
+            # The arrival and sticky segments of the visit (issue 14 item 3): set only when they
+            # change, so most pages set no cookie and stay cacheable.
+            response.set_signed_cookie(
+                VISIT_COOKIE,
+                visit,
+                salt=VISIT_COOKIE_SALT,
+                max_age=VISIT_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response

@@ -108,6 +108,10 @@ def validate_rich_text_links(value: str) -> None:
         validate_link_url(href)
 
 
+#: Most members a static segment may hold (they are part of the in-process snapshot).
+STATIC_MAX_MEMBERS = 100_000
+
+
 class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     """An audience: a rule over the visitor context. Publishing a segment makes its rule live."""
 
@@ -126,6 +130,43 @@ class Segment(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     )
     enabled = models.BooleanField(
         _("enabled"), default=True, help_text=_("A disabled segment matches nobody.")
+    )
+    stays_for_visit = models.BooleanField(
+        _("stays matched for the visit"),
+        default=False,
+        help_text=_(
+            "Once a visitor matches, they stay in this audience until the end of the visit (with "
+            "analytics consent), e.g. after arriving from a search for a keyword."
+        ),
+    )
+    sample_percent = models.PositiveSmallIntegerField(
+        _("random sample (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_(
+            "Only this share of the visitors the rule matches belong to the audience, picked by a "
+            "stable hash of the visitor id (visitors without an id never do). Empty: all of them."
+        ),
+    )
+    is_static = models.BooleanField(
+        _("static"),
+        default=False,
+        help_text=_(
+            "The members are frozen from the stored visitor profiles the rule matched when the "
+            "audience was last refreshed (Refresh members), not evaluated on each page."
+        ),
+    )
+    static_limit = models.PositiveIntegerField(
+        _("size limit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(STATIC_MAX_MEMBERS)],
+        help_text=_("A static audience keeps at most this many members (the most recent)."),
+    )
+    static_members = models.JSONField(_("static members"), default=list, blank=True, editable=False)
+    static_frozen_at = models.DateTimeField(
+        _("members frozen at"), null=True, blank=True, editable=False
     )
     revisions = GenericRelation("wagtailcore.Revision", related_query_name="segment")
 

@@ -34,3 +34,27 @@ def validate_segment_rule(segment: Segment) -> str | None:
         return str(exc)
     problem = engine_rules.validate_all(everything).get(slug)
     return str(problem) if problem is not None else None
+
+
+#: What a static audience with no members compiles to: no visitor id is ever this.
+NO_MEMBER = "-"
+
+
+def compiled_rule(segment: Any) -> Any:
+    """The rule the snapshot compiles for a segment (a row as a dict, or a ``Segment``).
+
+    A static segment is its frozen members, not its rule: ``visitor.ids`` in the member ids
+    (matching nobody before its first refresh). A random sample adds ``visitor.bucket`` keyed by
+    the segment's slug below the percentage, so the sample is stable per visitor and independent
+    of other segments' samples. Both are plain conditions: evaluated lazily, with no query.
+    """
+    get = segment.get if isinstance(segment, dict) else lambda name: getattr(segment, name)
+    rule = get("rule")
+    if get("is_static"):
+        members = [m for m in (get("static_members") or []) if isinstance(m, str) and m]
+        rule = {"attr": "visitor.ids", "op": "in", "value": members or [NO_MEMBER]}
+    percent = get("sample_percent")
+    if percent:
+        sample = {"attr": "visitor.bucket", "key": get("slug"), "op": "lt", "value": int(percent)}
+        rule = {"all": [rule, sample]}
+    return rule

@@ -24,6 +24,7 @@ from targeting.approval import approved_creative, approved_translations
 from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
 from targeting.engine.suitability import risk_number
 from targeting.models import Campaign, CampaignCreative, Placement, Segment
+from targeting.rule_validation import compiled_rule
 
 if TYPE_CHECKING:
     from targeting.engine.decide import Snapshot
@@ -61,6 +62,8 @@ class TargetingSnapshot:
     capped_campaigns: dict[str, tuple[int, ...]] = field(default_factory=dict)
     #: Default content of the placements' translations: language code -> slug -> content.
     placement_translations: dict[str, dict[str, PlacementDefault]] = field(default_factory=dict)
+    #: Segments that stay matched for the visit once matched (issue 14 item 3).
+    visit_segments: frozenset[str] = frozenset()
 
     def placement(self, slug: str, language: str | None = None) -> PlacementDefault | None:
         """The placement's default content in ``language``, else in the default language."""
@@ -132,7 +135,12 @@ def reset() -> None:
 
 def build_snapshot(version: str) -> TargetingSnapshot:
     """Read live segments, campaigns, creatives and placements and compile them once."""
-    segments = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
+    rows = Segment.objects.filter(live=True, enabled=True).values(
+        "slug", "rule", "sample_percent", "is_static", "static_members", "stays_for_visit"
+    )
+    # Samples and static audiences compile to conditions on the visitor id (issue 14 item 4).
+    segments = {row["slug"]: compiled_rule(row) for row in rows}
+    visit_segments = frozenset(row["slug"] for row in rows if row["stays_for_visit"])
     placements: dict[str, PlacementDefault] = {}
     placement_translations: dict[str, dict[str, PlacementDefault]] = {}
     default_language = Locale.get_default().language_code
@@ -231,6 +239,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         placements=placements,
         capped_campaigns={k: tuple(v) for k, v in capped.items()},
         placement_translations=placement_translations,
+        visit_segments=visit_segments,
     )
 
 

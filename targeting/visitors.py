@@ -4,7 +4,9 @@ consent) and a lazy engine context."""
 from __future__ import annotations
 
 import functools
+import json
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -12,8 +14,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from targeting.engine.context import RequestInfo, VisitorContext
-from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig, geo
+from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig, arrival, geo
 from targeting.profiles import load_behaviour, load_customer
+from targeting.snapshot import get_snapshot
 from targeting.tracking.clientaddr import came_through_trusted_proxy, client_ip
 from targeting.tracking.consent import has_consent
 from targeting.tracking.documents import customer_profile_key
@@ -49,8 +52,46 @@ def cdn_headers(request: HttpRequest) -> dict[str, str]:
     return found
 
 
+#: The visit's arrival and the segments that stay matched for it (issue 14 item 3): a signed
+#: cookie, with analytics consent only, written only when it changes (an arrival from outside,
+#: a sticky segment newly matched), so internal pages set no cookie and stay cacheable.
+VISIT_COOKIE = "tgt_visit"
+VISIT_COOKIE_SALT = "targeting.visit"
+#: A visit lasts at most this long after its arrival (seconds); the cookie expires with it.
+VISIT_MAX_AGE = 4 * 60 * 60
+#: Most sticky segments one visit keeps.
+MAX_VISIT_SEGMENTS = 20
+_SOURCE_NAMES = tuple(f"source.{name}" for name in arrival.ARRIVAL_NAMES)
+
+
+def read_visit(request: HttpRequest) -> dict[str, Any]:
+    """The visit cookie as ``{"a": arrival or None, "s": [sticky slugs]}`` (empty if none)."""
+    raw = request.get_signed_cookie(
+        VISIT_COOKIE, default=None, salt=VISIT_COOKIE_SALT, max_age=VISIT_MAX_AGE
+    )
+    if not raw or len(raw) > 4000:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    kept = data.get("a")
+    slugs = data.get("s")
+    return {
+        "a": arrival.checked(kept) if isinstance(kept, dict) else None,
+        "s": [s for s in slugs if isinstance(s, str)][:MAX_VISIT_SEGMENTS]
+        if isinstance(slugs, list)
+        else [],
+    }
+
+
 def request_info(
-    request: HttpRequest, visitor_id: str | None, now: datetime | None = None
+    request: HttpRequest,
+    visitor_id: str | None,
+    now: datetime | None = None,
+    visit: dict[str, Any] | None = None,
 ) -> RequestInfo:
     """Describe the request for the engine's providers."""
     user = getattr(request, "user", None)
@@ -76,6 +117,8 @@ def request_info(
         site_host=host,
         timezone=settings.TIME_ZONE,
         cdn_headers=cdn_headers(request),
+        arrival=(visit or {}).get("a"),
+        profile_ids=(behaviour_id,) if visitor_id and signed_in and behaviour_id else (),
         # Signed in (and consenting), behaviour is the customer's cross-device profile; the
         # browser's own profile holds only what was done on it anonymously (docs/tracking.md).
         # Memoised: the behaviour family and each channel family (card, branch, app, call
@@ -96,9 +139,12 @@ class Visitor:
         self.cookie_id = read_visitor_id(request)
         self.is_new = False
         self.id: str | None = None
+        self.visit: dict[str, Any] = {}
         if self.consented:
             self.id = self.cookie_id or new_visitor_id()
             self.is_new = self.cookie_id is None
+            if VISIT_COOKIE in request.COOKIES:
+                self.visit = read_visit(request)
 
     @property
     def is_anonymous(self) -> bool:
@@ -107,7 +153,45 @@ class Visitor:
 
     @cached_property
     def context(self) -> VisitorContext:
-        """The engine's context, built on first use; providers run only when a rule asks."""
-        return VisitorContext(
-            request_info(self.request, self.id), providers=DEFAULT_PROVIDERS, config=engine_config()
+        """The engine's context, built on first use; providers run only when a rule asks.
+
+        Segments that stay matched for the visit and matched earlier in it are matched here
+        before any rule runs (the memo the engine consults first).
+        """
+        ctx = VisitorContext(
+            request_info(self.request, self.id, visit=self.visit),
+            providers=DEFAULT_PROVIDERS,
+            config=engine_config(),
         )
+        kept = self.visit.get("s")
+        if kept:
+            sticky = get_snapshot().visit_segments
+            ctx.segment_memo.update({slug: True for slug in kept if slug in sticky})
+        return ctx
+
+    def visit_cookie(self) -> str | None:
+        """The new value of the visit cookie after this request, or None to leave it as it is.
+
+        A request from outside (search, social, referral, campaign) starts a new visit with its
+        arrival; segments that stay for the visit and matched on this request are added. Nothing
+        is computed for a request that asked no rule and came from nowhere new.
+        """
+        if not self.consented:
+            return None
+        request = self.request
+        old_arrival, old_slugs = self.visit.get("a"), list(self.visit.get("s") or [])
+        new_arrival, slugs = old_arrival, old_slugs
+        if request.headers.get("Referer") or request.META.get("QUERY_STRING"):
+            ctx = self.context
+            current = arrival.arrival_of({name: ctx.get(name) for name in _SOURCE_NAMES})
+            if current is not None and current["kind"] != "direct" and current != old_arrival:
+                new_arrival, slugs = current, []  # a new arrival is a new visit
+        if "context" in self.__dict__:
+            sticky = get_snapshot().visit_segments
+            matched = [s for s, hit in self.context.segment_memo.items() if hit and s in sticky]
+            slugs = sorted(set(slugs) | set(matched))[:MAX_VISIT_SEGMENTS]
+        if new_arrival == old_arrival and slugs == old_slugs:
+            return None
+        if new_arrival is None and not slugs:
+            return None
+        return json.dumps({"a": new_arrival, "s": slugs}, ensure_ascii=False, separators=(",", ":"))

@@ -239,6 +239,34 @@ _ALL: tuple[Attribute, ...] = (
         "Calendar days in the site time zone; 0 = earlier today.",
     ),
     _a("session.pageviews", "int", "Page views this session"),
+    # session.source: the visit's arrival, kept for the visit (providers.arrival)
+    _a(
+        "session.source.kind",
+        "str",
+        "Arrival source",
+        "How the visit arrived, kept for the whole visit.",
+        SOURCE_KINDS,
+    ),
+    _a("session.source.referrer_host", "str", "Arrival referring host"),
+    _a(
+        "session.source.search_engine",
+        "str",
+        "Arrival search engine",
+        "Search engine the visit came from.",
+        SEARCH_ENGINES,
+    ),
+    _a(
+        "session.source.social_network",
+        "str",
+        "Arrival social network",
+        "Social network or app the visit came from.",
+        SOCIAL_NETWORKS,
+    ),
+    _a("session.source.keyword", "str", "Arrival search keyword", "Kept for the whole visit."),
+    _a("session.source.utm_source", "str", "Arrival UTM source"),
+    _a("session.source.utm_medium", "str", "Arrival UTM medium"),
+    _a("session.source.utm_campaign", "str", "Arrival UTM campaign"),
+    _a("session.source.landing_path", "str", "Arrival landing path", "First page of the visit."),
     _a(
         "behaviour.page_visits",
         "int",
@@ -305,6 +333,21 @@ _ALL: tuple[Attribute, ...] = (
     _a("app.open_days_30d", "int", "Days with an app open in 30 days"),
     _a("call_centre.contacts_30d", "int", "Call-centre contacts in 30 days"),
     _a("call_centre.last_reason", "str", "Reason of the last call-centre contact"),
+    # visitor: the visitor id itself (with consent)
+    _a(
+        "visitor.bucket",
+        "int",
+        "Random bucket",
+        "0-99, a stable hash of the visitor id and the key: bucket < 20 is a random fifth of "
+        "visitors, the same on every visit. Unknown without consent.",
+        key_label="Sample name",
+    ),
+    _a(
+        "visitor.ids",
+        "list",
+        "Visitor ids",
+        "The browser's visitor id and, signed in, the customer's profile id (static audiences).",
+    ),
     # profile, history and crm: the signed-in customer
     _a("profile.age", "int", "Age"),
     _a("profile.gender", "str", "Gender", "", GENDERS),

@@ -53,6 +53,11 @@ class RequestInfo:
     #: Geo headers of a trusted CDN (lowercased name -> value), filled by the Django layer only
     #: when the request came through a trusted proxy; ``providers.geo`` believes them before GeoIP.
     cdn_headers: Mapping[str, str] = field(default_factory=dict)
+    #: The visit's arrival kept by the Django layer (``session.source.*`` by short name: kind,
+    #: keyword...), or None; ``providers.arrival`` re-checks it.
+    arrival: Mapping[str, Any] | None = None
+    #: Other ids the visitor's stored profiles are kept under (a signed-in customer's).
+    profile_ids: tuple[str, ...] = ()
     behaviour_loader: Loader | None = None
     customer_loader: Loader | None = None
 
@@ -94,9 +99,14 @@ class VisitorContext:
             return self._values[name]
         except KeyError:
             pass
-        provider = self._providers.get(name.partition(".")[0])
+        family = name.partition(".")[0]
+        provider = self._providers.get(family)
+        if name.count(".") > 1:  # a sub-family with its own provider (session.source.kind)
+            sub = name.rpartition(".")[0]
+            if sub in self._providers:
+                family, provider = sub, self._providers[sub]
         if provider is not None and provider not in self._done:
-            self._run(name.partition(".")[0], provider)
+            self._run(family, provider)
         return self._values.setdefault(name, None)
 
     def _run(self, family: str, provider: Provider) -> None:

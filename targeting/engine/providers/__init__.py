@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import behaviour, channels, customer, device, geo, source, time
+from . import arrival, behaviour, channels, customer, device, geo, source, time, visitor
 
 if TYPE_CHECKING:
     from ..context import RequestInfo
@@ -63,6 +63,9 @@ DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "device": device.provide_device,
     "behaviour": behaviour.provide_behaviour,
     "session": behaviour.provide_behaviour,
+    # A sub-family: session.source.* (the visit's arrival) needs no profile.
+    "session.source": arrival.provide_arrival,
+    "visitor": visitor.provide_visitor,
     # Recent channel events, from the same profile document (providers.channels).
     "card": channels.provide_card,
     "branch": channels.provide_branch,
