@@ -1,11 +1,19 @@
-"""Whole-request throughput of the demo home page, targeting on versus off, under gunicorn.
+"""Whole-request throughput of the demo home page: page cache on and off, targeting on and off,
+0, 100 and 1,000 extra live segments, on SQLite and on PostgreSQL with Redis, under gunicorn.
 
-Run: `.venv/bin/python bench/home_bench.py` (or `make bench`). It builds a throw-away SQLite
-database with the demo content in var/bench/, then for each mode starts gunicorn on loopback
-(2 sync workers, the machine has 2 cores), warms it up and drives it with wrk (or, without wrk,
-a small threaded Python client) using a rotating set of visitors: phones and desktops, Baidu
-and Google referrers, WeChat. The figure that matters is the ratio on/off, measured in the same
-run. A last round publishes 1,000 extra live segments and reads the workers' peak RSS.
+Run: `.venv/bin/python bench/home_bench.py` (or `make bench`); `--databases sqlite` or
+`--databases postgres` for one of them (PostgreSQL: `--postgres-url`, default the local server's
+`portal_bench`, and `--redis-url`; its database is migrated and seeded once and reused). For each
+database it builds a throw-away demo site (SQLite: var/bench/; reused with `--reuse`), then for each
+mode starts gunicorn on loopback (2 sync workers, the machine has 2 cores), warms it up and drives it
+with wrk (or, without wrk, a small threaded Python client) using a rotating set of visitors: phones
+and desktops, Baidu and Google referrers, WeChat.
+
+Every figure is a ratio against the baseline measured in the same run on the same database: the
+page uncached with targeting off. The goal (issue 13): the personalised home page with 100 live
+segments, cache on, at 3x or more. For each mode it also counts the database queries of a request
+(in a separate process through Django's test client, warm, rotating the same visitors) and reads
+the workers' peak RSS.
 
 Nothing here is a test: it prints figures.
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -25,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,31 +83,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def base_env(db: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class Database:
+    """Where a round's site lives: SQLite with local caches, or PostgreSQL with Redis."""
+
+    label: str
+    url: str
+    redis_url: str = ""
+
+
+@dataclass(frozen=True)
+class Mode:
+    label: str
+    targeting: bool
+    cache: bool
+    segments: int
+
+
+def base_env(db: Database, prefix: str = "bench") -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "DATABASE_URL"):
         env.pop(name, None)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         DEBUG="false",
-        DATABASE_URL=f"sqlite:///{db}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=db.url,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         LOG_LEVEL="WARNING",
+        # A cache of our own: never another checkout's var/cache, never stale across rounds.
+        LOCAL_CACHE_DIR=str(WORK / f"cache-{prefix}"),
+        CACHE_KEY_PREFIX=prefix,
     )
+    if db.redis_url:
+        env["REDIS_URL"] = db.redis_url
     return env
 
 
-def prepare_database(db: Path) -> None:
+def prepare_database(db: Database, seed: bool = True) -> None:
     env = base_env(db)
-    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+    steps = [["migrate", "--noinput", "-v", "0"]] + ([["seed_demo"]] if seed else [])
+    for args in steps:
         subprocess.run(
             [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
 
 
-def start_gunicorn(db: Path, port: int, targeting: bool) -> subprocess.Popen:
-    env = base_env(db)
-    env["TARGETING_ENABLED"] = "true" if targeting else "false"
+def mode_env(db: Database, mode: Mode, prefix: str) -> dict[str, str]:
+    env = base_env(db, prefix)
+    env["TARGETING_ENABLED"] = "true" if mode.targeting else "false"
+    env["PAGECACHE_ENABLED"] = "true" if mode.cache else "false"
+    return env
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             PYTHON,
@@ -243,83 +281,154 @@ def load_python(port: int, path: str, seconds: int, connections: int) -> dict[st
     }
 
 
-def publish_many_segments(db: Path, count: int) -> None:
-    """Publish `count` extra live segments (and campaigns using them) into the bench database."""
-    env = base_env(db)
+def publish_segments(db: Database, count: int) -> None:
+    """Publish exactly `count` extra live segments (and campaigns using them) into the database."""
     subprocess.run(
         [PYTHON, str(Path(__file__).parent / "publish_segments.py"), str(count)],
         cwd=ROOT,
-        env=env,
+        env=base_env(db),
         check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
+QUERY_COUNTER = """
+import json, os, sys
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+visitors = json.loads(sys.argv[1]); path = sys.argv[2]; n = int(sys.argv[3])
+client_for = lambda v: {"HTTP_USER_AGENT": v["User-Agent"], "HTTP_REFERER": v.get("Referer", "")}
+for i in range(2 * len(visitors)):  # warm: snapshot, caches, first renders
+    Client().get(path, HTTP_HOST="127.0.0.1", **client_for(visitors[i % len(visitors)]))
+with CaptureQueriesContext(connection) as queries:
+    for i in range(n):
+        Client().get(path, HTTP_HOST="127.0.0.1", **client_for(visitors[i % len(visitors)]))
+print(json.dumps(len(queries) / n))
+"""
+
+
+def queries_per_request(env: dict[str, str], path: str, n: int = 40) -> float:
+    """Database queries of one warm request, counted in-process with Django's test client."""
+    out = subprocess.run(
+        [PYTHON, "-c", QUERY_COUNTER, json.dumps(VISITORS), path, str(n)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def run_mode(db: Database, mode: Mode, args: argparse.Namespace, load) -> dict[str, float]:
+    # A key prefix of its own per round: no round reads another's pages or snapshot version.
+    prefix = re.sub(r"[^a-z0-9]+", "-", f"bench {db.label} {mode.label} {time.time_ns()}".lower())
+    env = mode_env(db, mode, prefix)
+    port = free_port()
+    proc = start_gunicorn(env, port)
+    try:
+        warm(port, args.path)
+        figures = load(port, args.path, args.seconds, args.connections)
+        figures["rss_mb"] = worker_peak_rss_mb(proc)
+    finally:
+        stop(proc)
+    figures["queries"] = queries_per_request(env, args.path)
+    return figures
+
+
 def main() -> None:
+    global WORK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--path", default="/")
-    parser.add_argument("--segments", type=int, default=1000)
+    parser.add_argument(
+        "--segments", default="0,100,1000", help="extra live segment counts, comma-separated"
+    )
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/portal_bench")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep already seeded bench databases (migrate only)"
+    )
+    parser.add_argument("--work", default=str(WORK), help="where the SQLite database and caches go")
     args = parser.parse_args()
+    WORK = Path(args.work)
+    counts = [int(c) for c in args.segments.split(",") if c.strip()]
 
     load = load_wrk if shutil.which("wrk") else load_python
     WORK.mkdir(parents=True, exist_ok=True)
-    db = WORK / "bench.sqlite3"
-    db.unlink(missing_ok=True)
-    print(f"preparing {db} (migrate + seed_demo) ...", flush=True)
-    prepare_database(db)
     print(
         f"load generator: {'wrk' if load is load_wrk else 'python threads (install wrk for better figures)'}; "
         f"{args.connections} connections, {args.seconds}s per round, path {args.path}"
     )
+    rows: list[tuple[str, Mode, dict[str, float], float]] = []
+    for name in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        if name == "sqlite":
+            path = WORK / "bench.sqlite3"
+            db = Database("SQLite", f"sqlite:///{path}")
+            fresh = not (args.reuse and path.exists())
+            if fresh:
+                path.unlink(missing_ok=True)
+        else:
+            db = Database("PostgreSQL+Redis", args.postgres_url, args.redis_url)
+            # migrate and seed_demo are idempotent; --reuse skips the slow seed of a seeded one
+            fresh = not args.reuse
+        if fresh:
+            print(f"preparing {db.label} (migrate + seed_demo) ...", flush=True)
+            prepare_database(db)
+        else:  # the reused database may predate the latest migrations
+            prepare_database(db, seed=False)
+        publish_segments(db, 0)
+        baseline_mode = Mode("uncached, targeting off", targeting=False, cache=False, segments=0)
+        baseline = run_mode(db, baseline_mode, args, load)
+        report(db, baseline_mode, baseline, baseline["rps"])
+        rows.append((db.label, baseline_mode, baseline, baseline["rps"]))
+        for count in counts:
+            publish_segments(db, count)
+            for cache in (False, True):
+                mode = Mode(
+                    f"{'cached' if cache else 'uncached'}, targeting on, {count} segments",
+                    targeting=True,
+                    cache=cache,
+                    segments=count,
+                )
+                figures = run_mode(db, mode, args, load)
+                report(db, mode, figures, baseline["rps"])
+                rows.append((db.label, mode, figures, baseline["rps"]))
+        publish_segments(db, 0)
 
-    results: dict[str, dict[str, float]] = {}
-    # Off, on, off, on: alternating evens out drift on a shared machine; the best of each counts.
-    for label, targeting in (("off", False), ("on", True), ("off", False), ("on", True)):
-        port = free_port()
-        proc = start_gunicorn(db, port, targeting)
-        try:
-            warm(port, args.path)
-            figures = load(port, args.path, args.seconds, args.connections)
-            figures["rss_mb"] = worker_peak_rss_mb(proc)
-        finally:
-            stop(proc)
-        if label not in results or figures["rps"] > results[label]["rps"]:
-            results[label] = figures
-        print(
-            f"  targeting {label:3}: {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:6.2f} ms"
-            f"  p99 {figures['p99_ms']:6.2f} ms  errors {figures['errors']:.0f}"
-            f"  worker peak RSS {figures['rss_mb']:.0f} MB",
-            flush=True,
-        )
-
-    if args.segments:
-        publish_many_segments(db, args.segments)
-        port = free_port()
-        proc = start_gunicorn(db, port, True)
-        try:
-            warm(port, args.path)
-            figures = load(port, args.path, args.seconds, args.connections)
-            figures["rss_mb"] = worker_peak_rss_mb(proc)
-        finally:
-            stop(proc)
-        results[f"on+{args.segments}"] = figures
-        print(
-            f"  targeting on with {args.segments} extra live segments: {figures['rps']:8.1f} req/s"
-            f"  p50 {figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:6.2f} ms"
-            f"  worker peak RSS {figures['rss_mb']:.0f} MB",
-            flush=True,
-        )
-
-    ratio = results["on"]["rps"] / results["off"]["rps"]
     print()
-    print("| mode | req/s | p50 ms | p99 ms | worker peak RSS MB |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, f in results.items():
+    print(
+        "| database | mode | req/s | x baseline | p50 ms | p99 ms | queries/request | worker peak RSS MB |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, mode, f, base in rows:
         print(
-            f"| targeting {label} | {f['rps']:.1f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['rss_mb']:.0f} |"
+            f"| {label} | {mode.label} | {f['rps']:.1f} | {f['rps'] / base:.2f} | "
+            f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['queries']:.1f} | {f['rss_mb']:.0f} |"
         )
-    print(f"\nthroughput ratio on/off: {ratio:.2f} (target >= 0.80)")
+    for label in dict.fromkeys(r[0] for r in rows):
+        goal = [r for r in rows if r[0] == label and r[1].cache and r[1].segments == 100]
+        if goal:
+            ratio = goal[0][2]["rps"] / goal[0][3]
+            verdict = "met" if ratio >= 3 else "NOT met"
+            print(
+                f"{label}: cached, 100 segments = {ratio:.2f}x the uncached page with targeting off (goal >= 3: {verdict})"
+            )
+
+
+def report(db: Database, mode: Mode, figures: dict[str, float], baseline_rps: float) -> None:
+    print(
+        f"  {db.label:16} {mode.label:38} {figures['rps']:8.1f} req/s ({figures['rps'] / baseline_rps:5.2f}x)"
+        f"  p50 {figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:7.2f} ms"
+        f"  {figures['queries']:5.1f} queries/req  errors {figures['errors']:.0f}"
+        f"  worker peak RSS {figures['rss_mb']:.0f} MB",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

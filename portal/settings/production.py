@@ -7,6 +7,7 @@ from .base import (
     ALLOWED_HOSTS,
     CONTENT_SECURITY_POLICY,
     CSP_AREA_POLICIES,
+    INSTALLED_APPS,
     SECRET_KEY,
     SPECTACULAR_SETTINGS,
     env,
@@ -63,3 +64,34 @@ SPECTACULAR_SETTINGS = {
 # before the portal relies on it (allauth "mandatory"). Both can be relaxed from the environment.
 STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+
+# pagecache: a CDN in front of the site (docs/operations.md, "Page cache and CDN"). Wagtail's
+# frontend cache purges a page's URLs from it when the page is published or unpublished.
+# FRONTEND_CACHE=http with FRONTEND_CACHE_LOCATION (Varnish, Squid, nginx purge), cloudflare with
+# FRONTEND_CACHE_BEARER_TOKEN and FRONTEND_CACHE_ZONEID, cloudfront with
+# FRONTEND_CACHE_DISTRIBUTION_ID (AWS credentials from the usual boto3 environment).
+FRONTEND_CACHE = env("FRONTEND_CACHE", default="")
+_FRONTEND_CACHE_BACKENDS = {
+    "http": ("wagtail.contrib.frontend_cache.backends.HTTPBackend", ["LOCATION"]),
+    "cloudflare": (
+        "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        ["BEARER_TOKEN", "ZONEID"],
+    ),
+    "cloudfront": (
+        "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        ["DISTRIBUTION_ID"],
+    ),
+}
+if FRONTEND_CACHE:
+    if FRONTEND_CACHE not in _FRONTEND_CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"FRONTEND_CACHE: expected one of {', '.join(_FRONTEND_CACHE_BACKENDS)}"
+        )
+    _backend, _options = _FRONTEND_CACHE_BACKENDS[FRONTEND_CACHE]
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": _backend,
+            **{name: env(f"FRONTEND_CACHE_{name}") for name in _options},
+        }
+    }

@@ -3,6 +3,10 @@ with Cache-Control a shared cache can act on; signed-in pages are private and no
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.test import Client
 
@@ -141,3 +145,34 @@ def test_the_consent_banner_is_in_every_page_and_hidden_by_script_once_decided(s
     assert 'id="consent-banner"' in page
     # scripted.js, loaded in <head> before first paint, hides it once the visitor has decided
     assert "portal/js/scripted.js" in page
+
+
+def _production(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "bank.example",
+        **extra,
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from wagtail.contrib.frontend_cache.utils import get_backends; "
+        "print(sorted(type(b).__name__ for b in get_backends().values()))"
+    )
+    # our own interpreter and fixed code: nothing untrusted runs
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_purges_a_cdn_through_wagtails_frontend_cache():
+    # Given a Varnish-style purger configured from the environment, Wagtail's frontend cache is on
+    done = _production(
+        {"FRONTEND_CACHE": "http", "FRONTEND_CACHE_LOCATION": "http://127.0.0.1:8080"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "['HTTPBackend']" in done.stdout
+    # and a misspelt kind names the variable instead of starting without a purger
+    bad = _production({"FRONTEND_CACHE": "varnishh"})
+    assert bad.returncode != 0 and "FRONTEND_CACHE: expected one of" in bad.stderr
