@@ -20,3 +20,8 @@ class PortalConfig(AppConfig):
         from portal import slugs
 
         slugs.connect()
+
+        # local: ready(): patches model descriptors, which exist only once the apps are loaded
+        from portal import display_names
+
+        display_names.install()

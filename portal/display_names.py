@@ -1,0 +1,99 @@
+"""Names of staff groups, workflows and tasks, translated where people read them.
+
+Data migrations create these rows with English names ("Marketers", "Campaign approval",
+"Compliance review") and code finds them by those names (complaint routing, permissions, later
+migrations), so the database keeps them. A zh-hans user must still read them in Chinese in the
+admin (issue 12): Wagtail's templates print ``{{ workflow.name }}``, ``{{ task.name }}`` and
+``str(group)`` in dozens of places, so the translation happens on the attribute itself.
+
+Reading ``name`` gives a :class:`DisplayName`: a ``str`` whose content is the stored name (so
+comparisons, lookups, hashing, JSON and database writes see the English original) and whose
+``str()`` is the translation in the active language (what templates and ``%`` formatting show).
+Model forms read the stored name (``value_from_object``), so editing a group or a workflow never
+saves the translation in place of its name. The names are msgids of our catalogue; a name that
+has no translation shows as stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext, gettext_noop
+
+# The names the migrations create (here so that makemessages keeps them in our catalogue).
+NAMES = (
+    gettext_noop("Editors"),
+    gettext_noop("Moderators"),
+    gettext_noop("Marketers"),
+    gettext_noop("Compliance reviewers"),
+    gettext_noop("Customer service"),
+    gettext_noop("Channel systems"),
+    gettext_noop("Data protection"),
+    gettext_noop("Product managers"),
+    gettext_noop("Relationship managers"),
+    gettext_noop("Bank staff"),
+    gettext_noop("Moderators approval"),
+    gettext_noop("Campaign approval"),
+    gettext_noop("Compliance review"),
+    gettext_noop("Compliance review (four eyes)"),
+    gettext_noop("Push offer approval"),
+)
+
+
+class DisplayName(str):
+    """A stored name that prints as its translation."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        stored = str.__str__(self)
+        return gettext(stored) if stored else stored
+
+    def __html__(self) -> str:
+        # local: escaping at call time (django.utils.html imports settings-dependent modules)
+        from django.utils.html import escape
+
+        return str(escape(str(self)))
+
+
+class TranslatedNameAttribute(DeferredAttribute):
+    """The field's descriptor, handing out the stored value as a :class:`DisplayName`."""
+
+    def __get__(self, instance: Model | None, cls: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if type(value) is str:
+            return DisplayName(value)
+        return value
+
+    def __set__(self, instance: Model, value: Any) -> None:
+        # a data descriptor, so reads come through __get__ even once the value is loaded
+        instance.__dict__[self.field.attname] = value
+
+
+def _stored_value(field: Any) -> Any:
+    def value_from_object(obj: Model) -> Any:
+        value = getattr(obj, field.attname)
+        return str.__str__(value) if isinstance(value, DisplayName) else value
+
+    return value_from_object
+
+
+def translate_name_field(model: type[Model], name: str = "name") -> None:
+    """Show ``model.<name>`` translated; store and edit it as it is."""
+    field = model._meta.get_field(name)
+    setattr(model, field.attname, TranslatedNameAttribute(field))
+    field.value_from_object = _stored_value(field)  # type: ignore[method-assign]
+
+
+def install() -> None:
+    """Translate the names of staff groups, workflows and workflow tasks at display."""
+    # local: ready(): models exist only once the app registry is loaded
+    from django.contrib.auth.models import Group
+    from wagtail.models import Task, Workflow
+
+    for model in (Group, Workflow, Task):
+        translate_name_field(model)
