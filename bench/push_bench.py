@@ -2,22 +2,29 @@
 
 Run: `.venv/bin/python bench/push_bench.py [--rate 1000] [--seconds 20] [--concurrency 2]`.
 
-It creates a throw-away PostgreSQL database (`portal_d1_pushbench`), migrates it, uses Redis
-(`REDIS_URL`, default db 7 of the local server, under a private key prefix and event stream) as
-cache, event buffer and Celery broker, and starts a real Celery worker. The bench process creates
+It creates a throw-away PostgreSQL database (`portal_p_pushbench`), migrates it, uses Redis
+(`REDIS_URL`, default db 5 of the local server, under a private key prefix and event stream) as
+cache, event buffer and Celery broker, and starts two real Celery workers as in production
+(docs/operations.md): the default queue (draining and folding, one process) and the `push` queue
+(`celery -A portal worker -Q push`, `--concurrency` processes: trigger evaluation and sends).
+The bench process creates
 3,000 consenting customers with a phone number, an approved SMS offer and a live trigger (card
 payment at a travel merchant of at least 1,000 CNY), then sends `card_transaction` events through
 tracking's ingestion (`ingest_batch`, what `POST /api/v1/events` calls once the body is parsed;
 HTTP is left out so the load generator stays light on two cores) in batches of 100 at `--rate`
 events per second: 5 % are travel payments that fire the trigger (each customer once), the rest
-supermarket payments the trigger evaluates and rejects. The worker drains the stream, folds,
-evaluates the triggers, arbitrates and hands each SMS to the development SMS adapter.
+supermarket payments the trigger evaluates and rejects. Each accepted batch is announced to push
+(`events_accepted`), whose receiver queues the events a trigger listens to on the `push` queue;
+the push worker evaluates the triggers, arbitrates and hands each SMS to the development SMS
+adapter, while the default worker drains and folds the stream at its own pace (and the folded
+path finds the same events already handled).
 
 Latency per message = `PushMessage.sent_at` (set when the adapter returned) − the event's
 `received_at` (set when ingestion accepted it). It first runs a light baseline (20 events/s for
 10 s) and prints the ratio of the loaded percentiles to it, then p50/p95/p99 under load, the
-achieved arrival rate, messages sent against triggering events (nothing lost), and the peak RSS of
-the worker processes and of the bench process. Nothing here is a test.
+achieved arrival rate, messages sent against triggering events (nothing lost), the fold backlog
+left when the load stops, and the peak RSS of the worker processes and of the bench process.
+Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DATABASE = "portal_d1_pushbench"
+DATABASE = "portal_p_pushbench"
 CUSTOMERS = 3000
 BATCH = 100
 TRIGGER_SHARE = 0.05
@@ -189,6 +196,12 @@ def run_load(
     return sent, triggering, sent / elapsed
 
 
+def stream_backlog() -> int:
+    from targeting.tracking import buffer
+
+    return buffer.backlog()
+
+
 def collect(expected: int, since_pk: int, timeout: float) -> tuple[list[float], int]:
     from targeting.push.models import PushMessage
 
@@ -213,7 +226,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5")
     settings_dir = Path(tempfile.mkdtemp(prefix="pushbench-"))
     (settings_dir / "pushbench_settings.py").write_text(SETTINGS)
     prefix = f"pushbench-{uuid.uuid4().hex[:8]}"
@@ -244,34 +257,43 @@ def main() -> int:
     import redis
 
     broker = redis.Redis.from_url(redis_url)
-    broker.delete("celery")  # this bench's Redis db: no task left over from an earlier run
-    worker_log = open(settings_dir / "worker.log", "w")  # noqa: SIM115 - closed with the worker
+    broker.delete("celery", "push")  # this bench's Redis db: no task left from an earlier run
+    worker_log = open(settings_dir / "worker.log", "w")  # noqa: SIM115 - closed with the workers
     print(f"worker log: {settings_dir / 'worker.log'}")
-    worker = subprocess.Popen(
-        [
-            str(BIN / "celery"),
-            "-A",
-            "portal",
-            "worker",
-            "--concurrency",
-            str(args.concurrency),
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+
+    def start_worker(queue: str, concurrency: int) -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@pushbench",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    workers = {"default": start_worker("celery", 1), "push": start_worker("push", args.concurrency)}
     try:
-        time.sleep(6)  # the worker's processes start
+        time.sleep(8)  # the workers' processes start
         print(f"broker {settings.CELERY_BROKER_URL}, eager: {settings.CELERY_TASK_ALWAYS_EAGER}")
         results = {}
         first = 0
+        backlog = 0
         for label, rate, seconds in (
             ("baseline", 20.0, 10.0),
             ("load", args.rate, args.seconds),
@@ -279,19 +301,26 @@ def main() -> int:
             since = PushMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             print(f"{label}: {rate:.0f} events/s for {seconds:.0f} s ...", flush=True)
             events, triggering, achieved = run_load(user_ids, system_id, rate, seconds, first)
+            backlog = stream_backlog()
             first += triggering
             latencies, sent = collect(triggering, since, timeout=120)
             results[label] = (events, triggering, achieved, latencies, sent)
-        rss = [peak_rss_mb(pid) for pid in [worker.pid, *children(worker.pid)]]
+        rss = {
+            name: [peak_rss_mb(pid) for pid in [worker.pid, *children(worker.pid)]]
+            for name, worker in workers.items()
+        }
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
-        broker.delete("celery")
+        for worker in workers.values():
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers.values():
+            worker.wait(timeout=30)
+        broker.delete("celery", "push")
     base = results["baseline"][3]
     print()
     print("push latency: event accepted -> message handed to the channel (SMS console adapter)")
     print(
-        f"  worker: real Celery, prefork concurrency {args.concurrency}, Redis broker; PostgreSQL"
+        f"  workers: real Celery, default queue 1 process (drain, fold), push queue "
+        f"{args.concurrency} processes; Redis broker; PostgreSQL"
     )
     for label, (events, triggering, achieved, latencies, sent) in results.items():
         print(
@@ -304,7 +333,9 @@ def main() -> int:
             if label != "baseline" and base:
                 line += f"  (p50 x{p50 / statistics.median(base):.1f} of baseline)"
             print(line)
-    print(f"  worker peak RSS        {', '.join(f'{m:.0f} MB' for m in rss)}")
+    print(f"  fold backlog when the load stopped: {backlog} events in the stream")
+    for name, sizes in rss.items():
+        print(f"  {name} worker peak RSS {', '.join(f'{m:.0f} MB' for m in sizes)}")
     print(
         f"  bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )

@@ -10,21 +10,35 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
+from wagtail.log_actions import log
 
 from targeting.push import outcomes
 from targeting.push.models import Lead, PushMessage
 from targeting.push.tasks import retry_dead
 
+REQUEUE_PERMISSION = "push.requeue_pushmessage"
+#: The audit entry of a re-queue (Wagtail's log: the message's history and Reports → Site history).
+REQUEUE_ACTION = "push.requeue"
+
 
 @require_POST
 def requeue(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a dead letter again (after the channel was fixed); needs push.requeue_pushmessage."""
-    if not request.user.has_perm("push.requeue_pushmessage"):
+    """Send a dead letter again (after the channel was fixed); needs push.requeue_pushmessage.
+
+    A POST with the CSRF token (the button on the message's page); audit-logged with who did it,
+    the attempts so far and the last error."""
+    if not request.user.has_perm(REQUEUE_PERMISSION):
         raise PermissionDenied
     message = get_object_or_404(PushMessage, pk=pk)
     if message.status != PushMessage.DEAD:
         messages.error(request, _("Only dead letters can be re-queued."))
     else:
+        log(
+            instance=message,
+            action=REQUEUE_ACTION,
+            user=request.user,
+            data={"attempts": message.attempts, "last_error": message.last_error[:500]},
+        )
         retry_dead.delay([message.pk])
         messages.success(request, _("The message was queued again."))
     return redirect("wagtailsnippets_push_pushmessage:inspect", message.pk)

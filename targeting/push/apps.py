@@ -17,9 +17,10 @@ class PushConfig(AppConfig):
         # contract in pyproject.toml). The receiver only queues work.
         # local: ready(): receivers import the models, which exist only once the registry is loaded
         from targeting.push import receivers
-        from targeting.tracking.signals import events_folded
+        from targeting.tracking.signals import events_accepted, events_folded
 
         events_folded.connect(receivers.queue_trigger_evaluation, dispatch_uid="push-triggers")
+        events_accepted.connect(receivers.queue_accepted_evaluation, dispatch_uid="push-accepted")
         # A published, unpublished or deleted offer or trigger reaches every worker's index.
         from django.db.models.signals import post_delete
         from wagtail.signals import published, unpublished

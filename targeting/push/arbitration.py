@@ -8,13 +8,16 @@ Plain Python (the Django layer builds the inputs), in this order:
 3. contact policy: consent, the control group, opt-outs, caps and quiet hours give each channel a
    verdict (``targeting.push.policy``); an offer with no channel left is out;
 4. rank: ``priority × propensity × value``, propensity being the measured conversion rate of that
-   offer in that audience when enough sends were measured, else the marketer's prior.
+   offer in that audience (measurement's rollups of push outcomes) smoothed with a Beta prior: the
+   marketer's expected rate counts as ``weight`` pseudo-sends (``beta_propensity``), so the
+   prior rules while few sends are measured and the measured rate takes over as they grow.
 
 The explanation has one entry per offer: why it won, or the first step that ruled it out.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +60,35 @@ class Propensity:
     source: str  # "measured" | "prior"
     sends: int = 0
     conversions: int = 0
+    prior: float | None = None
+    weight: float = 0.0
+
+    def formula(self) -> str:
+        """How the rate was reached, for the explanation."""
+        if self.prior is None:
+            return f"{self.rate:.4g}"
+        return (
+            f"({self.conversions} + {self.weight:g} × {self.prior:g}) / "
+            f"({self.sends} + {self.weight:g}) = {self.rate:.4g}"
+        )
+
+
+def beta_propensity(prior: float, weight: float, sends: int, conversions: int) -> Propensity:
+    """The posterior mean conversion rate under a Beta prior from the marketer's rate.
+
+    The prior is Beta(weight × prior, weight × (1 − prior)): the marketer's expected rate counts as
+    ``weight`` sends already made. After ``sends`` sends with ``conversions`` conversions the mean
+    is (conversions + weight × prior) / (sends + weight). With no send measured it is the prior.
+    Counts that make no sense (negative, more conversions than sends) are clamped.
+    """
+    prior = min(max(float(prior), 0.0), 1.0) if math.isfinite(prior) else 0.0
+    weight = max(float(weight), 0.0) if math.isfinite(weight) else 0.0
+    sends = max(int(sends), 0)
+    conversions = min(max(int(conversions), 0), sends)
+    if sends == 0:
+        return Propensity(prior, "prior", 0, 0, prior, weight)
+    rate = (conversions + weight * prior) / (sends + weight)
+    return Propensity(rate, "measured", sends, conversions, prior, weight)
 
 
 @dataclass
@@ -141,6 +173,7 @@ def arbitrate(
             propensity_source=rate.source,
             measured_sends=rate.sends,
             measured_conversions=rate.conversions,
+            propensity_formula=rate.formula(),
             priority=offer.priority,
             value=offer.value,
             score=round(score, 6),

@@ -8,6 +8,7 @@ trigger, the explanation and the consent in force. The send itself is queued on 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.providers import DEFAULT_PROVIDERS
 from targeting.engine.rules import RuleError, compile_rule
+from targeting.measurement import queries as measurement
 from targeting.profiles import load_behaviour, load_customer
 from targeting.push import templating
 from targeting.push.arbitration import (
@@ -35,6 +36,7 @@ from targeting.push.arbitration import (
     Outcome,
     Propensity,
     arbitrate,
+    beta_propensity,
 )
 from targeting.push.models import (
     EMAIL,
@@ -103,15 +105,23 @@ def event_overrides(event: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def customer_context(user: Any, moment: Moment) -> VisitorContext:
+def customer_context(
+    user: Any, moment: Moment, accounts: Mapping[int, Any] | None = None
+) -> VisitorContext:
     """The engine's context for a customer who is not on the site (no request).
 
     ``user`` is a user or a user id: with an id the account is read only if a rule asks for the
-    customer's attributes (a condition on ``event.*`` alone costs no query)."""
+    customer's attributes (a condition on ``event.*`` alone costs no query), from ``accounts``
+    when a batch has already read it."""
     user_id = user if isinstance(user, int) else user.pk
 
     def load() -> Any:
-        account = customer(user_id) if isinstance(user, int) else user
+        if not isinstance(user, int):
+            account = user
+        elif accounts is not None and user_id in accounts:
+            account = accounts[user_id]
+        else:
+            account = customer(user_id)
         return load_customer(account, moment.now) if account is not None else None
 
     info = RequestInfo(
@@ -165,42 +175,49 @@ def candidate(offer: Offer, now: datetime, lookup: Mapping[str, Any]) -> OfferCa
     )
 
 
+#: The longest audience key: measurement's rollup cells keep 80 characters of a segment.
+AUDIENCE_MAX = 80
+
+
+def audience_of(slugs: Iterable[str]) -> str:
+    """The audience key of a set of segment slugs: sorted, comma-joined, at most 80 characters
+    (a longer list keeps its start and a hash of the whole, so two audiences never share a key)."""
+    joined = ",".join(sorted(slugs))
+    if len(joined) <= AUDIENCE_MAX:
+        return joined
+    digest = hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
+    return f"{joined[: AUDIENCE_MAX - 17]}~{digest}"
+
+
 def audience_key(ctx: VisitorContext) -> str:
     """The audience propensities are measured in: the customer's matched live segments."""
     try:
         engine = get_snapshot().engine
-        return ",".join(sorted(s for s in engine.segments if engine.matches(s, ctx)))[:150]
+        return audience_of(s for s in engine.segments if engine.matches(s, ctx))
     except Exception:
         return ""
 
 
-def measured_propensity(offer_id: int, audience: str, policy: Policy) -> tuple[int, int] | None:
-    """(sends, conversions) of an offer in an audience, from the send log, cached."""
-    key = f"push:prop:{offer_id}:{audience}"
+def measured_outcomes(offer_slug: str, audience: str) -> tuple[int, int]:
+    """(sends, conversions) of an offer in an audience from measurement's rollups, cached."""
+    key = f"push:prop:{offer_slug}:{hashlib.blake2b(audience.encode(), digest_size=8).hexdigest()}"
     cached = cache.get(key)
     if cached is None:
-        rows = PushMessage.objects.filter(
-            offer_id=offer_id,
-            status__in=(PushMessage.SENT, PushMessage.DELIVERED),
-            audience=audience,
-        ).aggregate(
-            sends=Count("id"), conversions=Count("id", filter=Q(converted_at__isnull=False))
-        )
-        cached = (rows["sends"] or 0, rows["conversions"] or 0)
+        try:
+            cached = measurement.offer_outcomes(offer_slug, audience)
+        except Exception:  # measurement unreadable: the prior alone (and not cached)
+            logger.exception("push: could not read the measured outcomes of %s", offer_slug)
+            return (0, 0)
         cache.set(key, cached, PROPENSITY_TTL)
     return (int(cached[0]), int(cached[1]))
 
 
-def propensity_for(offers: Mapping[str, Offer], audience: str, policy: Policy) -> Any:
+def propensity_for(audience: str, policy: Policy) -> Any:
+    """Each offer's propensity in ``audience``: measured outcomes smoothed by its prior."""
+
     def propensity(candidate: OfferCandidate) -> Propensity:
-        offer = offers[candidate.slug]
-        measured = measured_propensity(offer.pk, audience, policy)
-        if measured is not None:
-            sends, conversions = measured
-            if sends >= max(policy.min_measured_sends, 1):
-                return Propensity(conversions / sends, "measured", sends, conversions)
-            return Propensity(candidate.prior_propensity, "prior", sends, conversions)
-        return Propensity(candidate.prior_propensity, "prior")
+        sends, conversions = measured_outcomes(candidate.slug, audience)
+        return beta_propensity(candidate.prior_propensity, policy.prior_weight, sends, conversions)
 
     return propensity
 
@@ -282,8 +299,9 @@ def arbitrate_for(
     """Run arbitration for one customer (also used by the simulate hook: nothing is written)."""
     policy = policy or Policy.load()
     ctx = ctx or customer_context(user, moment)
-    pref = ContactPreference.objects.filter(user_id=user.pk).first()
-    contact = contact or ContactPolicy(user.pk, pref, policy, moment.now, moment.branch)
+    if contact is None:
+        pref = ContactPreference.objects.filter(user_id=user.pk).first()
+        contact = ContactPolicy(user.pk, pref, policy, moment.now, moment.branch)
     lookup = segment_lookup()
     offer_by_slug = {o.slug: o for o in offers}
     audience = audience_key(ctx)
@@ -293,7 +311,7 @@ def arbitrate_for(
         ctx,
         tolerance=tolerance,
         policy=policy_for(contact, offer_by_slug, channels),
-        propensity=propensity_for(offer_by_slug, audience, policy),
+        propensity=propensity_for(audience, policy),
         preferred_channels=tuple(channels),
     )
     return outcome, contact, audience
@@ -307,13 +325,21 @@ def decide_for(
     *,
     policy: Policy | None = None,
     contact: ContactPolicy | None = None,
+    ctx: VisitorContext | None = None,
+    checked: bool = False,
 ) -> PushMessage | None:
-    """Arbitrate for a fired trigger and log the result; queue the send when there is one."""
-    if PushMessage.objects.filter(idempotency_key=idempotency_key).exists():
+    """Arbitrate for a fired trigger and log the result; queue the send when there is one.
+
+    ``checked``: the caller has already looked the idempotency key up (a batch does it in one
+    query); the unique constraint stays the final word either way."""
+    if not checked and PushMessage.objects.filter(idempotency_key=idempotency_key).exists():
         return None  # this trigger already handled this moment (a retried task, a re-fold)
-    # Unapproved offers are kept in so the explanation says why they were not sent.
-    offers = list(trigger.offers.order_by("pk"))
-    outcome, contact, audience = arbitrate_for(user, offers, moment, policy=policy, contact=contact)
+    # Unapproved offers are kept in so the explanation says why they were not sent. The trigger
+    # index prefetched them (sorted here, so the prefetch is used).
+    offers = sorted(trigger.offers.all(), key=lambda offer: offer.pk)
+    outcome, contact, audience = arbitrate_for(
+        user, offers, moment, policy=policy, contact=contact, ctx=ctx
+    )
     record: dict[str, Any] = {**outcome.as_dict(), "audience": audience, "trigger": trigger.slug}
     offer = next((o for o in offers if outcome.offer and o.slug == outcome.offer.slug), None)
     verdict = outcome.channel

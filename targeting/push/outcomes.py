@@ -1,6 +1,6 @@
 """What customers did with pushed offers, recorded as ``offer_response`` events.
 
-Opens (the message centre), clicks (the tracked link), conversions (an application for the
+Sends (handed to the channel), opens (the message centre), clicks (the tracked link), conversions (an application for the
 offer's product after the message) and declines (a lead marked declined, or a channel system)
 go through tracking's event pipeline like every other event, so measurement's rollups and the
 push propensities see them.
@@ -23,7 +23,9 @@ logger = logging.getLogger("targeting.push")
 
 #: An application this long after a message counts as its conversion.
 CONVERSION_WINDOW = timedelta(days=30)
-OUTCOMES = ("delivered", "open", "click", "conversion", "decline")
+#: "sent": handed to the channel (every channel); measurement counts sends, clicks and
+#: conversions per offer and audience (``rollups.OFFER_MEASURES``), the propensities' source.
+OUTCOMES = ("sent", "delivered", "open", "click", "conversion", "decline")
 
 
 def record(message: PushMessage, outcome: str) -> None:
@@ -36,6 +38,7 @@ def record(message: PushMessage, outcome: str) -> None:
         "channel": message.channel,
         "message": str(message.pk),
         "trigger": message.trigger.slug if message.trigger else None,
+        "audience": message.audience,
     }
     customer_ref = f"user-{message.user_id}"
 

@@ -44,7 +44,8 @@ class Policy:
     quiet_start: int = 21
     quiet_end: int = 8
     control_percent: int = 5
-    min_measured_sends: int = 200
+    #: The marketer's expected rate counts as this many sends (the Beta prior's pseudo-count).
+    prior_weight: int = 200
 
     @classmethod
     def load(cls) -> Policy:
@@ -56,7 +57,7 @@ class Policy:
             quiet_start=row.quiet_start,
             quiet_end=row.quiet_end,
             control_percent=row.control_percent,
-            min_measured_sends=row.min_measured_sends,
+            prior_weight=row.min_measured_sends,
         )
 
 

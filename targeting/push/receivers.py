@@ -36,5 +36,23 @@ def queue_trigger_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs
             logger.exception("push: could not queue trigger evaluation (broker down?)")
 
 
+def queue_accepted_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs: Any) -> None:
+    """The event API accepted a batch: the events an event trigger listens to go to the push
+    queue now, without waiting for the fold (the in-memory index filters by type: a batch no
+    trigger listens to costs one cache read and queues nothing)."""
+    try:
+        index = get_index()
+        wanted = [e for e in events if index.listens_to(str(e.get("type", "")))]
+    except Exception:  # push never breaks the event API
+        logger.exception("push: could not read the trigger index")
+        return
+    if not wanted:
+        return
+    try:
+        tasks.evaluate_accepted.delay(wanted)
+    except Exception:  # the folded path evaluates them again (same idempotency keys)
+        logger.exception("push: could not queue the evaluation of accepted events")
+
+
 def offer_or_trigger_changed(sender: Any, **kwargs: Any) -> None:
     bump_version()

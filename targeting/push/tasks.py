@@ -14,6 +14,7 @@ from targeting.push import outcomes
 from targeting.push.channels import DeliveryError, adapter_for
 from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, ContactPreference, PushMessage
 from targeting.push.outcomes import record_conversions as record
+from targeting.push.triggers import evaluate_accepted as evaluate_new
 from targeting.push.triggers import evaluate_events as evaluate
 from targeting.push.triggers import run_scheduled as run
 
@@ -30,7 +31,14 @@ def backoff(retries: int) -> int:
 
 @shared_task(name="targeting.push.evaluate_events", ignore_result=True)
 def evaluate_events(events: list[dict[str, Any]]) -> int:
+    """Every trigger on folded events (the safety net and the audience/behaviour triggers)."""
     return len(evaluate(events))
+
+
+@shared_task(name="targeting.push.evaluate_accepted", ignore_result=True)
+def evaluate_accepted(events: list[dict[str, Any]]) -> int:
+    """Event triggers on a batch the event API has just accepted (the fast path)."""
+    return len(evaluate_new(events))
 
 
 @shared_task(name="targeting.push.record_conversions", ignore_result=True)
@@ -50,7 +58,7 @@ def attempt_send(message_id: int, retries: int) -> str:
     with transaction.atomic():
         message = (
             PushMessage.objects.select_for_update(of=("self",))
-            .select_related("user", "offer", "trigger")
+            .select_related("user__contact_preference", "offer", "trigger")
             .filter(pk=message_id)
             .first()
         )
@@ -77,6 +85,7 @@ def attempt_send(message_id: int, retries: int) -> str:
         message.last_error = ""
         message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
         logger.info("push: message %s handed to %s (%s)", message.pk, message.channel, reference)
+        outcomes.record(message, "sent")
         if delivered:
             outcomes.record(message, "delivered")
         return message.status

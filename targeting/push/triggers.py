@@ -1,28 +1,47 @@
-"""Which live triggers fire on a folded event, on entering an audience, on a schedule or a date.
+"""Which live triggers fire on an event, on entering an audience, on a schedule or a date.
 
 The live triggers are read once per process into ``TriggerIndex`` (conditions compiled) and read
 again only when a publish bumps ``push:triggers:version`` in the cache, the way the targeting
-snapshot works, so an event whose type no trigger listens to costs one cache read.
+snapshot works, so a batch of events whose types no trigger listens to costs one cache read and
+no query.
+
+Two paths evaluate an event (docs/push.md, "The flow"):
+
+* **accepted** (the fast one): the event API announces each accepted batch
+  (``tracking.signals.events_accepted``); the events of a type an event trigger listens to go
+  straight to the ``push`` queue (``evaluate_accepted``), without waiting for the fold;
+* **folded**: after the fold (``tracking.signals.events_folded``) every trigger is evaluated again,
+  audience and behaviour triggers for the first time (they read the folded profile), event
+  triggers as a safety net (the broker was down when the batch came, or a condition reads the
+  profile the event has just changed).
+
+Both paths give a trigger and an event the same idempotency key (``event_key``: the customer, the
+event's type, time and properties), so an event never sends twice; the keys of a batch are looked
+up in one query before anything else is done.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from targeting.push.decisions import (
     Moment,
     compile_optional,
-    customer,
     customer_context,
     decide_for,
     segment_lookup,
@@ -30,6 +49,7 @@ from targeting.push.decisions import (
 from targeting.push.models import ContactPreference, PushMessage, Trigger, TriggerState
 from targeting.push.policy import ContactPolicy, Policy
 from targeting.snapshot import get_snapshot
+from targeting.tracking.models import CustomerProfile
 
 logger = logging.getLogger("targeting.push")
 
@@ -55,6 +75,10 @@ class TriggerIndex:
         if event_type in IGNORED_TYPES:
             return False
         return bool(self.on_any_event) or event_type in self.by_event_type
+
+    def listens_to(self, event_type: str) -> bool:
+        """An event trigger listens to this type (the accepted path's filter)."""
+        return event_type not in IGNORED_TYPES and event_type in self.by_event_type
 
     def for_event(self, event_type: str) -> list[CompiledTrigger]:
         if event_type in IGNORED_TYPES:
@@ -142,63 +166,180 @@ def _fires(compiled: CompiledTrigger, ctx: Any, user_id: int) -> bool:
 
 
 def _cooled_down(trigger: Trigger, user_id: int, now: datetime) -> bool:
-    """True (and the firing recorded) when the trigger may fire for this customer again."""
+    """True (and the firing recorded) when the trigger may fire for this customer again.
+
+    One conditional UPDATE when the customer has a state (atomic: of two workers only one
+    moves ``last_fired_at``), an INSERT the first time."""
     since = now - timedelta(hours=trigger.cooldown_hours)
-    with transaction.atomic():
-        state, _created = TriggerState.objects.select_for_update().get_or_create(
-            trigger=trigger, user_id=user_id
-        )
-        if state.last_fired_at is not None and state.last_fired_at > since:
-            return False
-        state.last_fired_at = now
-        state.save(update_fields=["last_fired_at"])
+    state = TriggerState.objects.filter(trigger=trigger, user_id=user_id)
+    if state.filter(Q(last_fired_at__isnull=True) | Q(last_fired_at__lte=since)).update(
+        last_fired_at=now
+    ):
+        return True
+    if state.exists():
+        return False  # fired within the cool-down
+    try:
+        with transaction.atomic():
+            TriggerState.objects.create(trigger=trigger, user_id=user_id, last_fired_at=now)
+    except IntegrityError:
+        return False  # another worker fired it for this customer a moment ago
     return True
 
 
-def evaluate_events(events: Iterable[Mapping[str, Any]]) -> list[PushMessage]:
-    """Evaluate the live triggers on folded events (dicts from tracking's ``events_folded``)."""
-    index = get_index()
-    policy = Policy.load()
-    messages: list[PushMessage] = []
-    for event in events:
-        event_type = str(event.get("type", ""))
-        triggers = index.for_event(event_type)
-        if not triggers:
-            continue
-        user_id = int(event["user_id"])
-        now = timezone.now()
+def event_key(user_id: int, event: Mapping[str, Any]) -> str:
+    """The same hash for an event on both paths: customer, type, time (UTC) and properties."""
+    at = _parse(event.get("at"))
+    when = at.astimezone(UTC).isoformat() if at is not None and at.tzinfo else str(event.get("at"))
+    payload = json.dumps(
+        [user_id, str(event.get("type", "")), when, event.get("properties") or {}],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=10).hexdigest()
+
+
+def idempotency_key(trigger: Trigger, base: str) -> str:
+    return f"t{trigger.pk}:x{base}"
+
+
+@dataclass
+class _Fired:
+    moment: Moment
+    ctx: Any
+    triggers: list[CompiledTrigger]
+    base: str
+
+
+def _evaluate(
+    items: list[tuple[Mapping[str, Any], int, list[CompiledTrigger], str]],
+) -> list[PushMessage]:
+    """Evaluate ``(event, user id, triggers, event reference)`` items; batched reads.
+
+    Conditions first, on a context that reads the customer only if a rule asks: most events (a
+    supermarket payment for a travel trigger) fire nothing and cost no query. For those that fire:
+    one query for the keys already handled, one for the customers with their contact preferences,
+    then per firing the cool-down and the arbitration.
+    """
+    now = timezone.now()
+    fired: list[_Fired] = []
+    #: The batch's customers, read once (filled below; a condition reading the customer before
+    #: that reads its own account).
+    accounts: dict[int, Any] = {}
+    for event, user_id, triggers, reference in items:
         moment = Moment(
             user_id=user_id,
             now=now,
             event=event,
-            event_ref=f"raw:{event.get('id')}",
+            event_ref=reference,
             event_at=_parse(event.get("received_at")),
         )
-        # Conditions first, on a context that reads the customer only if a rule asks: most
-        # events (a supermarket payment for a travel trigger) fire nothing and cost no query.
-        ctx = customer_context(user_id, moment)
-        fired = [c for c in triggers if _fires(c, ctx, user_id)]
-        if not fired:
+        ctx = customer_context(user_id, moment, accounts)
+        firing = [c for c in triggers if _fires(c, ctx, user_id)]
+        if firing:
+            fired.append(_Fired(moment, ctx, firing, event_key(user_id, event)))
+    if not fired:
+        return []
+    keys = {idempotency_key(c.trigger, f.base) for f in fired for c in f.triggers}
+    done = set(
+        PushMessage.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    users = {
+        user.pk: user
+        for user in get_user_model()
+        .objects.select_related("contact_preference")
+        .filter(pk__in={f.moment.user_id for f in fired}, is_active=True)
+    }
+    accounts.update(users)
+    policy = Policy.load()
+    # One transaction for the batch's decisions (one commit, not three per message); the sends
+    # are queued when it commits.
+    with transaction.atomic():
+        return _decide(fired, users, done, policy, now)
+
+
+def _decide(
+    fired: list[_Fired],
+    users: Mapping[int, Any],
+    done: set[str],
+    policy: Policy,
+    now: datetime,
+) -> list[PushMessage]:
+    messages: list[PushMessage] = []
+    for item in fired:
+        user = users.get(item.moment.user_id)
+        todo = [c for c in item.triggers if idempotency_key(c.trigger, item.base) not in done]
+        if user is None or not todo:
             continue
-        user = customer(user_id)
-        if user is None:
-            continue
-        pref = ContactPreference.objects.filter(user_id=user.pk).first()
-        contact = ContactPolicy(user.pk, pref, policy, now, moment.branch)
-        for compiled in fired:
+        try:
+            pref: ContactPreference | None = user.contact_preference
+        except ObjectDoesNotExist:
+            pref = None
+        contact = ContactPolicy(user.pk, pref, policy, now, item.moment.branch)
+        for compiled in todo:
             if not _cooled_down(compiled.trigger, user.pk, now):
                 continue
             message = decide_for(
                 user,
                 compiled.trigger,
-                moment,
-                f"t{compiled.trigger.pk}:e{event.get('id')}",
+                item.moment,
+                idempotency_key(compiled.trigger, item.base),
                 policy=policy,
                 contact=contact,
+                ctx=item.ctx,
+                checked=True,
             )
             if message is not None:
                 messages.append(message)
     return messages
+
+
+def evaluate_events(events: Iterable[Mapping[str, Any]]) -> list[PushMessage]:
+    """Evaluate the live triggers on folded events (dicts from tracking's ``events_folded``)."""
+    index = get_index()
+    items = []
+    for event in events:
+        triggers = index.for_event(str(event.get("type", "")))
+        if triggers:
+            items.append((event, int(event["user_id"]), triggers, f"raw:{event.get('id')}"))
+    return _evaluate(items)
+
+
+def customers_of(refs: Iterable[str]) -> dict[str, int]:
+    """User ids of customer references: ``user-<id>`` directly, CRM numbers in one query."""
+    owners: dict[str, int] = {}
+    numbers = set()
+    for ref in refs:
+        if ref.startswith("user-") and ref[5:].isdigit() and len(ref) < 25:
+            owners[ref] = int(ref[5:])
+        elif ref:
+            numbers.add(ref)
+    if numbers:
+        owners.update(
+            CustomerProfile.objects.filter(customer_number__in=numbers).values_list(
+                "customer_number", "user_id"
+            )
+        )
+    return owners
+
+
+def evaluate_accepted(events: Iterable[Mapping[str, Any]]) -> list[PushMessage]:
+    """Evaluate the event triggers on accepted events (dicts from tracking's ``events_accepted``),
+    before they are folded: the fast path from the event API to the channel."""
+    index = get_index()
+    events = [e for e in events if index.listens_to(str(e.get("type", "")))]
+    owners = customers_of(str(e.get("customer") or "") for e in events)
+    items = []
+    for event in events:
+        user_id = owners.get(str(event.get("customer") or ""))
+        if user_id is None:
+            continue  # a browser known only by its visitor id: the folded path resolves it
+        reference = f"event:{event.get('source', '')}:{event.get('id', '')}"[:160]
+        items.append((event, user_id, index.by_event_type[str(event["type"])], reference))
+    return _evaluate(items)
 
 
 def run_scheduled(now: datetime | None = None) -> list[PushMessage]:

@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from targeting.push import admin_views
 from targeting.push.models import ContactPreference, Lead, Offer, PushMessage, Trigger
@@ -103,11 +103,29 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class PushMessageInspectView(InspectView):
+    """The send log's detail page; a dead letter has a "send again" button (a POST form with the
+    CSRF token) for staff with ``push.requeue_pushmessage``."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        message = self.object
+        context["requeue_url"] = (
+            requeue_url(message)
+            if message.status == PushMessage.DEAD
+            and self.request.user.has_perm(admin_views.REQUEUE_PERMISSION)
+            else ""
+        )
+        return context
+
+
 class PushMessageViewSet(SnippetViewSet):
     model = PushMessage
     icon = "mail"
     menu_label = _("Send log")
     inspect_view_enabled = True
+    inspect_view_class = PushMessageInspectView
+    inspect_template_name = "push/admin/pushmessage_inspect.html"
     # No one may edit the log (ReadOnlyPolicy); the form only exists because Wagtail needs one.
     form_fields = ["status"]
     list_display = [
@@ -221,6 +239,13 @@ def register_push_urls() -> list[Any]:
             name="push_requeue",
         ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_push_log_actions(actions: Any) -> None:
+    actions.register_action(
+        admin_views.REQUEUE_ACTION, _("Send a dead letter again"), _("Dead letter sent again")
+    )
 
 
 @hooks.register("after_edit_snippet")

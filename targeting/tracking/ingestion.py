@@ -25,6 +25,7 @@ from targeting.tracking.schema import (
     parse_json,
     validate_event,
 )
+from targeting.tracking.signals import events_accepted
 
 logger = logging.getLogger("targeting.tracking")
 
@@ -159,8 +160,39 @@ def ingest_batch(raw_events: list[Any], caller: Caller, now: datetime | None = N
     # Frequency caps follow seen impressions: counted once, when first accepted.
     frequency.count_seen(event for event, is_new in zip(valid, flags, strict=True) if is_new)
     if result.accepted:
+        announce_accepted(
+            caller.source,
+            [e for e, is_new in zip(valid, flags, strict=True) if is_new and e.customer],
+            now,
+        )
         schedule_folding()
     return result
+
+
+def announce_accepted(source: str, events: list[Event], received_at: datetime) -> None:
+    """Send ``events_accepted`` for the new customer events (never failing the batch)."""
+    if not events or not events_accepted.has_listeners():
+        return
+    received = received_at.isoformat()
+    try:
+        events_accepted.send(
+            sender=Event,
+            events=[
+                {
+                    "source": source,
+                    "id": e.id,
+                    "type": e.type,
+                    "channel": e.channel,
+                    "at": e.at.isoformat(),
+                    "customer": e.customer,
+                    "properties": e.properties,
+                    "received_at": received,
+                }
+                for e in events
+            ],
+        )
+    except Exception:  # a receiver's bug never refuses events that are already stored
+        logger.exception("tracking: a receiver of events_accepted failed")
 
 
 def record_server_event(

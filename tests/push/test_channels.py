@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
+from wagtail.models import ModelLogEntry
 
 from targeting.push import tasks
 from targeting.push.channels import ChannelAdapter, DeliveryError, adapter_for
 from targeting.push.models import EMAIL, SMS, WECHAT, PushMessage
 from tests.push.conftest import make_customer
+from tests.targeting.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +149,36 @@ def test_staff_can_requeue_a_dead_letter(policy, client, settings):
     message.refresh_from_db()
     assert message.status == PushMessage.DEAD  # still no number: dead again, attempts restarted
     assert message.attempts == 1
+
+
+def test_the_requeue_button_posts_with_csrf_and_is_audit_logged(policy, settings):
+    # Given a dead letter (no mobile number)
+    message = queued(make_customer(phone=""))
+    tasks.send_message.delay(message.pk)
+    message.refresh_from_db()
+    assert message.status == PushMessage.DEAD
+    page = f"/admin/snippets/push/pushmessage/inspect/{message.pk}/"
+    url = f"/admin/push/messages/{message.pk}/requeue/"
+    client = Client(enforce_csrf_checks=True)
+    # A compliance reviewer (no re-queue permission) sees no button
+    reviewer = UserFactory(username="reviewer")
+    reviewer.groups.add(Group.objects.get(name="Compliance reviewers"))
+    client.force_login(reviewer)
+    assert url not in client.get(page).content.decode()
+    # A marketer sees the button: a POST form carrying the CSRF token
+    marketer = UserFactory(username="marketer")
+    marketer.groups.add(Group.objects.get(name="Marketers"))
+    client.force_login(marketer)
+    html = client.get(page).content.decode()
+    assert f'<form method="post" action="{url}"' in html
+    token = html.split('name="csrfmiddlewaretoken" value="', 2)[-1].split('"', 1)[0]
+    # When it is posted without the token it is refused, with it the message is queued again
+    assert client.post(url).status_code == 403
+    assert not ModelLogEntry.objects.filter(action="push.requeue").exists()
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+    assert response["Location"] == page
+    # Then the re-queue is in the audit log with who did it and why the message had died
+    entry = ModelLogEntry.objects.get(action="push.requeue")
+    assert entry.user == marketer
+    assert entry.object_id == str(message.pk)
+    assert entry.data["last_error"] == "attempt 1: no mobile number"

@@ -208,26 +208,6 @@ def test_ranking_is_priority_times_propensity_times_value_and_explained():
     assert explain_of(outcome, "b")["score"] == 5.0
 
 
-def test_measured_propensity_replaces_the_prior_after_enough_sends(customer, policy):
-    policy.min_measured_sends = 10
-    policy.save()
-    offer = make_offer(prior_propensity=0.5)
-    for i in range(10):
-        PushMessage.objects.create(
-            idempotency_key=f"m{i}",
-            user=customer,
-            offer=offer,
-            channel=SMS,
-            status=PushMessage.SENT,
-            audience="",
-            converted_at=AFTERNOON if i < 2 else None,
-            created_at=AFTERNOON.replace(year=2025),
-        )
-    outcome, _c, _a = arbitrate_for(customer, [offer], Moment(customer.pk, AFTERNOON))
-    entry = explain_of(outcome, offer.slug)
-    assert (entry["propensity"], entry["propensity_source"]) == (0.2, "measured")
-
-
 def test_audience_rule_of_an_offer(customer, policy):
     profile_for(customer, age=70)
     young = make_offer(slug="young", audience_rule={"attr": "profile.age", "op": "lt", "value": 30})

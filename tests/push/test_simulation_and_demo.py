@@ -36,6 +36,53 @@ def test_simulate_says_which_triggers_fire_and_which_offer_would_be_pushed(polic
     assert fund["step"] == "suitability"
 
 
+def test_simulate_shows_and_explains_what_the_contact_policy_would_do(policy):
+    # Given quiet hours 21:00-08:00 and an offer by SMS, else the message centre
+    policy.quiet_start, policy.quiet_end = 21, 8
+    policy.save()
+    make_trigger([make_offer(defer_in_quiet_hours=True)])
+    travel = {
+        "event.type": "card_transaction",
+        "event.merchant_category_code": "4511",
+        "event.amount": 3200,
+    }
+    # When a payment is simulated at 22:30 site time
+    answer = simulate({"at": "2026-03-04T22:30:00+08:00"}, travel, [])
+    pushes = answer["pushes"]
+    # Then the policy in force and the described customer are stated
+    summary = pushes["contact_policy"]
+    assert summary["assumed"].startswith("contact policy applied to a described customer")
+    assert (summary["daily_cap"], summary["quiet_hours"], summary["in_quiet_hours"]) == (
+        2,
+        "21:00-08:00",
+        True,
+    )
+    decision = pushes["decisions"]["travel-spend"]
+    # and the SMS would be deferred to the end of quiet hours, with the reason per channel
+    assert decision["contact_policy"] == {
+        "offer": "travel-card",
+        "channel": "sms",
+        "action": "defer",
+        "result": "deferred to 2026-03-05T08:00:00+08:00 (quiet hours)",
+    }
+    entry = next(e for e in decision["explain"] if e["offer"] == "travel-card")
+    assert entry["channels"]["sms"] == "defer: quiet hours"
+    # and what each other contact state would do
+    what_if = decision["what_if"]
+    assert what_if["no_marketing_consent"]["result"] == "nothing is sent"
+    assert what_if["daily_cap_reached"]["result"] == "nothing is sent"
+    assert what_if["opted_out_of_sms"]["channel"] == "inbox"
+    assert what_if["in_control_group"]["result"] == (
+        "logged as suppressed, nothing sent (global control group)"
+    )
+    # In the afternoon it is sent now
+    afternoon = simulate({"at": "2026-03-04T15:00:00+08:00"}, travel, [])
+    assert afternoon["pushes"]["decisions"]["travel-spend"]["contact_policy"]["result"] == (
+        "sent now"
+    )
+    assert afternoon["pushes"]["contact_policy"]["in_quiet_hours"] is False
+
+
 def test_simulate_a_non_matching_event(policy):
     make_trigger([make_offer()])
     answer = simulate({}, {"event.type": "card_transaction", "event.amount": 10}, [])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from targeting.push import receivers, tasks, triggers
 from targeting.push.models import SMS, PushMessage, Trigger
+from targeting.tracking import ingestion
+from targeting.tracking.models import CustomerProfile, RawEvent
 from tests.push.conftest import card_payment, make_offer, make_trigger, messages_for
+from tests.targeting.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +19,8 @@ def test_travel_card_payment_sends_the_travel_card_offer_by_sms(customer, send_e
     offer = make_offer()
     trigger = make_trigger([offer])
     # When the card system reports a payment of 3,200 at an airline (MCC 4511)
-    send_events(card_payment(customer, mcc="4511", amount=3200))
+    payment = card_payment(customer, mcc="4511", amount=3200)
+    send_events(payment)
     # Then one SMS was handed to the channel, logged with the trigger, arbitration and consent
     [message] = messages_for(customer)
     assert message.status == PushMessage.SENT
@@ -23,7 +28,8 @@ def test_travel_card_payment_sends_the_travel_card_offer_by_sms(customer, send_e
     assert (message.offer, message.trigger) == (offer, trigger)
     assert message.arbitration["offer"] == "travel-card"
     assert message.consent["marketing_consent"] is True
-    assert message.event_ref.startswith("raw:")
+    # (decided on the accepted batch: the reference is the event as the card system named it)
+    assert message.event_ref.startswith("event:u:") and message.event_ref.endswith(payment["id"])
     assert "张明您好，旅行白金卡境外返现3%" in console.getvalue()
     assert "13800000001" in console.getvalue()
     assert message.text.endswith("回复TD退订")
@@ -136,3 +142,82 @@ def test_entering_an_audience_fires_once(customer, send_events):
     send_events(card_payment(customer, mcc="5411"))
     send_events(card_payment(customer, mcc="5411"))
     assert len(messages_for(customer)) == 1
+
+
+def test_an_accepted_event_is_decided_before_it_is_folded(
+    customer, policy, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a live travel trigger, and folding that has not run yet (a backlog)
+    make_trigger([make_offer()])
+    monkeypatch.setattr(ingestion, "schedule_folding", lambda: None)
+    system = UserFactory(username="card-system-2")
+    # When the event API accepts a travel payment
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ingestion.ingest_batch(
+            [card_payment(customer)], ingestion.Caller.system(system.pk)
+        )
+    assert result.accepted
+    # Then the SMS went out although nothing was folded
+    assert RawEvent.objects.filter(folded_at__isnull=False).count() == 0
+    [message] = messages_for(customer)
+    assert message.status == PushMessage.SENT
+    assert message.event_at is not None
+
+
+def test_the_folded_path_does_not_send_the_same_event_again(customer, policy, send_events):
+    # Given a trigger with no cool-down (only the idempotency key can stop a second send)
+    make_trigger([make_offer()], cooldown_hours=0)
+    payment = card_payment(customer)
+    # When the event is decided when accepted and then again after the fold
+    send_events(payment)
+    raw = RawEvent.objects.get(client_id=payment["id"])
+    folded = {
+        "id": raw.pk,
+        "type": raw.type,
+        "channel": raw.channel,
+        "at": raw.at.isoformat(),
+        "received_at": raw.received_at.isoformat(),
+        "properties": raw.properties,
+        "user_id": customer.pk,
+    }
+    assert triggers.evaluate_events([folded]) == []
+    # Then one message only
+    assert len(messages_for(customer)) == 1
+
+
+def test_the_folded_path_catches_what_the_accepted_path_missed(customer, policy, send_events):
+    # Given the push queue unreachable when the batch was accepted
+    make_trigger([make_offer()])
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    original = tasks.evaluate_accepted.delay
+    tasks.evaluate_accepted.delay = broker_down
+    try:
+        send_events(card_payment(customer))
+    finally:
+        tasks.evaluate_accepted.delay = original
+    # Then the fold's evaluation sent it (its reference is the raw event)
+    [message] = messages_for(customer)
+    assert message.status == PushMessage.SENT
+    assert message.event_ref.startswith("raw:")
+
+
+def test_a_batch_no_trigger_listens_to_costs_no_query(customer, policy, django_assert_num_queries):
+    make_trigger([make_offer()])
+    triggers.get_index()  # built once per process
+    page_views = [
+        {"type": "page_view", "customer": f"user-{customer.pk}", "properties": {}}
+        for _ in range(100)
+    ]
+    with django_assert_num_queries(0):
+        receivers.queue_accepted_evaluation(sender=None, events=page_views)
+
+
+def test_a_customer_known_by_crm_number_is_resolved_in_one_query(customer, policy):
+    CustomerProfile.objects.update_or_create(user=customer, defaults={"customer_number": "C-0042"})
+    assert triggers.customers_of(["C-0042", "user-7", "user-x", "C-none"]) == {
+        "C-0042": customer.pk,
+        "user-7": 7,
+    }
