@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -297,6 +298,9 @@ class CampaignDetailView(
             {"url": "", "label": self.campaign.name},
         ]
 
+    def _range_query(self) -> str:
+        return f"?from={self.since.isoformat()}&to={self.until.isoformat()}"
+
     def _labels(self) -> dict[str, dict[str, str]]:
         creatives = {
             str(link.creative_id): str(link.creative)
@@ -314,6 +318,14 @@ class CampaignDetailView(
         context.update(
             {
                 "campaign": self.campaign,
+                "compare_placements": [
+                    {
+                        "name": placement.name,
+                        "url": reverse("measurement_placement", args=[placement.slug])
+                        + self._range_query(),
+                    }
+                    for placement in self.campaign.placements.all()
+                ],
                 "report": report,
                 "totals": report.totals,
                 "ctr": percent(report.totals.ctr),
@@ -347,6 +359,11 @@ class CampaignDetailView(
                         "rows": [
                             {
                                 "label": labels.get(dimension, {}).get(str(key), key) or "—",
+                                # A placement's row leads to its campaigns side by side.
+                                "url": reverse("measurement_placement", args=[key])
+                                + self._range_query()
+                                if dimension == "placement" and key and slug_re.match(str(key))
+                                else "",
                                 "totals": totals,
                                 "ctr": percent(totals.ctr),
                                 "conversion_rate": percent(totals.conversion_rate),

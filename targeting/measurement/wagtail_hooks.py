@@ -15,6 +15,7 @@ from wagtail.admin.ui.components import Component
 from targeting.measurement import (
     admin_views,
     experiment_hooks,  # noqa: F401  (C2: the experiment pages)
+    placement_views,
     queries,
     rollups,
 )
@@ -35,6 +36,17 @@ def register_measurement_admin_urls() -> list:
             "reports/campaigns/<slug:slug>/",
             admin_views.campaign_detail,
             name="measurement_campaign",
+        ),
+        path("reports/placements/", placement_views.placement_index, name="measurement_placements"),
+        path(
+            "reports/placements/results/",
+            placement_views.placement_index_results,
+            name="measurement_placements_results",
+        ),
+        path(
+            "reports/placements/<slug:slug>/",
+            placement_views.placement_comparison,
+            name="measurement_placement",
         ),
     ]
 
@@ -57,6 +69,17 @@ def register_campaign_report_menu_item() -> MenuItem:
         name="campaign-performance",
         icon_name="openquote",
         order=100,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_placement_comparison_menu_item() -> MenuItem:
+    return ReportMenuItem(
+        _("Placement comparison"),
+        reverse("measurement_placements"),
+        name="placement-comparison",
+        icon_name="tasks",
+        order=105,
     )
 
 
