@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import logging
 import re
 import warnings
@@ -500,6 +501,10 @@ def compile_segments(
     """
     problems = validate_all(segments)
     predicates: dict[str, Predicate] = {}
+    # Conditions written the same way in several segments ("device.type eq mobile") are one
+    # predicate whose answer is kept per visitor: a large snapshot repeats a few conditions
+    # thousands of times, and a page then asks each of them once.
+    shared: dict[str, Predicate] = {}
     for slug, rule in segments.items():
         problem = problems.get(slug)
         if problem is not None:
@@ -508,7 +513,7 @@ def compile_segments(
                 errors[slug] = problem
             predicates[slug] = _memoised(slug, _never)
         else:
-            predicates[slug] = _memoised(slug, _compile_node(rule, predicates))
+            predicates[slug] = _memoised(slug, _compile_node(rule, predicates, shared))
     return predicates
 
 
@@ -574,11 +579,55 @@ def _memoised(slug: str, body: Predicate) -> Predicate:
     return segment
 
 
-def _compile_node(node: Mapping[str, Any], lookup: Mapping[str, Predicate]) -> Predicate:
+#: Memo keys of shared conditions start with this character (never part of a segment slug).
+CONDITION_MEMO_PREFIX = "\x00"
+
+
+def segment_results(ctx: RuleContext) -> dict[str, bool]:
+    """The segments evaluated for a visitor so far and their answers (``ctx.segment_memo``
+    without the answers of shared conditions that live beside them)."""
+    return {
+        slug: hit
+        for slug, hit in ctx.segment_memo.items()
+        if not slug.startswith(CONDITION_MEMO_PREFIX)
+    }
+
+
+def _shared_condition(node: Mapping[str, Any], shared: dict[str, Predicate]) -> Predicate:
+    """One memoising predicate per distinct condition of a segment set (see ``compile_segments``).
+
+    Its memo key starts with a NUL, which no segment slug holds, so it shares the visitor's
+    ``segment_memo`` without meeting a segment."""
+    canonical = json.dumps(
+        [node["attr"], node.get("key"), node["op"], node["value"]], sort_keys=True, default=str
+    )
+    predicate = shared.get(canonical)
+    if predicate is None:
+        body = _compile_condition(node["attr"], node["op"], node["value"], node.get("key"))
+        memo_key = f"{CONDITION_MEMO_PREFIX}{len(shared)}"
+
+        def remembered(ctx: RuleContext) -> bool:
+            memo = ctx.segment_memo
+            result = memo.get(memo_key)
+            if result is None:
+                result = memo[memo_key] = body(ctx)
+            return result
+
+        predicate = shared[canonical] = remembered
+    return predicate
+
+
+def _compile_node(
+    node: Mapping[str, Any],
+    lookup: Mapping[str, Predicate],
+    shared: dict[str, Predicate] | None = None,
+) -> Predicate:
     if "attr" in node:
+        if shared is not None:
+            return _shared_condition(node, shared)
         return _compile_condition(node["attr"], node["op"], node["value"], node.get("key"))
     if "all" in node:
-        children = tuple(_compile_node(child, lookup) for child in node["all"])
+        children = tuple(_compile_node(child, lookup, shared) for child in node["all"])
         if len(children) == 1:
             return children[0]
 
@@ -591,7 +640,7 @@ def _compile_node(node: Mapping[str, Any], lookup: Mapping[str, Predicate]) -> P
 
         return all_of
     if "any" in node:
-        children = tuple(_compile_node(child, lookup) for child in node["any"])
+        children = tuple(_compile_node(child, lookup, shared) for child in node["any"])
         if len(children) == 1:
             return children[0]
 
@@ -603,7 +652,7 @@ def _compile_node(node: Mapping[str, Any], lookup: Mapping[str, Predicate]) -> P
 
         return any_of
     if "not" in node:
-        inner = _compile_node(node["not"], lookup)
+        inner = _compile_node(node["not"], lookup, shared)
 
         def negation(ctx: RuleContext) -> bool:
             return not inner(ctx)

@@ -24,6 +24,7 @@ from targeting.engine.decide import (
 )
 from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig
 from targeting.engine.providers.time import provide_time
+from targeting.engine.rules import segment_results
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY_EVENING = datetime(2025, 10, 15, 20, 30, tzinfo=SHANGHAI)
@@ -327,11 +328,11 @@ def test_only_the_placements_segments_are_evaluated():
     )
     decision = decide(snapshot, "hero", ctx)
     assert slug_of(decision) == "west-mobile"
-    assert set(ctx.segment_memo) == {"sichuan-mobile", "sichuan", "mobile"}
+    assert set(segment_results(ctx)) == {"sichuan-mobile", "sichuan", "mobile"}
     assert loads == []  # no profile read: no relevant rule needs behaviour
     assert slug_of(decide(snapshot, "sidebar", ctx)) == "loyal"
     assert loads == [1]
-    assert set(ctx.segment_memo) == {"sichuan-mobile", "sichuan", "mobile", "returning-2"}
+    assert set(segment_results(ctx)) == {"sichuan-mobile", "sichuan", "mobile", "returning-2"}
 
 
 def test_each_segment_is_evaluated_once_per_visitor_across_placements():

@@ -10,7 +10,7 @@ import pytest
 from targeting.engine import rules
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.decide import Snapshot
-from targeting.engine.rules import RuleError, compile_pattern, compile_segments
+from targeting.engine.rules import RuleError, compile_pattern, compile_segments, segment_results
 
 
 def landing_rule(pattern: str) -> dict:
@@ -65,3 +65,34 @@ def test_the_collector_pauses_while_a_snapshot_compiles_and_resumes_after():
         Snapshot.build({"a": {"attr": "geo.country", "op": "eq", "value": "CN"}}, [], "v1")
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_a_condition_shared_by_many_segments_is_evaluated_once_per_visitor():
+    # Given 100 segments that all start with the same condition
+    segments = {
+        f"seg-{i}": {
+            "all": [
+                {"attr": "device.type", "op": "eq", "value": "mobile"},
+                {"attr": "behaviour.visits", "op": "gte", "value": i},
+            ]
+        }
+        for i in range(100)
+    }
+    predicates = compile_segments(segments)
+    asked = []
+
+    class Counting(VisitorContext):
+        __slots__ = ()
+
+        def get(self, name):
+            asked.append(name)
+            return super().get(name)
+
+    ctx = Counting(RequestInfo(), overrides={"device.type": "mobile", "behaviour.visits": 10})
+    # When every segment is evaluated for one visitor
+    hits = [slug for slug, predicate in predicates.items() if predicate(ctx)]
+    # Then the shared condition was asked once, the others once each, and the answers are right
+    assert asked.count("device.type") == 1
+    assert asked.count("behaviour.visits") == 100
+    assert hits == [f"seg-{i}" for i in range(11)]
+    assert set(segment_results(ctx)) == set(segments)

@@ -15,6 +15,7 @@ from targeting.engine.rules import (
     compile_segments,
     explain,
     families_used,
+    segment_results,
     segments_used,
 )
 from tests.targeting.engine.conftest import context
@@ -303,7 +304,7 @@ def test_compile_segments_resolves_references_and_memoises():
     predicates = compile_segments(segments)
     ctx = context({"geo.region": "CN-SC", "device.type": "desktop"})
     assert predicates["sichuan-mobile"](ctx) is False
-    assert ctx.segment_memo == {"sichuan": True, "mobile": False, "sichuan-mobile": False}
+    assert segment_results(ctx) == {"sichuan": True, "mobile": False, "sichuan-mobile": False}
     assert predicates["not-sichuan"](ctx) is False
     unknown_geo = context({"device.type": "mobile"})
     assert predicates["not-sichuan"](unknown_geo) is True
