@@ -18,7 +18,9 @@ from targeting.engine import rules
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.providers import behaviour as behaviour_provider
 from targeting.engine.providers import customer as customer_provider
-from targeting.models import CrmMembership, Segment
+from targeting.engine.providers import visitor as visitor_provider
+from targeting.models import STATIC_MAX_MEMBERS, CrmMembership, Segment
+from targeting.snapshot import bump_version
 from targeting.tracking.documents import behaviour_view
 from targeting.tracking.models import CustomerProfile, VisitorProfile
 from targeting.visitors import engine_config
@@ -29,6 +31,7 @@ SAMPLE_SIZE = 50_000
 VISITOR_PROVIDERS = {
     "behaviour": behaviour_provider.provide_behaviour,
     "session": behaviour_provider.provide_behaviour,
+    "visitor": visitor_provider.provide_visitor,
 }
 CUSTOMER_PROVIDERS = {
     "profile": customer_provider.provide_customer,
@@ -101,3 +104,33 @@ def _estimate_customers(predicate: Any, config: Any, now: Any, sample_size: int)
         if predicate(ctx):
             matched += 1
     return {"matched": matched, "total": total, "sampled": len(profiles)}
+
+
+def freeze_members(segment: Segment, now: Any = None) -> int:
+    """Refresh a static segment's members: the stored visitor profiles its rule matches now.
+
+    The most recently updated profiles first, up to the segment's size limit (else
+    ``STATIC_MAX_MEMBERS``), as ``visitor.ids`` will test them: a browser visitor id or a
+    customer's profile id. Saved on the row (with the moment) and, for a live segment, put live
+    at once by a new snapshot version: membership is a fact of that moment, not a draft edit.
+    Returns the number of members. Raises ``RuleError`` for a rule that cannot be evaluated.
+    """
+    live = dict(Segment.objects.filter(live=True, enabled=True).values_list("slug", "rule"))
+    live.pop(segment.slug, None)  # the static segment itself is its members, not its rule
+    predicate = rules.compile_rule(segment.rule, rules.compile_segments(live))
+    config = engine_config()
+    now = now or timezone.now()
+    limit = min(segment.static_limit or STATIC_MAX_MEMBERS, STATIC_MAX_MEMBERS)
+    members: list[str] = []
+    rows = VisitorProfile.objects.order_by("-updated_at").values_list("visitor_id", "data")
+    for visitor_id, data in rows.iterator(chunk_size=2000):
+        view = behaviour_view(data or {})
+        info = RequestInfo(now=now, visitor_id=visitor_id, behaviour_loader=lambda view=view: view)
+        if predicate(VisitorContext(info, providers=VISITOR_PROVIDERS, config=config)):
+            members.append(visitor_id)
+            if len(members) >= limit:
+                break
+    Segment.objects.filter(pk=segment.pk).update(static_members=members, static_frozen_at=now)
+    segment.static_members, segment.static_frozen_at = members, now
+    bump_version()
+    return len(members)

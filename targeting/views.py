@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from targeting.audiences import estimate
+from targeting.audiences import estimate, freeze_members
 from targeting.engine.rules import RuleError
 from targeting.forms import PreviewForm
+from targeting.models import Segment
 from targeting.simulation import (
     VISITOR_PROFILE_PERMISSION,
     SimulationError,
@@ -75,3 +78,23 @@ def audience_estimate(request: HttpRequest) -> JsonResponse:
             message = f"{path}: {message}"
         return JsonResponse({"error": message}, status=400)
     return JsonResponse(answer)
+
+
+@require_POST
+def refresh_static_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Freeze a static audience's members anew from the stored profiles (by hand, in the admin)."""
+    _require(request, "targeting.change_segment")
+    segment = get_object_or_404(Segment, pk=pk)
+    if not segment.is_static:
+        messages.error(request, _("Only a static audience has members to refresh."))
+    else:
+        try:
+            count = freeze_members(segment)
+        except RuleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s now has %(count)d members.") % {"name": segment.name, "count": count},
+            )
+    return redirect("wagtailsnippets_targeting_segment:edit", pk)

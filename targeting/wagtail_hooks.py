@@ -53,6 +53,16 @@ class SegmentViewSet(SnippetViewSet):
         FieldPanel("description"),
         FieldPanel("rule", widget=RuleEditorWidget),
         FieldPanel("enabled"),
+        MultiFieldPanel(
+            [
+                FieldPanel("stays_for_visit"),
+                FieldPanel("sample_percent"),
+                FieldPanel("is_static"),
+                FieldPanel("static_limit"),
+                HelpPanel(template="targeting/admin/static_members.html"),
+            ],
+            heading=_("Membership"),
+        ),
     ]
 
 
@@ -292,6 +302,11 @@ def register_targeting_admin_urls() -> list:
             "targeting/audience-estimate/",
             views.audience_estimate,
             name="targeting_audience_estimate",
+        ),
+        path(
+            "targeting/segments/<int:pk>/refresh-members/",
+            views.refresh_static_members,
+            name="targeting_refresh_static_members",
         ),
     ]
 
