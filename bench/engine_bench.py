@@ -13,6 +13,13 @@ The "all segments" column is the worst case for comparison: the same page view, 
 segment of the snapshot is evaluated for the visitor first (what ``simulate`` does).
 
 Peak RSS is the process's high-water mark (``ru_maxrss``) after each size, so it only grows.
+
+``--scale 10k`` is issue 13's target, ten times today's scale: 10,000 live segments in 1,000
+campaigns (each including 1-3 segments, one in four excluding one) over 25 placements (five page
+types of five slots); a page view decides its page type's five placements (about 200 campaigns
+and 450 relevant segments). It prints the page's p50/p95 wall and CPU time, the snapshot build
+time, the same page measured while a rebuild runs aside in another thread (requests keep the old
+snapshot until the swap), and peak RSS.
 Nothing here is a test: it prints figures.
 """
 
@@ -25,6 +32,7 @@ import random
 import resource
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -156,6 +164,90 @@ def build_snapshot(size: int, rng: random.Random) -> tuple[Snapshot, float]:
     return snapshot, (time.perf_counter() - started) * 1000
 
 
+def build_10k(rng: random.Random, version: str) -> tuple[Snapshot, float]:
+    """10,000 segments in 1,000 campaigns over 25 placements; (snapshot, build ms)."""
+    segments = {f"seg-{i}": segment_rule(rng, i) for i in range(10_000)}
+    slugs = list(segments)
+    now = datetime.now(SHANGHAI)
+    placements = [f"{page}-{slot}" for page in range(5) for slot in PLACEMENTS]
+    campaigns = []
+    for i in range(1000):
+        include = set(rng.sample(slugs, rng.choice([1, 2, 3])))
+        exclude = set(rng.sample(slugs, 1)) if i % 4 == 0 else set()
+        campaigns.append(
+            CampaignSpec(
+                id=i + 1,
+                slug=f"campaign-{i}",
+                placements={placements[i % len(placements)]},
+                creatives=tuple(
+                    CreativeSpec(id=10 * i + c, key=f"c{i}-{c}", weight=1 + c) for c in range(2)
+                ),
+                include_segments=include - exclude,
+                exclude_segments=exclude,
+                start=now - timedelta(days=3),
+                end=now + timedelta(days=30) if i % 3 == 0 else None,
+                hours=set(range(8, 23)) if i % 5 == 1 else set(),
+                priority=rng.randint(0, 3),
+                weight=rng.randint(1, 3),
+                frequency_cap=3 if i % 7 == 0 else None,
+            )
+        )
+    started = time.perf_counter()
+    snapshot = Snapshot.build(segments, campaigns, version=version)
+    return snapshot, (time.perf_counter() - started) * 1000
+
+
+def main_10k(iterations: int, config: EngineConfig) -> None:
+    """Issue 13 item 6: the engine at ten times today's scale."""
+    rng = random.Random(20251013)
+    snapshot, build_ms = build_10k(rng, "bench-10k-a")
+    page_placements = [f"0-{slot}" for slot in PLACEMENTS]
+    relevant = sum(len(snapshot.plans[p].segments) for p in page_placements)
+    campaigns = sum(len(snapshot.plans[p].campaigns) for p in page_placements)
+    state = {"snapshot": snapshot}
+
+    def page(ctx: VisitorContext) -> object:
+        current = state["snapshot"]  # what a request reads: one reference, swapped atomically
+        return [decide(current, p, ctx, impressions={}) for p in page_placements]
+
+    measure([visitor_info(rng, i) for i in range(300)], config, page)
+    wall, cpu = measure([visitor_info(rng, i) for i in range(iterations)], config, page)
+    # A publish: the next snapshot is built aside while pages keep deciding on the old one.
+    rebuilt: dict[str, float] = {}
+
+    def rebuild() -> None:
+        fresh, ms = build_10k(random.Random(20251014), "bench-10k-b")
+        rebuilt["ms"] = ms
+        state["snapshot"] = fresh  # the swap
+
+    builder = threading.Thread(target=rebuild)
+    builder.start()
+    during: list[float] = []
+    infos = [visitor_info(rng, i) for i in range(iterations)]
+    index = 0
+    while builder.is_alive() and index < len(infos):
+        ctx_wall, _ctx_cpu = measure([infos[index]], config, page)
+        during.extend(ctx_wall)
+        index += 1
+    builder.join()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("10,000 live segments, 1,000 campaigns, 25 placements; a page decides 5 placements")
+    print(f"  relevant to the page   {campaigns} campaigns, {relevant} segment references")
+    print(f"  snapshot build         {build_ms:,.0f} ms (compile and index, no database)")
+    print(
+        f"  page decisions         p50 {statistics.median(wall):,.0f} µs, "
+        f"p95 {percentile(wall, 0.95):,.0f} µs wall; "
+        f"p50 {statistics.median(cpu):,.0f} µs, p95 {percentile(cpu, 0.95):,.0f} µs CPU"
+    )
+    if during:
+        print(
+            f"  during a rebuild       {len(during)} pages served from the old snapshot while "
+            f"the new one built aside ({rebuilt.get('ms', 0):,.0f} ms, then swapped): "
+            f"p50 {statistics.median(during):,.0f} µs, max {max(during):,.0f} µs wall"
+        )
+    print(f"  peak RSS               {peak_mb:,.0f} MB (this process, both snapshots alive)")
+
+
 def visitor_info(rng: random.Random, i: int) -> RequestInfo:
     keyword = KEYWORDS[i % len(KEYWORDS)]
     profile = {
@@ -212,10 +304,22 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=3000)
+    parser.add_argument(
+        "--scale",
+        choices=["today", "10k"],
+        default="today",
+        help="today: 10, 100 and 1,000 segments, 20 campaigns; 10k: issue 13's 10,000 segments "
+        "in 1,000 campaigns",
+    )
     args = parser.parse_args()
 
     geoip_path = packaged_database_path()
     config = EngineConfig(geoip_path=geoip_path, site_hosts=["bank.example"])
+    if args.scale == "10k":
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, load average {load}")
+        main_10k(args.iterations, config)
+        return
     rng = random.Random(20251001)
     print(f"Python {sys.version.split()[0]}; GeoIP: {geoip_path or 'none (geo unknown)'}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
