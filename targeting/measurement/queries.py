@@ -1,7 +1,8 @@
 """Reading the rollups: every report, export, API answer and experiment readout comes from here.
 
-Only ``DailyRollup`` and ``HourlyRollup`` are read, never raw events. Days are site-local dates,
-both ends inclusive. Rates are ``None`` where their denominator is zero (shown as "—").
+Only the rollups are read (``DailyRollup``; ``MonthlyRollup`` for the whole months of the
+campaign list), never raw events. Days are site-local dates, both ends inclusive. Rates are
+``None`` where their denominator is zero (shown as "—").
 
 Distinct visitors of a group of cells (a campaign over a range, a creative, a day) are not the
 sum of the cells' counts (a visitor may be in several); ``visitors`` here is the largest count of
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
-from targeting.measurement.models import DailyRollup
+from targeting.measurement.models import DailyRollup, MonthlyRollup
 from targeting.measurement.rollups import OFFER_CAMPAIGN_PREFIX
 
 HOLDOUT_ARMS = ("holdout", "control")
@@ -102,15 +103,43 @@ def _cells(since: date, until: date, campaign: str | None = None) -> QuerySet[Da
     return queryset
 
 
+def _whole_months(since: date, until: date) -> tuple[date, date] | None:
+    """The first days of the first and last whole months inside the range, if any."""
+    first = since if since.day == 1 else (since.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = until + timedelta(days=1)
+    end = after.replace(day=1)  # the first day after the last whole month
+    if first >= end:
+        return None
+    last = (end - timedelta(days=1)).replace(day=1)
+    return first, last
+
+
 def campaign_totals(
     since: date, until: date, campaigns: Iterable[str] | None = None
 ) -> dict[str, Totals]:
-    """Totals per campaign slug over the range (one grouped query)."""
-    queryset = _cells(since, until).exclude(campaign="")
-    if campaigns is not None:
-        queryset = queryset.filter(campaign__in=list(campaigns))
-    rows = queryset.values("campaign").annotate(**_AGGREGATES).order_by("campaign")
-    return {row["campaign"]: _totals(row) for row in rows}
+    """Totals per campaign slug over the range: whole months from ``MonthlyRollup``, the days
+    at the edges from ``DailyRollup`` (at most three grouped queries, whatever the range)."""
+    slugs = list(campaigns) if campaigns is not None else None
+    months = _whole_months(since, until)
+    querysets: list[QuerySet[Any]] = []
+    if months is None:
+        querysets.append(_cells(since, until))
+    else:
+        first, last = months
+        querysets.append(MonthlyRollup.objects.filter(month__gte=first, month__lte=last))
+        if since < first:
+            querysets.append(_cells(since, first - timedelta(days=1)))
+        end = (last + timedelta(days=31)).replace(day=1)
+        if end <= until:
+            querysets.append(_cells(end, until))
+    result: dict[str, Totals] = {}
+    for queryset in querysets:
+        queryset = queryset.exclude(campaign="")
+        if slugs is not None:
+            queryset = queryset.filter(campaign__in=slugs)
+        for row in queryset.values("campaign").annotate(**_AGGREGATES).order_by("campaign"):
+            result.setdefault(row["campaign"], Totals()).add(_totals(row))
+    return dict(sorted(result.items()))
 
 
 def totals(campaign: str, since: date, until: date) -> Totals:

@@ -32,13 +32,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from targeting.measurement.models import (
     ConversionGoal,
     DailyRollup,
     HourlyRollup,
+    MonthlyRollup,
     RollupCursor,
     VisitorMark,
 )
@@ -78,6 +80,10 @@ MARKS_PER_STATEMENT = 5000
 
 def site_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
 
 
 def day_start(day: date) -> datetime:
@@ -253,20 +259,27 @@ def _upsert(
     bucket: str,
     cells: dict[tuple[Any, ...], list[int]],
     visitors: dict[tuple[Any, ...], int],
-) -> None:
-    """Add the counts to the cells (created when missing), in one statement per 2,000 cells."""
+    largest_visitors: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Add the counts to the cells (created when missing), in one statement per 2,000 cells;
+    returns each cell's key with its ``visitors`` after the change. ``largest_visitors``: keep
+    the larger of the two counts instead of adding (monthly cells)."""
     if not cells:
-        return
+        return []
     columns = [bucket, *DIMENSIONS, *MEASURES, "visitors"]
     quoted = connection.ops.quote_name
     column_list = ", ".join(quoted(c) for c in columns)
-    conflict = ", ".join(quoted(c) for c in (bucket, *DIMENSIONS))
-    updates = ", ".join(
+    key_list = ", ".join(quoted(c) for c in (bucket, *DIMENSIONS))
+    updates = [
         f"{quoted(m)} = {quoted(table)}.{quoted(m)} + excluded.{quoted(m)}"
-        for m in (*MEASURES, "visitors")
-    )
+        for m in (*MEASURES, *(() if largest_visitors else ("visitors",)))
+    ]
+    if largest_visitors:
+        larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        updates.append(f"visitors = {larger}({quoted(table)}.visitors, excluded.visitors)")
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     items = list(cells.items())
+    after: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(items), CELLS_PER_STATEMENT):
             part = items[start : start + CELLS_PER_STATEMENT]
@@ -276,9 +289,29 @@ def _upsert(
             cursor.execute(
                 f"INSERT INTO {quoted(table)} ({column_list}) VALUES "  # noqa: S608  # nosec B608
                 + ", ".join([placeholders] * len(part))
-                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}",  # quoted fixed names  # nosec B608
+                + f" ON CONFLICT ({key_list}) DO UPDATE SET {', '.join(updates)}"  # quoted fixed names  # nosec B608
+                + f" RETURNING {key_list}, visitors",
                 params,
             )
+            after.extend(cursor.fetchall())
+    return after
+
+
+def _month_cells(
+    daily: dict[tuple[Any, ...], list[int]], after: list[tuple[Any, ...]]
+) -> tuple[dict[tuple[Any, ...], list[int]], dict[tuple[Any, ...], int]]:
+    """The monthly sums of a batch's daily cells, and the largest daily visitors per month."""
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(_zero)
+    for (day, *dims), counts in daily.items():
+        cell = sums[(month_start(day), *dims)]
+        for index, amount in enumerate(counts):
+            cell[index] += amount
+    largest: dict[tuple[Any, ...], int] = {}
+    for day, *dims, visitors in after:
+        day = date.fromisoformat(day) if isinstance(day, str) else day
+        key = (month_start(day), *dims)
+        largest[key] = max(largest.get(key, 0), int(visitors))
+    return sums, largest
 
 
 def _new_visitors(
@@ -310,7 +343,9 @@ def apply(batch: Batch) -> None:
     """Add a counted chunk to the tables (inside the caller's transaction)."""
     visitors = _new_visitors(batch.marks)
     _upsert(HourlyRollup._meta.db_table, "hour", batch.hourly, {})
-    _upsert(DailyRollup._meta.db_table, "day", batch.daily, visitors)
+    after = _upsert(DailyRollup._meta.db_table, "day", batch.daily, visitors)
+    sums, largest = _month_cells(batch.daily, after)
+    _upsert(MonthlyRollup._meta.db_table, "month", sums, largest, largest_visitors=True)
 
 
 def _hash_sql(text: str) -> str:
@@ -362,6 +397,7 @@ def _add_sql(table: str) -> str:
 _HOURLY = HourlyRollup._meta.db_table
 _DAILY = DailyRollup._meta.db_table
 _MARKS = VisitorMark._meta.db_table
+_MONTHLY = MonthlyRollup._meta.db_table
 _CELL_TEXT = "'d|' || to_char(day, 'YYYY-MM-DD') || '|' || " + " || '|' || ".join(DIMENSIONS)
 #: One statement per chunk on PostgreSQL: every event naming its campaign (nearly all) is
 #: counted by the database itself, hourly and daily cells upserted with their sums, distinct
@@ -416,6 +452,18 @@ daily AS (
         c.conversions, c.applications, COALESCE(f.visitors, 0)
     FROM cells c LEFT JOIN fresh f ON f.cell = c.cell
     ON CONFLICT (day, {_DIMENSIONS_SQL}) DO UPDATE SET {_add_sql(_DAILY)}
+    RETURNING day, {_DIMENSIONS_SQL}, visitors
+),
+monthly AS (
+    INSERT INTO {_MONTHLY} (month, {_DIMENSIONS_SQL}, {", ".join(MEASURES)}, visitors)
+    SELECT date_trunc('month', c.day)::date, {", ".join("c." + d for d in DIMENSIONS)},
+        sum(c.impressions), sum(c.clicks), sum(c.conversions), sum(c.applications),
+        max(d.visitors)
+    FROM cells c JOIN daily d USING (day, {_DIMENSIONS_SQL})
+    GROUP BY 1, {", ".join("c." + d for d in DIMENSIONS)}
+    ON CONFLICT (month, {_DIMENSIONS_SQL}) DO UPDATE SET
+        {", ".join(f"{m} = {_MONTHLY}.{m} + excluded.{m}" for m in MEASURES)},
+        visitors = GREATEST({_MONTHLY}.visitors, excluded.visitors)
 )
 SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM ev)
 """  # noqa: S608  # fixed names and literals  # nosec B608
@@ -560,8 +608,7 @@ def rebuild(since: date | None = None, chunk: int = CHUNK) -> tuple[date, int]:
                 high = min(low + ID_SPAN, cursor.last_event_id)
                 added += _roll_up_range(low, high, goals, zone, start)[1]
                 low = high
-            return since, added
-        last_id = 0
+        last_id = cursor.last_event_id if set_based() else 0
         while True:
             rows = _fetch(
                 RawEvent.objects.filter(
@@ -577,7 +624,44 @@ def rebuild(since: date | None = None, chunk: int = CHUNK) -> tuple[date, int]:
             apply(batch)
             added += batch.events
             last_id = rows[-1][0]
+        months_from_days(month_start(since))
     return since, added
+
+
+_MONTH_SUMS = {
+    "impressions_sum": Sum("impressions"),
+    "clicks_sum": Sum("clicks"),
+    "conversions_sum": Sum("conversions"),
+    "applications_sum": Sum("applications"),
+    "visitors_max": Max("visitors"),
+}
+
+
+def months_from_days(first: date) -> int:
+    """Recompute the monthly cells from ``first`` (a month's first day) from the daily ones (a
+    rebuild from mid-month keeps the month's earlier days); returns how many cells."""
+    MonthlyRollup.objects.filter(month__gte=first).delete()
+    rows = (
+        DailyRollup.objects.filter(day__gte=first)
+        .annotate(month=TruncMonth("day"))
+        .values("month", *DIMENSIONS)
+        .annotate(**_MONTH_SUMS)
+        .order_by()
+    )
+    cells = [
+        MonthlyRollup(
+            month=row["month"],
+            **{name: row[name] for name in DIMENSIONS},
+            impressions=row["impressions_sum"],
+            clicks=row["clicks_sum"],
+            conversions=row["conversions_sum"],
+            applications=row["applications_sum"],
+            visitors=row["visitors_max"],
+        )
+        for row in rows.iterator(chunk_size=CELLS_PER_STATEMENT)
+    ]
+    MonthlyRollup.objects.bulk_create(cells, batch_size=CELLS_PER_STATEMENT)
+    return len(cells)
 
 
 def reconcile(days: int = 2) -> int:

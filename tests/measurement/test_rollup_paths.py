@@ -11,7 +11,13 @@ from django.db import connection
 from django.utils import timezone
 
 from targeting.measurement import rollups
-from targeting.measurement.models import ConversionGoal, DailyRollup, HourlyRollup, VisitorMark
+from targeting.measurement.models import (
+    ConversionGoal,
+    DailyRollup,
+    HourlyRollup,
+    MonthlyRollup,
+    VisitorMark,
+)
 from targeting.tracking.models import RawEvent
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +29,8 @@ def _cells():
     daily = sorted(DailyRollup.objects.values_list("day", *fields, *measures))
     hourly = sorted(HourlyRollup.objects.values_list("hour", *fields, *measures))
     marks = sorted(VisitorMark.objects.values_list("cell", "visitor", "day"))
-    return daily, hourly, marks
+    monthly = sorted(MonthlyRollup.objects.values_list("month", *fields, *measures))
+    return daily, hourly, marks, monthly
 
 
 def _events(count: int) -> list[RawEvent]:
@@ -105,7 +112,7 @@ def test_sql_and_python_give_the_same_cells_marks_and_rebuild(settings, monkeypa
     assert added == sum(row[7] + row[8] + row[9] for row in python_cells[0])
 
     # and incrementally: the cursor back to zero, the tables empty
-    for model in (DailyRollup, HourlyRollup, VisitorMark):
+    for model in (DailyRollup, HourlyRollup, VisitorMark, MonthlyRollup):
         model.objects.all().delete()
     rollups.RollupCursor.objects.update(last_event_id=0)
     rollups.roll_up(settle=timedelta(0), chunk=1)

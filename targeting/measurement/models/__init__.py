@@ -6,6 +6,7 @@ from targeting.measurement.models.goals import ConversionGoal  # noqa: F401
 from targeting.measurement.models.rollups import (  # noqa: F401
     DailyRollup,
     HourlyRollup,
+    MonthlyRollup,
     ReportAccess,
     RollupCursor,
     VisitorMark,
