@@ -83,19 +83,6 @@ class CustomerProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    risk_tolerance = forms.TypedChoiceField(
-        label=_("Risk tolerance"),
-        choices=[("", _("Not assessed")), *RISK_CHOICES],
-        coerce=int,
-        empty_value=None,
-        widget=forms.RadioSelect,
-        required=False,
-        help_text=_(
-            "How much loss you could accept in pursuit of returns. We only recommend investment "
-            "products whose risk level (R1 to R5) fits your answer; a branch assessment may "
-            "still be required before you buy."
-        ),
-    )
 
     class Meta:
         model = CustomerProfile
@@ -106,7 +93,6 @@ class CustomerProfileForm(forms.ModelForm):
             "occupation",
             "region",
             "interests",
-            "risk_tolerance",
         ]
         labels = {"income_band": _("Monthly income band")}
         widgets = {"age": forms.NumberInput(attrs={"min": 16, "max": 130, "inputmode": "numeric"})}

@@ -80,13 +80,14 @@ def test_a_customer_sees_and_edits_their_declared_data(customer):
             "occupation": "教师",
             "region": "CN-SC",
             "interests": ["wealth", "credit_card"],
-            "risk_tolerance": "3",
+            # The questionnaire is the only way to a risk tolerance: a posted one is ignored.
+            "risk_tolerance": "5",
         },
     )
 
     assert response.status_code == 302
     profile = CustomerProfile.objects.get(user=customer)
-    assert (profile.age, profile.region, profile.risk_tolerance) == (36, "CN-SC", 3)
+    assert (profile.age, profile.region, profile.risk_tolerance) == (36, "CN-SC", None)
     assert profile.interests == ["wealth", "credit_card"]
 
 

@@ -16,10 +16,16 @@ DEMO_MODULES = [
     "products.demo",
     "targeting.demo",
     "community.demo",
+    # the demo customers' risk assessments, once they exist (targeting, community), before push
+    # decides for them: the questionnaire is the only way to a risk tolerance
+    "products.demo_assessments",
     # push after the demo customer exists (targeting): offers, triggers, contact preferences
     "targeting.push.demo",
     # measurement last: 30 days of traffic for the campaigns above, through the event pipeline
     "targeting.measurement.demo",
+    # i18n: English translations (wagtail-localize) of the pages, placements and creatives above
+    # (last: measurement's demo adds the experiments' second creatives)
+    "portal.demo_english",
 ]
 
 
