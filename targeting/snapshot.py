@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from wagtail.models import Locale
@@ -87,7 +87,16 @@ def localized_payload(payload: Any, language: str | None) -> dict[str, Any]:
 
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"snapshot": None, "checked_at": 0.0}
+_state: dict[str, Any] = {
+    "snapshot": None,
+    "checked_at": 0.0,
+    # This process published: its next request builds at once, so the editor who published sees
+    # it on the next page (and tests see their own writes).
+    "published_here": False,
+    # The version a thread is building aside, if any, and the thread.
+    "building": None,
+    "builder": None,
+}
 
 
 def current_version() -> str:
@@ -106,15 +115,28 @@ def bump_version() -> None:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         # This process need not wait for its next check to see its own publish.
         _state["checked_at"] = 0.0
+        _state["published_here"] = True
 
     transaction.on_commit(_bump)
 
 
 def get_snapshot() -> TargetingSnapshot:
-    """The live snapshot, rebuilt when the version key changed (checked at most once a second)."""
+    """The live snapshot, rebuilt when the version key changed (checked at most once a second).
+
+    A process without a snapshot, or the one whose own publish changed the version, builds at
+    once. Any other process builds the new version aside, in a thread, and keeps answering with
+    the snapshot it has until the new one is swapped in (one reference, replaced atomically): a
+    publish elsewhere never makes a visitor's request wait for a rebuild (issue 13 item 6).
+    """
     snapshot: TargetingSnapshot | None = _state["snapshot"]
     now = time.monotonic()
     if snapshot is not None and now - _state["checked_at"] < CHECK_INTERVAL:
+        return snapshot
+    if snapshot is not None and not _state["published_here"]:
+        _state["checked_at"] = now
+        version = current_version()
+        if snapshot.version != version:
+            _build_aside(version)
         return snapshot
     with _lock:
         snapshot = _state["snapshot"]
@@ -123,7 +145,46 @@ def get_snapshot() -> TargetingSnapshot:
             snapshot = build_snapshot(version)
             _state["snapshot"] = snapshot
         _state["checked_at"] = time.monotonic()
+        _state["published_here"] = False
     return snapshot
+
+
+def _build_aside(version: str) -> None:
+    """Build ``version`` in a daemon thread (one at a time) and swap it in when it is ready."""
+    with _lock:
+        if _state["building"] is not None:
+            return  # a build is under way; a newer version is picked up at the next check
+        _state["building"] = version
+        builder = threading.Thread(
+            target=_build_and_swap, args=(version,), name="targeting-snapshot", daemon=True
+        )
+        _state["builder"] = builder
+    builder.start()
+
+
+def wait_for_build(timeout: float = 30.0) -> None:
+    """Wait for a snapshot being built aside to be swapped in (tests, benchmarks)."""
+    builder = _state.get("builder")
+    if builder is not None:
+        builder.join(timeout)
+
+
+def _build_and_swap(version: str) -> None:
+    try:
+        fresh = build_snapshot(version)
+        with _lock:
+            current = _state["snapshot"]
+            # reset() or a publish in this process may have replaced it meanwhile, or the
+            # version moved on while this one was built: then keep what serves.
+            if current is not None and current.version != version and current_version() == version:
+                _state["snapshot"] = fresh
+    except Exception:
+        # The old snapshot keeps serving; the next check tries again.
+        logger.exception("targeting: the snapshot for version %s could not be built", version)
+    finally:
+        _state["building"] = None
+        # The thread's own database connection, opened by the build.
+        connections.close_all()
 
 
 def reset() -> None:
@@ -131,6 +192,8 @@ def reset() -> None:
     with _lock:
         _state["snapshot"] = None
         _state["checked_at"] = 0.0
+        _state["published_here"] = False
+        _state["builder"] = None
 
 
 def build_snapshot(version: str) -> TargetingSnapshot:

@@ -6,12 +6,14 @@ import copy
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.core.cache import cache
 
 from portal.settings import dev as dev_settings
 from targeting import snapshot as snapshot_module
+from targeting.engine.decide import Snapshot
 from targeting.snapshot import VERSION_KEY, get_snapshot
 from tests.targeting.factories import (
     CreativeFactory,
@@ -80,8 +82,11 @@ def test_the_version_key_is_checked_at_most_once_a_second(monkeypatch):
     # Then this process keeps its snapshot without looking at the key
     assert get_snapshot() is first
 
-    # and picks the new version up once a second has passed
+    # and picks the new version up once a second has passed: built aside, while the old one
+    # keeps answering, then swapped in
     clock[0] = 101.2
+    assert get_snapshot() is first
+    snapshot_module.wait_for_build()
     assert get_snapshot().version == "from-another-server"
 
 
@@ -117,6 +122,75 @@ def test_a_bump_in_another_process_reaches_a_development_server(settings, tmp_pa
     ).stdout.split()[-1]
     # Then the server rebuilds on its next check (at most a second later)
     snapshot_module._state["checked_at"] = 0.0
+    get_snapshot()
+    snapshot_module.wait_for_build()
     after = get_snapshot().version
     assert bumped != before
     assert after == bumped
+
+
+def built(version: str) -> snapshot_module.TargetingSnapshot:
+    return snapshot_module.TargetingSnapshot(
+        version=version, engine=Snapshot.build({}, [], version)
+    )
+
+
+def test_a_publish_elsewhere_is_built_aside_while_requests_keep_the_old_snapshot(monkeypatch):
+    # Given a process serving version "a", and a rebuild that takes its time
+    monkeypatch.setattr(snapshot_module, "build_snapshot", built)
+    cache.set(VERSION_KEY, "a", timeout=None)
+    first = get_snapshot()
+    release = threading.Event()
+
+    def slow(version):
+        release.wait(10)
+        return built(version)
+
+    monkeypatch.setattr(snapshot_module, "build_snapshot", slow)
+    # When another server publishes version "b"
+    cache.set(VERSION_KEY, "b", timeout=None)
+    snapshot_module._state["checked_at"] = 0.0
+    # Then requests are answered at once from "a" while "b" builds (one build, not one each)
+    for _ in range(3):
+        snapshot_module._state["checked_at"] = 0.0
+        assert get_snapshot() is first
+    assert snapshot_module._state["building"] == "b"
+    # and once it is built, "b" is swapped in
+    release.set()
+    snapshot_module.wait_for_build()
+    assert get_snapshot().version == "b"
+    assert snapshot_module._state["building"] is None
+
+
+@pytest.mark.django_db
+def test_a_publish_in_this_process_is_built_at_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a process serving a snapshot
+    monkeypatch.setattr(snapshot_module, "build_snapshot", built)
+    first = get_snapshot()
+    # When it publishes itself (the editor's request)
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot_module.bump_version()
+    # Then its next request already has the new version (no thread involved)
+    after = get_snapshot()
+    assert after.version != first.version
+    assert snapshot_module._state["builder"] is None
+
+
+def test_a_build_aside_that_fails_keeps_the_old_snapshot(monkeypatch, caplog):
+    monkeypatch.setattr(snapshot_module, "build_snapshot", built)
+    cache.set(VERSION_KEY, "a", timeout=None)
+    first = get_snapshot()
+
+    def broken(version):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(snapshot_module, "build_snapshot", broken)
+    cache.set(VERSION_KEY, "b", timeout=None)
+    snapshot_module._state["checked_at"] = 0.0
+    assert get_snapshot() is first
+    snapshot_module.wait_for_build()
+    snapshot_module._state["checked_at"] = 0.0
+    assert get_snapshot() is first
+    assert "could not be built" in caplog.text
