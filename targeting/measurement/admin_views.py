@@ -26,9 +26,16 @@ from wagtail.admin.views.reports import ReportView
 
 from targeting.measurement import charts, reports
 from targeting.measurement.queries import Totals, k_threshold
-from targeting.models import Campaign
+from targeting.models import Campaign, Placement, Segment
 
 PERMISSION = "measurement.view_report"
+#: Device classes as people say them (the rollups keep the engine's words).
+DEVICE_LABELS = {
+    "mobile": gettext_lazy("Mobile phone"),
+    "tablet": gettext_lazy("Tablet"),
+    "desktop": gettext_lazy("Desktop computer"),
+    "bot": gettext_lazy("Bot or crawler"),
+}
 MEASURES = ("impressions", "clicks", "ctr", "conversions", "conversion_rate", "visitors")
 
 
@@ -307,7 +314,28 @@ class CampaignDetailView(
             for link in self.campaign.campaign_creatives.select_related("creative")
         }
         creatives.update({"holdout": _("Holdout (default content)"), "control": _("Control")})
-        return {"creative": creatives}
+        keys = {
+            dimension: [str(key) for key, _totals in self.report.breakdowns[dimension] if key]
+            for dimension in ("segment", "placement")
+        }
+        segments = dict(
+            Segment.objects.filter(slug__in=keys["segment"]).values_list("slug", "name")
+        )
+        placements: dict[str, str] = {}
+        # The first row of a slug is the slot itself; later ones are its translations.
+        for slug, name in (
+            Placement.objects.filter(slug__in=keys["placement"])
+            .order_by("pk")
+            .values_list("slug", "name")
+        ):
+            placements.setdefault(slug, name)
+        devices = {key: str(label) for key, label in DEVICE_LABELS.items()}
+        return {
+            "creative": creatives,
+            "segment": segments,
+            "placement": placements,
+            "device": devices,
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

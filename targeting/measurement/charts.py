@@ -28,6 +28,8 @@ class Tick:
     x: float
     y: float
     label: str
+    #: SVG text-anchor: the last day's label ends at the plot's edge instead of overflowing it.
+    anchor: str = "middle"
 
 
 @dataclass
@@ -74,10 +76,19 @@ def trend_chart(days: Sequence[date], series: Sequence[Series]) -> Chart:
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(item.values))
         drawn.append(Series(item.key, item.label, list(item.values), points))
     step = max(1, count // 6)
+    shown = [i for i in range(count) if i % step == 0 or i == count - 1]
+    if len(shown) > 2 and shown[-1] - shown[-2] < max(2, step // 2):
+        shown.pop(-2)  # the last regular tick would crowd the last day's label
     x_ticks = [
-        Tick(x(i), HEIGHT - 8, f"{day.month}/{day.day}")
-        for i, day in enumerate(days)
-        if i % step == 0 or i == count - 1
+        Tick(
+            x(i),
+            HEIGHT - 8,
+            f"{days[i].month}/{days[i].day}",
+            "end" if i == count - 1 and count > 1 else "middle",
+        )
+        for i in shown
     ]
-    y_ticks = [Tick(LEFT - 6, y(top * n // 4), f"{top * n // 4:,}") for n in range(5)]
+    # Whole numbers only: below four, a tick per unit (no "0, 0, 1, 1, 2" on a small axis).
+    levels = range(top + 1) if top < 4 else [top * n // 4 for n in range(5)]
+    y_ticks = [Tick(LEFT - 6, y(value), f"{value:,}") for value in levels]
     return Chart(WIDTH, HEIGHT, drawn, x_ticks, y_ticks)

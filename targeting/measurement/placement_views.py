@@ -151,7 +151,9 @@ class ChanceColumn(Column):
     def get_value(self, instance: Any) -> str:
         value = super().get_value(instance)
         if value is None:
-            return _("control") if instance.control and self.name == "chance_to_beat" else "—"
+            if instance.control and self.name == "chance_to_beat":
+                return _("Control campaign")
+            return "—"
         return f"{number_format(value * 100, 1)}%"
 
 
@@ -295,7 +297,7 @@ class PlacementComparisonView(
             "chance_to_beat": item.chance_to_beat,
             "chance_to_be_best": item.chance_to_be_best,
             "visitors": item.visitors,
-            "note": _("control") if item.control else "",
+            "note": _("Control campaign") if item.control else "",
         }
         if item.suppressed:
             for name in DERIVED:

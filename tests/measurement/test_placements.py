@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from targeting.measurement import placements, stats
+from targeting.measurement import charts, placements, stats
 from targeting.measurement.models import DailyRollup
 from tests.measurement.test_reports import staff
-from tests.targeting.factories import CampaignFactory, PlacementFactory
+from tests.targeting.factories import CampaignFactory, PlacementFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,25 @@ def test_the_pages_are_chinese(client, shared):
     index = client.get(reverse("measurement_placements"), RANGE).content.decode()
     assert "展位对比" in index
     page = client.get(reverse("measurement_placement", args=["home-hero"]), RANGE).content.decode()
-    for text in ("Home hero 上的营销活动", "击败对照活动的概率", "成为最佳的概率", "对照组"):
+    for text in ("Home hero上的营销活动", "击败对照活动的概率", "成为最佳的概率", "对照活动"):
         assert text in page, text
     for english in ("Chance to beat", "Compare on", "Control campaign", "Placement comparison"):
         assert english not in page, english
+
+
+def test_the_campaign_page_names_segments_placements_and_devices_in_chinese(client, shared):
+    SegmentFactory(slug="travellers", name="常旅客")
+    DailyRollup.objects.filter(campaign="gold").update(segment="travellers")
+    client.force_login(staff("measurement.view_report", language="zh-hans"))
+    page = client.get(reverse("measurement_campaign", args=["gold"]), RANGE).content.decode()
+    for text in ("常旅客", "Home hero", "手机", "台式电脑"):
+        assert f">{text}<" in page, text
+    for slug in (">travellers<", ">mobile<", ">desktop<", ">home-hero<"):
+        assert slug not in page, slug
+
+
+def test_chart_labels_stay_inside_the_chart():
+    days = [date(2026, 11, d) for d in range(1, 31)]
+    chart = charts.trend_chart(days, [charts.Series("conversions", "x", [0, 2] * 15)])
+    assert chart.x_ticks[-1].label == "11/30" and chart.x_ticks[-1].anchor == "end"
+    assert [t.label for t in chart.y_ticks] == ["0", "1", "2"]
