@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from targeting.engine import places
 from targeting.engine.attributes import describe
 
 #: Every label, description and operator name of ``describe()``, listed once as literals so
@@ -38,7 +39,10 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("Region"),
     gettext_noop("ISO 3166-2 code, e.g. CN-SC (Sichuan)."),
     gettext_noop("City"),
-    gettext_noop("English city name, e.g. Chengdu."),
+    gettext_noop(
+        "A prefecture-level city of China by its Chinese name, e.g. 成都; elsewhere GeoIP's "
+        "English name."
+    ),
     gettext_noop("Hour of day"),
     gettext_noop("0-23."),
     gettext_noop("Day of week"),
@@ -347,4 +351,7 @@ def localized_catalogue() -> dict[str, Any]:
         name: {value: gettext(label) for value, label in labels.items()}
         for name, labels in CHOICE_LABELS.items()
     }
+    # China's provincial divisions by their Chinese names (the same in every language).
+    for name in ("geo.region", "profile.region"):
+        catalogue["choice_labels"][name] = dict(places.PROVINCES)
     return catalogue

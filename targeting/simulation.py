@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from targeting.engine.attributes import ATTRIBUTES, MAX_KEYS, coerce
+from targeting.engine.attributes import ATTRIBUTES, MAX_KEYS, coerce, vocabulary_problem
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.decide import decide as engine_decide_one
 from targeting.engine.decide import simulate as engine_simulate
@@ -270,6 +270,12 @@ def attribute_value(name: str, value: Any) -> Any:
     if ATTRIBUTES[name].type == "int" and value is not None and not _is_whole(value):
         # The engine would read "30" as 30; the API's contract is a JSON number.
         raise SimulationError(f"attributes.{name}", "expected a whole number")
+    if isinstance(value, str):
+        # The preview never reports a match real traffic cannot produce (issue 14 item 6):
+        # a value no provider writes (广东 as a region, iOS as an OS) is refused, naming it.
+        problem = vocabulary_problem(name, value)
+        if problem is not None:
+            raise SimulationError(f"attributes.{name}", problem)
     try:
         return coerce(name, value)
     except ValueError as exc:

@@ -29,11 +29,14 @@ of a known customer *is* known). Every other operator is false on a missing valu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import unquote
+
+from . import places
 
 AttrType = Literal["str", "int", "bool", "date", "list"]
 
@@ -200,7 +203,13 @@ _ALL: tuple[Attribute, ...] = (
     # geo: from the client address (behind trusted proxies) and the GeoIP file
     _a("geo.country", "str", "Country", "ISO 3166-1 alpha-2 code, e.g. CN."),
     _a("geo.region", "str", "Region", "ISO 3166-2 code, e.g. CN-SC (Sichuan)."),
-    _a("geo.city", "str", "City", "English city name, e.g. Chengdu."),
+    _a(
+        "geo.city",
+        "str",
+        "City",
+        "A prefecture-level city of China by its Chinese name, e.g. 成都; elsewhere GeoIP's "
+        "English name.",
+    ),
     # time: in the site's (or the visitor's) time zone
     _a("time.hour", "int", "Hour of day", "0-23.", tuple(range(24)), cyclic=True),
     _a(
@@ -391,6 +400,16 @@ ATTRIBUTES: Mapping[str, Attribute] = {a.name: a for a in _ALL}
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(a.family for a in _ALL))
 
 
+#: Values the editor offers as a picker for open attributes (issue 14 item 6), as groups
+#: ``[group label or None, [value, ...]]``: China's provincial divisions by ISO code, and its
+#: prefecture-level cities by province. Other values stay allowed where real traffic has them.
+SUGGESTIONS: Mapping[str, list[list[Any]]] = {
+    "geo.region": [[None, list(places.PROVINCES)]],
+    "profile.region": [[None, list(places.PROVINCES)]],
+    "geo.city": [[places.PROVINCES[code], list(cities)] for code, cities in places.CITIES.items()],
+}
+
+
 def describe() -> dict[str, Any]:
     """A JSON-able catalogue of the rule language for the admin rule editor."""
     return {
@@ -407,6 +426,7 @@ def describe() -> dict[str, Any]:
                 "cyclic": a.cyclic,
                 "keyed": a.keyed,
                 "key_label": a.key_label,
+                "suggestions": SUGGESTIONS.get(a.name),
             }
             for a in _ALL
         ],
@@ -461,6 +481,53 @@ def normalise_key(name: str, key: Any) -> str:
     return key.lower()
 
 
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_REGION = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
+#: Attributes whose values the providers always write in lowercase.
+LOWERCASE = frozenset({"device.os", "device.browser"})
+#: Attributes holding ISO 3166-2 codes.
+REGIONS = frozenset({"geo.region", "profile.region"})
+
+
+def vocabulary_problem(name: str, value: str) -> str | None:
+    """Why a string value can never be what real traffic has for the attribute, or None.
+
+    The checks behind "rules that cannot silently fail" (issue 14 item 6): a country is an ISO
+    3166-1 code in capitals, a region an ISO 3166-2 code and in China one of the 34 provincial
+    divisions, a Chinese city one of the prefecture-level cities, device values lowercase.
+    Values of attributes with ``choices`` are checked against them separately.
+    """
+    if name == "geo.country" and not _COUNTRY.fullmatch(value):
+        hint = " (did you mean CN?)" if value.strip() in ("中国", "China", "cn", "CHN") else ""
+        return f"{value!r} is not an ISO 3166-1 country code in capitals, e.g. CN{hint}"
+    if name in REGIONS:
+        code = places.region_by_name(value)
+        if code is not None:
+            return (
+                f"{value!r} is not a region code: did you mean {code} ({places.PROVINCES[code]})?"
+            )
+        if not _REGION.fullmatch(value):
+            return f"{value!r} is not an ISO 3166-2 region code, e.g. CN-GD (Guangdong)"
+        if value.startswith("CN-") and value not in places.PROVINCES:
+            return f"{value!r} is not one of China's 34 provincial divisions, e.g. CN-GD"
+    if name == "geo.city" and places.city_name(value) is None:
+        if not value.isascii():
+            return f"{value!r} is not a prefecture-level city of China, e.g. 广州"
+        close = places.close_city(value)
+        if close is not None:
+            return f"{value!r} is not a known city: did you mean {close}?"
+    if name in LOWERCASE and value != value.lower():
+        return f"{value!r}: values are lowercase, e.g. {value.lower()!r}"
+    return None
+
+
+def canonical(name: str, value: Any) -> Any:
+    """A value as the providers write it: a city in pinyin (``Chengdu``) is read as ``成都``."""
+    if name == "geo.city" and isinstance(value, str):
+        return places.city_name(value) or value
+    return value
+
+
 def coerce(name: str, value: Any) -> Any:
     """Check (and gently convert) a value given for an attribute from outside (the simulate API).
 
@@ -478,7 +545,7 @@ def coerce(name: str, value: Any) -> Any:
     if attr.choices is not None and value not in attr.choices:
         choices = ", ".join(str(c) for c in attr.choices)
         raise ValueError(f"{name}: {value!r} is not one of: {choices}")
-    return value
+    return canonical(name, value)
 
 
 def _coerce_keyed(attr: Attribute, value: Any) -> dict[str, Any]:

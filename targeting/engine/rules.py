@@ -59,9 +59,12 @@ from .attributes import (
     ALL_OPERATORS,
     ATTRIBUTES,
     KEY_DEFAULTS,
+    REGIONS,
     Attribute,
+    canonical,
     is_iso_date,
     normalise_key,
+    vocabulary_problem,
 )
 
 try:  # Python's own regular expression parser, used only to analyse staff-written patterns.
@@ -241,7 +244,18 @@ def _check_scalar(attr: Attribute, value: Any, path: str) -> None:
     elif attr.type == "date" and not (isinstance(value, str) and is_iso_date(value)):
         raise RuleError(path, "expected a date YYYY-MM-DD")
     if attr.choices is not None and value not in attr.choices:
-        raise RuleError(path, f"{value!r} is not one of: {', '.join(str(c) for c in attr.choices)}")
+        raise RuleError(path, _not_a_choice(attr, value))
+    if isinstance(value, str):
+        problem = vocabulary_problem(attr.name, value)
+        if problem is not None:
+            raise RuleError(path, problem)
+
+
+def _not_a_choice(attr: Attribute, value: Any) -> str:
+    choices = attr.choices or ()
+    same = [c for c in choices if isinstance(value, str) and str(c).casefold() == value.casefold()]
+    hint = f" (did you mean {same[0]}?)" if same else ""
+    return f"{value!r} is not one of: {', '.join(str(c) for c in choices)}{hint}"
 
 
 def check_value(attr: Attribute, op: str, value: Any, path: str) -> None:
@@ -271,6 +285,10 @@ def check_value(attr: Attribute, op: str, value: Any, path: str) -> None:
             raise RuleError(path, "expected a string")
         if not value:
             raise RuleError(path, "expected a non-empty string")
+        codes = attr.name in REGIONS or attr.name == "geo.country"
+        if codes and op != "matches" and not value.isascii():
+            # Codes are ASCII: "contains 广东" on CN-GD can never hold.
+            raise RuleError(path, vocabulary_problem(attr.name, value) or "expected a code")
         if op == "matches":
             compile_pattern(value, path)
         return
@@ -720,6 +738,10 @@ def _compile_condition(name: str, op: str, value: Any, key: str | None = None) -
 
         return exists
 
+    if op in ("eq", "ne"):
+        value = canonical(name, value)
+    elif op in ("in", "not_in"):
+        value = [canonical(name, item) for item in value]
     test = _make_test(ATTRIBUTES[name], op, value)
 
     def condition(ctx: RuleContext) -> bool:

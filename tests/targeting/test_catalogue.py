@@ -66,3 +66,17 @@ def test_every_display_string_of_the_engine_is_listed_for_translation():
     by_name = {a["name"]: a for a in catalogue["attributes"]}
     for name, labels in CHOICE_LABELS.items():
         assert set(labels) <= {str(c) for c in by_name[name]["choices"]}
+
+
+def test_the_editor_offers_chinese_pickers_for_regions_and_cities_and_the_key():
+    # Given the admin in Chinese
+    with translation.override("zh-hans"):
+        catalogue = localized_catalogue()
+
+    # Then regions are offered by their Chinese names, cities by province, keys named
+    region = _attribute(catalogue, "geo.region")
+    assert "CN-GD" in region["suggestions"][0][1]
+    assert catalogue["choice_labels"]["geo.region"]["CN-GD"] == "广东"
+    city_groups = dict(_attribute(catalogue, "geo.city")["suggestions"])
+    assert "广州" in city_groups["广东"]
+    assert _attribute(catalogue, "source.query")["key_label"] == "参数名"

@@ -327,6 +327,24 @@
         input.appendChild(el("option", { value: String(choice), text: text }));
       });
       input.value = String(value);
+    } else if (attr.suggestions) {
+      // A picker of the values real traffic has (China's provinces by ISO code, its cities by
+      // Chinese name); a value outside it (another country's region) stays, shown as it is.
+      input = el("select", { "aria-label": label });
+      var labels = (self.catalogue.choice_labels || {})[attr.name] || {};
+      var known = false;
+      input.appendChild(el("option", { value: "", text: self.t("choose") }));
+      attr.suggestions.forEach(function (group) {
+        var parent = group[0] ? el("optgroup", { label: group[0] }) : input;
+        group[1].forEach(function (choice) {
+          var name = labels[choice];
+          if (choice === value) known = true;
+          parent.appendChild(el("option", { value: choice, text: name ? name + " (" + choice + ")" : choice }));
+        });
+        if (parent !== input) input.appendChild(parent);
+      });
+      if (value && !known) input.insertBefore(el("option", { value: value, text: value }), input.firstChild);
+      input.value = value === null || value === undefined ? "" : String(value);
     } else if (attr.type === "int") {
       input = el("input", { type: "number", step: "1", "aria-label": label });
       input.value = value === "" || value === null || value === undefined ? "" : String(value);

@@ -32,6 +32,8 @@ from urllib.parse import unquote
 
 import maxminddb
 
+from .. import places
+
 if TYPE_CHECKING:
     from ..context import RequestInfo
     from . import EngineConfig
@@ -112,11 +114,13 @@ def from_cdn_headers(headers: Mapping[str, str], config: EngineConfig) -> dict[s
     match = _SUBDIVISION.fullmatch(region) if region else None
     if match and (match.group(1) is None or match.group(1).upper() == country):
         result["geo.region"] = f"{country}-{match.group(2).upper()}"
+    if result["geo.region"] is None and country in places.REGION_OF_COUNTRY:
+        result["geo.region"] = places.REGION_OF_COUNTRY[country]
     city = _first(headers, config.cdn_city_headers)
     if city:
         city = unquote(city, errors="replace") if "%" in city else city
         if city.isprintable() and len(city) <= MAX_CITY:
-            result["geo.city"] = city
+            result["geo.city"] = (places.city_name(city) if country == "CN" else None) or city
     return result
 
 
@@ -175,8 +179,13 @@ def lookup(path: str, ip: str) -> tuple[tuple[str, Any], ...]:
     if country and isinstance(subdivisions, list) and subdivisions:
         code = _dict(subdivisions[-1]).get("iso_code")  # the most specific subdivision
         region = f"{country}-{code}" if code else None
-    city = _dict(_dict(record.get("city")).get("names")).get("en")
-    return (("geo.country", country), ("geo.region", region), ("geo.city", city))
+    names = _dict(_dict(record.get("city")).get("names"))
+    english = names.get("en")
+    # A Chinese city by the name the rule editor offers (广州, not Guangzhou or 广州市).
+    city = places.city_name(names.get("zh-CN"), english) if country == "CN" else None
+    if region is None and country in places.REGION_OF_COUNTRY:
+        region = places.REGION_OF_COUNTRY[country]  # Hong Kong, Macao, Taiwan: CN-HK ...
+    return (("geo.country", country), ("geo.region", region), ("geo.city", city or english))
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -140,3 +140,38 @@ def test_only_allowed_cdn_headers_may_be_described(marketer_client, headers, fie
 
     assert response.status_code == 400
     assert any(name.startswith(field) for name in response.json()["errors"])
+
+
+# --------------------------------------------------------------------------------------------
+# Rules that cannot silently fail (issue 14 item 6)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("geo.region", "广东"), ("geo.country", "cn"), ("geo.city", "广州市区"), ("device.os", "iOS")],
+)
+def test_the_preview_refuses_values_real_traffic_never_has(marketer_client, name, value):
+    response = marketer_client.post(URL, {"attributes": {name: value}}, format="json")
+
+    assert response.status_code == 400
+    assert f"attributes.{name}" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_the_preview_reads_a_pinyin_city_as_the_chinese_one(marketer_client):
+    answer = marketer_client.post(URL, {"attributes": {"geo.city": "Guangzhou"}}, format="json")
+
+    assert answer.json()["attributes"]["geo.city"] == "广州"
+
+
+@pytest.mark.django_db
+def test_the_segments_api_refuses_a_chinese_region_name_naming_the_path(marketer_client):
+    rule = {"any": [{"attr": "geo.region", "op": "eq", "value": "广东"}]}
+    body = {"name": "Guangdong", "slug": "guangdong", "rule": rule}
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 400
+    assert "rule.any[0].value" in str(response.json())
+    assert "CN-GD" in str(response.json())

@@ -12,7 +12,7 @@ from targeting.engine.providers import EngineConfig, geo
 from targeting.engine.providers.geo import provide_geo
 
 UNKNOWN = {"geo.country": None, "geo.region": None, "geo.city": None}
-CHENGDU = {"geo.country": "CN", "geo.region": "CN-SC", "geo.city": "Chengdu"}
+CHENGDU = {"geo.country": "CN", "geo.region": "CN-SC", "geo.city": "成都"}
 
 
 def located(config: EngineConfig, remote_addr: str) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def test_geo_through_the_context(geo_config):
     assert (ctx.get("geo.country"), ctx.get("geo.region"), ctx.get("geo.city")) == (
         "CN",
         "CN-SC",
-        "Chengdu",
+        "成都",  # GeoIP's Chinese name (issue 14 item 6)
     )
 
 
