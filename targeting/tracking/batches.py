@@ -23,16 +23,23 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Model
+from django.db.models import CharField, Field, Model
 
 #: Rows per statement: 10 columns x 500 rows stays under every driver's parameter limit.
 ROWS_PER_STATEMENT = 500
 
 
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def _prepared(model: type[Model], objects: Sequence[Model], names: Sequence[str]) -> list[Any]:
     """The objects' values as parameters, as the ORM would send them; a plain ``CharField``'s
     value is sent as it is (its ``get_db_prep_save`` is the identity for a string)."""
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [_field(model, name) for name in names]
     plain = [type(field) is CharField for field in fields]
     params: list[Any] = []
     append = params.append
@@ -55,8 +62,8 @@ def insert_returning(
         return []
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
-    back = ", ".join(quote(model._meta.get_field(n).column) for n in returning)
+    columns = ", ".join(quote(_field(model, n).column) for n in names)
+    back = ", ".join(quote(_field(model, n).column) for n in returning)
     one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
     result: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -77,9 +84,9 @@ def update_documents(model: type[Model], rows: Sequence[tuple[int, Any]], moment
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    data_field = model._meta.get_field("data")
-    stamp_field = model._meta.get_field("updated_at")
-    pk = quote(model._meta.pk.column)  # type: ignore[union-attr]
+    data_field = _field(model, "data")
+    stamp_field = _field(model, "updated_at")
+    pk = quote(_field(model, "id").column)
     stamp = stamp_field.get_db_prep_save(moment, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
