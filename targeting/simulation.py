@@ -344,6 +344,9 @@ def json_value(value: Any) -> Any:
     """Make an attribute value JSON-able (dates as ISO strings, sets as sorted lists)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    resolved = getattr(value, "resolved", None)
+    if callable(resolved):  # a lazily built keyed attribute (behaviour.page_visits)
+        return resolved()
     if isinstance(value, set | frozenset | tuple):
         return sorted(value) if isinstance(value, set | frozenset) else list(value)
     return value

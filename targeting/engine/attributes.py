@@ -453,6 +453,13 @@ def normalise_path(path: str) -> str | None:
     """
     if not isinstance(path, str):
         return None
+    if (
+        path.startswith("/")
+        and path.isascii()
+        and path.isprintable()
+        and not any(c in path for c in "#?% ")
+    ):
+        return path.rstrip("/") or "/"  # the common case: a plain path, checked cheaply
     path = path.split("#", 1)[0].split("?", 1)[0].strip()
     if "%" in path:
         path = unquote(path, errors="replace")

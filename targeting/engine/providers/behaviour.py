@@ -66,7 +66,38 @@ def provide_behaviour(info: RequestInfo, config: EngineConfig) -> dict[str, Any]
     return result
 
 
-def page_visits(value: Any) -> dict[str, int] | None:
+class PageVisits(dict[str, int]):
+    """``behaviour.page_visits`` of one visitor: the stored paths are normalised (and spellings of
+    one page added up) only when a rule first reads a page, so a page view that asks no such
+    rule pays nothing for a long list of paths."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict[Any, Any]) -> None:
+        super().__init__()
+        self._raw: dict[Any, Any] | None = raw
+
+    def _build(self) -> None:
+        raw, self._raw = self._raw, None
+        for path, count in (raw or {}).items():
+            normal = normalise_path(path)
+            number = as_count(count[0] if isinstance(count, list) and count else count)
+            if normal is not None and number is not None:
+                self[normal] = dict.get(self, normal, 0) + number
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self._raw is not None:
+            self._build()
+        return dict.get(self, key, default)
+
+    def resolved(self) -> dict[str, int]:
+        """Every page's views (for the simulate answer and the tests)."""
+        if self._raw is not None:
+            self._build()
+        return dict(self)
+
+
+def page_visits(value: Any) -> PageVisits | None:
     """Views by normalised path (``attributes.normalise_path``); spellings of one page add up.
 
     None (unknown) for a profile folded before paths were kept; otherwise a page the visitor
@@ -74,13 +105,7 @@ def page_visits(value: Any) -> dict[str, int] | None:
     """
     if not isinstance(value, dict):
         return None
-    counts: dict[str, int] = {}
-    for raw, count in value.items():
-        path = normalise_path(raw)
-        number = as_count(count[0] if isinstance(count, list) and count else count)
-        if path is not None and number is not None:
-            counts[path] = counts.get(path, 0) + number
-    return counts
+    return PageVisits(value)
 
 
 def as_count(value: Any) -> int | None:
