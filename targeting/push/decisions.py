@@ -327,11 +327,13 @@ def decide_for(
     contact: ContactPolicy | None = None,
     ctx: VisitorContext | None = None,
     checked: bool = False,
+    queue: bool = True,
 ) -> PushMessage | None:
     """Arbitrate for a fired trigger and log the result; queue the send when there is one.
 
     ``checked``: the caller has already looked the idempotency key up (a batch does it in one
-    query); the unique constraint stays the final word either way."""
+    query); the unique constraint stays the final word either way. ``queue=False``: the caller
+    sends the queued message itself (a batch, once its transaction has committed)."""
     if not checked and PushMessage.objects.filter(idempotency_key=idempotency_key).exists():
         return None  # this trigger already handled this moment (a retried task, a re-fold)
     # Unapproved offers are kept in so the explanation says why they were not sent. The trigger
@@ -383,7 +385,8 @@ def decide_for(
         return None  # another worker logged the same moment first
     if status == PushMessage.PENDING:
         contact._counts = None  # the next offer for this customer sees this one in the caps
-        queue_send(message.pk)
+        if queue:
+            queue_send(message.pk)
     return message
 
 

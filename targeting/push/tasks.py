@@ -115,6 +115,22 @@ def send_message(self: Any, message_id: int) -> str:
     return status
 
 
+def send_now(message_id: int) -> None:
+    """The first try of a send, inside the task that decided it (a batch of accepted events).
+
+    A temporary failure goes on as the ``send_message`` task at its second try (backoff as
+    there); if even the first try could not run (the database hiccupped), the task starts over.
+    """
+    try:
+        status = attempt_send(message_id, 0)
+    except Exception:
+        logger.exception("push: first try of message %s failed; queued", message_id)
+        send_message.delay(message_id)
+        return
+    if status == RETRY:
+        send_message.apply_async((message_id,), countdown=backoff(0), retries=1)
+
+
 @shared_task(name="targeting.push.release_deferred", ignore_result=True)
 def release_deferred() -> int:
     """Queue deferred messages whose quiet hours are over (re-checking consent and opt-out)."""

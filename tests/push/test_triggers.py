@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal.celery import app
 from targeting.push import receivers, tasks, triggers
 from targeting.push.models import SMS, PushMessage, Trigger
 from targeting.tracking import ingestion
@@ -221,3 +222,18 @@ def test_a_customer_known_by_crm_number_is_resolved_in_one_query(customer, polic
         "C-0042": customer.pk,
         "user-7": 7,
     }
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("targeting.push.evaluate_accepted", "push"),
+        ("targeting.push.send_message", "push"),
+        ("targeting.push.retry_dead", "push"),
+        # the safety net after the fold runs beside the folding, never delaying a send
+        ("targeting.push.evaluate_events", "celery"),
+        ("targeting.tracking.process_events", "celery"),
+    ],
+)
+def test_push_tasks_have_their_own_queue(task, queue):
+    assert app.amqp.router.route({}, task)["queue"].name == queue
