@@ -263,7 +263,12 @@ CELERY_BEAT_SCHEDULE["measurement-event-partitions"] = {
 # triggers run at their hour. Channel adapters: PUSH_CHANNEL_ADAPTERS = {"sms": "dotted.path"}.
 # Push tasks (trigger evaluation, sends) have their own queue and worker, so a send never waits
 # behind folding: run `celery -A portal worker -Q push` beside the default worker (docs/push.md).
-CELERY_TASK_ROUTES = {"targeting.push.*": {"queue": "push"}}
+# The folded events' evaluation (the safety net behind the accepted events' one) stays on the
+# default queue with the folding, so it never delays a send.
+CELERY_TASK_ROUTES = {
+    "targeting.push.evaluate_events": {"queue": "celery"},
+    "targeting.push.*": {"queue": "push"},
+}
 CELERY_BEAT_SCHEDULE["push-release-deferred"] = {
     "task": "targeting.push.release_deferred",
     "schedule": 60.0,
