@@ -1,12 +1,110 @@
-"""The preview's reasons in the reader's language (see targeting.explain_text)."""
+"""The engine's explanations in the reader's language: the admin preview's reasons.
+
+The engine is plain Python without Django, so it explains a decision in fixed English phrases;
+the simulation API returns them as they are (its contract). People reading the preview in the
+admin read them translated: each phrase the engine writes has a pattern here and a msgid in our
+catalogue. A phrase without a pattern shows as the engine wrote it.
+"""
 
 from __future__ import annotations
 
-from django import template
+import re
+from collections.abc import Callable
 
-from targeting.explain_text import translate_reason
+from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
+
+# Each pattern matches one of the engine's phrases (targeting.engine.decide, .suitability);
+# the named groups are codes and figures, kept as they are.
+_PHRASES: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+    (re.compile(r"not started"), lambda: gettext("not started")),
+    (re.compile(r"ended"), lambda: gettext("ended")),
+    (re.compile(r"outside daypart hours"), lambda: gettext("outside daypart hours")),
+    (re.compile(r"not on this weekday"), lambda: gettext("not on this weekday")),
+    (
+        re.compile(r"include segments not matched: (?P<segments>.*)"),
+        lambda: gettext("include segments not matched: %(segments)s"),
+    ),
+    (
+        re.compile(r"excluded by segment (?P<segment>\S+)"),
+        lambda: gettext("excluded by segment %(segment)s"),
+    ),
+    (
+        re.compile(r"frequency cap reached \((?P<seen>\d+)/(?P<cap>\d+) today\)"),
+        lambda: gettext("frequency cap reached (%(seen)s/%(cap)s today)"),
+    ),
+    (
+        re.compile(r"lower priority than (?P<winner>\S+)"),
+        lambda: gettext("lower priority than %(winner)s"),
+    ),
+    (
+        re.compile(r"lost the weighted split to (?P<winner>\S+)"),
+        lambda: gettext("lost the weighted split to %(winner)s"),
+    ),
+    (
+        re.compile(
+            r"unsuitable: product risk R(?P<risk>\d) above customer tolerance C(?P<level>\d)"
+        ),
+        lambda: gettext("unsuitable: product risk R%(risk)s above customer tolerance C%(level)s"),
+    ),
+    (
+        re.compile(r"unsuitable: R(?P<risk>\d): risk tolerance unknown"),
+        lambda: gettext("unsuitable: R%(risk)s, the customer's risk tolerance is unknown"),
+    ),
+    (
+        re.compile(
+            r"held out: bucket (?P<bucket>[\d.]+) is below the holdout share (?P<share>[\d.]+%), "
+            r"so the default content shows"
+        ),
+        lambda: gettext(
+            "held out: bucket %(bucket)s is below the holdout share %(share)s, so the default "
+            "content shows"
+        ),
+    ),
+    (
+        re.compile(
+            r"automatic allocation for segment (?P<segment>\S+) \((?P<shares>.*)\), "
+            r"bucket (?P<bucket>[\d.]+)"
+        ),
+        lambda: gettext(
+            "automatic allocation for segment %(segment)s (%(shares)s), bucket %(bucket)s"
+        ),
+    ),
+    (
+        re.compile(
+            r"automatic allocation for all audiences \((?P<shares>.*)\), "
+            r"bucket (?P<bucket>[\d.]+)"
+        ),
+        lambda: gettext("automatic allocation for all audiences (%(shares)s), bucket %(bucket)s"),
+    ),
+    (
+        re.compile(r"fixed split by creative weight, bucket (?P<bucket>[\d.]+)"),
+        lambda: gettext("fixed split by creative weight, bucket %(bucket)s"),
+    ),
+    (re.compile(r"the campaign's only creative"), lambda: gettext("the campaign's only creative")),
+]
+
+
+def translate_phrase(phrase: str) -> str:
+    """One engine phrase in the active language (as written when it has no pattern)."""
+    for pattern, message in _PHRASES:
+        match = pattern.fullmatch(phrase)
+        if match:
+            return message() % match.groupdict()
+    return phrase
+
+
+def translate_reason(line: str) -> str:
+    """A preview line ("<campaign>: <phrase>", "实验组：<phrase>" or a phrase) translated."""
+    for separator in (": ", "："):
+        head, found, tail = line.partition(separator)
+        if found:
+            translated = translate_phrase(tail)
+            if translated != tail:
+                return f"{head}：{translated}"
+    return translate_phrase(line)
 
 
 @register.filter

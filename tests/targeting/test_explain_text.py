@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from targeting.explain_text import translate_reason
+from targeting.templatetags.explain_tags import translate_reason
 
 
 @pytest.mark.parametrize(
