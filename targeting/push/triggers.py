@@ -333,11 +333,11 @@ def customers_of(refs: Iterable[str]) -> dict[str, int]:
         elif ref:
             numbers.add(ref)
     if numbers:
-        owners.update(
-            CustomerProfile.objects.filter(customer_number__in=numbers).values_list(
-                "customer_number", "user_id"
-            )
-        )
+        for number, user_id in CustomerProfile.objects.filter(
+            customer_number__in=numbers
+        ).values_list("customer_number", "user_id"):
+            if number:
+                owners[number] = user_id
     return owners
 
 
