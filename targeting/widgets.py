@@ -39,6 +39,10 @@ EDITOR_LABELS = {
     "estimating": _("Estimating…"),
     "estimate": _("{matched} of {total} known profiles match (sample of {sampled})."),
     "estimate_failed": _("The estimate failed: {error}"),
+    "estimate_recent": _(
+        "About {percent} percent of recent visitors ({sampled} sampled over {days} days)."
+    ),
+    "estimate_no_recent": _("No recent visitors sampled yet."),
     "choose": _("Choose…"),
     "empty": _("No conditions yet: the audience is everybody."),
 }

@@ -96,6 +96,12 @@
 
   RuleEditor.prototype.sync = function () {
     this.textarea.value = JSON.stringify(this.rule, null, 2);
+    // The estimate follows the rule as it changes (issue 14 item 7), once typing pauses.
+    var self = this;
+    if (this.root.querySelector("[data-rule-estimate]") && this.root.getAttribute("data-estimate-url")) {
+      clearTimeout(this.estimateTimer);
+      this.estimateTimer = setTimeout(function () { self.estimate(); }, 800);
+    }
   };
 
   RuleEditor.prototype.render = function (keepText) {
@@ -432,10 +438,18 @@
       .then(function (result) {
         if (!result.ok) throw new Error(result.data.error || "HTTP error");
         var d = result.data;
-        out.textContent = self.t("estimate")
+        var text = self.t("estimate")
           .replace("{matched}", d.matched)
           .replace("{total}", d.total)
           .replace("{sampled}", d.sampled);
+        // Rules on source, location, time or device: the recent request contexts (issue 14).
+        var recent = d.recent
+          ? self.t("estimate_recent")
+              .replace("{percent}", d.recent.percent)
+              .replace("{sampled}", d.recent.sampled)
+              .replace("{days}", d.recent.days)
+          : self.t("estimate_no_recent");
+        out.textContent = text + " " + recent;
       })
       .catch(function (error) {
         out.textContent = self.t("estimate_failed").replace("{error}", error.message);
