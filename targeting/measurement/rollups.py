@@ -489,7 +489,7 @@ def _roll_up_range(
 ) -> tuple[int, int]:
     """Add the events with ids in (low, high] and ``at >= since`` (PostgreSQL: one statement,
     then the few unattributed conversions in Python); returns (events read, events counted)."""
-    params = {
+    params: dict[str, Any] = {
         "low": low,
         "high": high,
         "since": since,
