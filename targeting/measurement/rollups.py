@@ -110,7 +110,10 @@ class Goals:
     def load(cls) -> Goals:
         pages: set[str] = set()
         forms: set[str] = set()
-        for kind, key in ConversionGoal.objects.filter(active=True).values_list("kind", "key"):
+        # Applications and goal events always count; only pages and forms need a goal to.
+        kinds = (ConversionGoal.Kind.PAGE, ConversionGoal.Kind.FORM)
+        goals = ConversionGoal.objects.filter(active=True, kind__in=kinds)
+        for kind, key in goals.values_list("kind", "key"):
             (pages if kind == ConversionGoal.Kind.PAGE else forms).add(key)
         return cls(frozenset(pages), frozenset(forms))
 

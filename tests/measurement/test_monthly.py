@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Max, Sum
 
 from targeting.measurement import queries, rollups
-from targeting.measurement.models import DailyRollup, MonthlyRollup
+from targeting.measurement.models import ConversionGoal, DailyRollup, MonthlyRollup
 from tests.measurement.conftest import at, raw_event
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,10 @@ def test_a_rebuild_from_mid_month_keeps_the_month_whole(settings):
     MonthlyRollup.objects.filter(month=date(2026, 10, 1)).delete()
     rollups.rebuild(date(2026, 10, 5))
     assert _months() == kept
+
+
+def test_a_goal_of_another_kind_does_not_make_a_form_of_that_name_count():
+    ConversionGoal.objects.create(name="Newsletter", kind="event", key="newsletter")
+    raw_event("form_submit", at("2026-11-20"), "a", campaign="card", form="newsletter")
+    rollups.roll_up(settle=timedelta(0))
+    assert not DailyRollup.objects.filter(conversions__gt=0).exists()
