@@ -13,6 +13,7 @@ import json
 import logging
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -130,6 +131,10 @@ def _estimate_customers(predicate: Any, config: Any, now: Any, sample_size: int)
     return {"matched": matched, "total": total, "sampled": len(profiles)}
 
 
+def _loader(view: dict[str, Any] | None) -> Callable[[], dict[str, Any] | None]:
+    return lambda: view
+
+
 def freeze_members(segment: Segment, now: Any = None) -> int:
     """Refresh a static segment's members: the stored visitor profiles its rule matches now.
 
@@ -148,8 +153,9 @@ def freeze_members(segment: Segment, now: Any = None) -> int:
     members: list[str] = []
     rows = VisitorProfile.objects.order_by("-updated_at").values_list("visitor_id", "data")
     for visitor_id, data in rows.iterator(chunk_size=2000):
-        view = behaviour_view(data or {})
-        info = RequestInfo(now=now, visitor_id=visitor_id, behaviour_loader=lambda view=view: view)
+        info = RequestInfo(
+            now=now, visitor_id=visitor_id, behaviour_loader=_loader(behaviour_view(data or {}))
+        )
         if predicate(VisitorContext(info, providers=VISITOR_PROVIDERS, config=config)):
             members.append(visitor_id)
             if len(members) >= limit:

@@ -472,20 +472,20 @@ def normalise_key(name: str, key: Any) -> str:
     """The key of a keyed condition as the engine compares it; ``ValueError`` if unusable."""
     if not isinstance(key, str):
         raise ValueError("expected a string")
-    key = key.strip()
-    if not key:
+    text: str = key.strip()
+    if not text:
         raise ValueError("expected a non-empty string")
-    if len(key) > MAX_KEY:
+    if len(text) > MAX_KEY:
         raise ValueError(f"longer than {MAX_KEY} characters")
-    if not key.isprintable():
+    if not text.isprintable():
         raise ValueError("contains control characters")
     if name == "behaviour.page_visits":
-        path = normalise_path(key)
+        path = normalise_path(text)
         if path is None:
             raise ValueError("expected a path starting with /, e.g. /cards/")
         return path
     # Landing-URL parameter names are read case-insensitively (providers.source).
-    return key.lower()
+    return text.lower()
 
 
 _COUNTRY = re.compile(r"[A-Z]{2}")

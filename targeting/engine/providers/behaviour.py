@@ -85,7 +85,7 @@ class PageVisits(dict[str, int]):
             if normal is not None and number is not None:
                 self[normal] = dict.get(self, normal, 0) + number
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         if self._raw is not None:
             self._build()
         return dict.get(self, key, default)

@@ -33,7 +33,7 @@ class Buckets(dict[str, int]):
         super().__init__()
         self.visitor_id = visitor_id
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         try:
             return self[name]
         except KeyError:
