@@ -170,7 +170,7 @@ def record_context(visitor: Any, now: datetime | None = None) -> bool:
     """Maybe add this consenting page view's context to the recent sample (no query: one Redis
     pipeline, for about one page view in 20; nothing without Redis). Never raises."""
     rate = float(getattr(settings, "TARGETING_CONTEXT_SAMPLE_RATE", CONTEXTS_RATE))
-    draw = random.random()  # a traffic sample, not a secret: nosec B311
+    draw = random.random()  # a traffic sample, not a secret  # nosec B311
     if not visitor.consented or draw >= rate:
         return False
     client = buffer.client()
