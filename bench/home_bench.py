@@ -318,9 +318,11 @@ def queries_per_request(env: dict[str, str], path: str, n: int = 40) -> float:
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    return float(out.strip().splitlines()[-1])
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError("counting queries failed:\n" + out.stderr[-2000:])
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def run_mode(db: Database, mode: Mode, args: argparse.Namespace, load) -> dict[str, float]:

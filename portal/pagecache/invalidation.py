@@ -35,6 +35,13 @@ def _bump(sender: Any, **kwargs: Any) -> None:
     bump_generation()
 
 
+def _setting_saved(sender: Any, created: bool = False, **kwargs: Any) -> None:
+    # A settings row is created with its defaults by the first page that reads it
+    # (``for_request``), which is what that page already showed: only a change counts.
+    if not created:
+        bump_generation()
+
+
 def _page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Bump, and find the new revision's placements now, so no request has to (``placements``)."""
     bump_generation()
@@ -58,4 +65,6 @@ def connect() -> None:
     unpublished.connect(_bump, dispatch_uid=f"{uid}-snippet-unpub")
     for model in apps.get_models():
         if issubclass(model, BaseSiteSetting | BaseGenericSetting):
-            post_save.connect(_bump, sender=model, dispatch_uid=f"{uid}-setting-{model.__name__}")
+            post_save.connect(
+                _setting_saved, sender=model, dispatch_uid=f"{uid}-setting-{model.__name__}"
+            )

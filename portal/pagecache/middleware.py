@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -57,7 +57,8 @@ class PageCacheState:
     placements: tuple[str, ...] = ()
     #: Some slot's answer is the visitor's own: the page is neither served nor stored.
     per_visitor: bool = False
-    notes: list[str] = field(default_factory=list)
+    #: The stored response, on a hit.
+    response: HttpResponse | None = None
 
 
 def enabled() -> bool:
@@ -108,8 +109,8 @@ class PageCacheMiddleware:
         if state is None:
             return self.get_response(request)
         request.pagecache = state  # type: ignore[attr-defined]
-        if state.hit:
-            return state.response  # type: ignore[attr-defined]
+        if state.response is not None:
+            return state.response
         if not isinstance(getattr(request, "slots_rendered", None), dict):
             request.slots_rendered = {}  # type: ignore[attr-defined]
         response = self.get_response(request)
@@ -141,7 +142,7 @@ class PageCacheMiddleware:
         response = stored_response(keys.pages_cache().get(state.key))
         if response is not None:
             state.hit = True
-            state.response = response  # type: ignore[attr-defined]
+            state.response = response
             response["X-Page-Cache"] = "hit"
         return state
 
@@ -197,6 +198,9 @@ def storable(request: HttpRequest, response: HttpResponseBase) -> bool:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False  # a CSRF token is in the page
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False  # the view wrote a session: its cookie is about to be set
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False

@@ -234,3 +234,38 @@ def test_a_post_is_never_served_from_the_cache(home):
     get(Client())
     response = Client().post("/", {})
     assert "X-Page-Cache" not in response
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda request, response: response.set_cookie("x", "1"), id="a cookie"),
+        pytest.param(
+            lambda request, response: request.META.__setitem__("CSRF_COOKIE_NEEDS_UPDATE", True),
+            id="a CSRF token",
+        ),
+        pytest.param(
+            lambda request, response: request.session.__setitem__("k", 1), id="a session write"
+        ),
+        pytest.param(
+            lambda request, response: response.__setitem__("Cache-Control", "private"),
+            id="private",
+        ),
+        pytest.param(lambda request, response: setattr(response, "status_code", 404), id="a 404"),
+    ],
+)
+def test_a_response_that_belongs_to_one_visitor_is_never_stored(spoil):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.pagecache.middleware import storable
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    response = HttpResponse("<p>page</p>")
+    assert storable(request, response)
+    spoil(request, response)
+    assert not storable(request, response)
