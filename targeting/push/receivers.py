@@ -37,12 +37,13 @@ def queue_trigger_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs
 
 
 def queue_accepted_evaluation(sender: Any, events: list[dict[str, Any]], **kwargs: Any) -> None:
-    """The event API accepted a batch: the events an event trigger listens to go to the push
-    queue now, without waiting for the fold (the in-memory index filters by type: a batch no
-    trigger listens to costs one cache read and queues nothing)."""
+    """The event API accepted a batch: the events that may fire an event trigger go to the push
+    queue now, without waiting for the fold. The in-memory index filters by type and evaluates
+    the conditions that read only the event (a travel trigger's MCC and amount): a batch nobody
+    listens to, or whose payments fire nothing, costs one cache read and queues nothing."""
     try:
         index = get_index()
-        wanted = [e for e in events if index.listens_to(str(e.get("type", "")))]
+        wanted = [e for e in events if index.may_fire(e)]
     except Exception:  # push never breaks the event API
         logger.exception("push: could not read the trigger index")
         return

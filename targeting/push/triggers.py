@@ -63,6 +63,26 @@ class CompiledTrigger:
     trigger: Trigger
     condition: Any
     error: str = ""
+    #: The condition reads nothing but the event (``event.*``): the event API's receiver can
+    #: evaluate it in memory and queue only the events that fire.
+    event_only: bool = False
+
+
+def reads_only_the_event(rule: Any, depth: int = 0) -> bool:
+    """Whether a (valid) rule reads only ``event.*`` attributes: no profile, behaviour, segment."""
+    if depth > 50 or not isinstance(rule, dict):
+        return False
+    if "attr" in rule:
+        return str(rule.get("attr", "")).startswith("event.")
+    if "not" in rule:
+        return reads_only_the_event(rule["not"], depth + 1)
+    for key in ("all", "any"):
+        if key in rule:
+            nodes = rule[key]
+            return isinstance(nodes, list) and all(
+                reads_only_the_event(node, depth + 1) for node in nodes
+            )
+    return False  # a segment reference or anything else
 
 
 @dataclass
@@ -79,6 +99,26 @@ class TriggerIndex:
     def listens_to(self, event_type: str) -> bool:
         """An event trigger listens to this type (the accepted path's filter)."""
         return event_type not in IGNORED_TYPES and event_type in self.by_event_type
+
+    def may_fire(self, event: Mapping[str, Any]) -> bool:
+        """Whether an accepted event may fire an event trigger: its type is listened to and, for
+        triggers whose condition reads only the event, the condition holds (evaluated here, in
+        memory, with no query: the push queue gets only the events worth a decision)."""
+        triggers = self.by_event_type.get(str(event.get("type", "")))
+        if not triggers or str(event.get("type", "")) in IGNORED_TYPES:
+            return False
+        ctx = None
+        for compiled in triggers:
+            if not compiled.event_only or compiled.condition is None:
+                return True  # it reads the customer: the push worker decides
+            if ctx is None:
+                ctx = customer_context(0, Moment(user_id=0, now=timezone.now(), event=event))
+            try:
+                if compiled.condition(ctx):
+                    return True
+            except Exception:  # the worker evaluates it again and logs why it failed
+                return True
+        return False
 
     def for_event(self, event_type: str) -> list[CompiledTrigger]:
         if event_type in IGNORED_TYPES:
@@ -110,7 +150,9 @@ def build_index(version: str) -> TriggerIndex:
     by_type: dict[str, list[CompiledTrigger]] = defaultdict(list)
     for trigger in Trigger.objects.filter(live=True, enabled=True).prefetch_related("offers"):
         condition, error = compile_optional(trigger.condition, lookup)
-        compiled = CompiledTrigger(trigger, condition, error)
+        compiled = CompiledTrigger(
+            trigger, condition, error, event_only=reads_only_the_event(trigger.condition)
+        )
         if error:
             logger.error("push: trigger %s has an invalid condition: %s", trigger.slug, error)
             continue

@@ -237,3 +237,33 @@ def test_a_customer_known_by_crm_number_is_resolved_in_one_query(customer, polic
 )
 def test_push_tasks_have_their_own_queue(task, queue):
     assert app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_the_event_api_queues_only_the_events_that_may_fire(
+    customer, policy, monkeypatch, django_assert_num_queries
+):
+    # Given a travel trigger whose condition reads only the event (MCC and amount)
+    make_trigger([make_offer()])
+    triggers.get_index()
+    queued = []
+    monkeypatch.setattr(tasks.evaluate_accepted, "delay", queued.append)
+    supermarket = [
+        {**card_payment(customer, mcc="5411", amount=88), "source": "u:1"} for _ in range(99)
+    ]
+    travel = {**card_payment(customer), "source": "u:1"}
+    # When a batch of 99 supermarket payments and one airline payment is accepted
+    with django_assert_num_queries(0):
+        receivers.queue_accepted_evaluation(sender=None, events=[*supermarket, travel])
+    # Then (without a query) only the airline payment goes to the push queue
+    assert [[e["id"] for e in batch] for batch in queued] == [[travel["id"]]]
+
+
+def test_a_condition_reading_the_customer_is_left_to_the_push_worker():
+    assert triggers.reads_only_the_event(
+        {"all": [{"attr": "event.amount", "op": "gte", "value": 1}]}
+    )
+    assert not triggers.reads_only_the_event(
+        {"all": [{"attr": "event.amount", "op": "gte", "value": 1}, {"segment": "vip"}]}
+    )
+    assert not triggers.reads_only_the_event({"attr": "profile.age", "op": "gt", "value": 30})
+    assert not triggers.reads_only_the_event({"not": {"any": "x"}})
