@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -65,7 +66,9 @@ def refuse_publishing_own_winner(request: Any, instance: Any) -> HttpResponse | 
     if posted != drafted or request.user.pk in declarers:
         messages.error(
             request,
-            _(
+            # Translated now, in the user's admin language; a lazy text would be translated
+            # when the message is stored, after the view's language is gone.
+            gettext(
                 "winner: whoever declares a winner cannot publish it. Submit the campaign for "
                 "approval; another compliance reviewer approves it."
             ),

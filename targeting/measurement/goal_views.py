@@ -24,6 +24,8 @@ class ConversionGoalViewSet(ModelViewSet):
     icon = "success"
     menu_label = _("Conversion goals")
     menu_hook = "register_reports_menu_item"
+    #: Fixed: derived from the label it would depend on the language of the first request.
+    menu_name = "conversion-goals"
     menu_order = 110
     copy_view_enabled = False
     inspect_view_enabled = False

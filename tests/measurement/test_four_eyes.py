@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import Workflow
+from wagtail.users.models import UserProfile
 
 from targeting.measurement import experiments
 from targeting.measurement.models import FourEyesApprovalTask
@@ -125,6 +126,7 @@ def test_a_declarer_cannot_publish_the_winner_directly(client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         campaign = experiment()
     reviewer = reviewer_named("hasty")
+    UserProfile.objects.update_or_create(user=reviewer, defaults={"preferred_language": "en"})
     client.force_login(reviewer)
     edit = reverse("wagtailsnippets_targeting_campaign:edit", args=[campaign.pk])
     winner = keys(campaign)[1]
@@ -136,7 +138,7 @@ def test_a_declarer_cannot_publish_the_winner_directly(client, django_capture_on
     assert response.status_code == 302 and response["Location"] == edit
     campaign.refresh_from_db()
     assert campaign.winner_id is None
-    page = client.get(edit, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(edit)
     assert b"winner: whoever declares a winner cannot publish it" in page.content
 
     # And publishing a winner they declared in a draft earlier is refused too
