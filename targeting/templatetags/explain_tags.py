@@ -111,3 +111,15 @@ def translate_reason(line: str) -> str:
 def explain_reason(line: str) -> str:
     """A reason line of the preview, translated."""
     return translate_reason(str(line))
+
+
+@register.filter
+def attribute_value(value: object) -> str:
+    """A resolved attribute as people read it: yes or no for booleans, lists joined."""
+    if value is True:
+        return gettext("yes")
+    if value is False:
+        return gettext("no")
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(attribute_value(item) for item in value) if value else "—"
+    return str(value)

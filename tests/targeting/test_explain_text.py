@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from targeting.templatetags.explain_tags import translate_reason
+from targeting.templatetags.explain_tags import attribute_value, translate_reason
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,13 @@ def test_the_engines_reasons_read_in_chinese(line: str, expected: str) -> None:
 def test_english_readers_keep_the_engines_words() -> None:
     with translation.override("en"):
         assert translate_reason("crm-vip: not started") == "crm-vip: not started"
+
+
+def test_attribute_values_read_as_people_say_them() -> None:
+    # "启用 True" was what a zh-hans marketer read for a boolean
+    with translation.override("zh-hans"):
+        assert attribute_value(True) == "是"
+        assert attribute_value(False) == "否"
+        assert attribute_value(["wealth", "loans"]) == "wealth、loans"
+        assert attribute_value([]) == "—"
+        assert attribute_value(3) == "3"
