@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext, gettext_noop
 
@@ -89,6 +89,8 @@ def _stored_value(field: Any) -> Any:
 def translate_name_field(model: type[Model], name: str = "name") -> None:
     """Show ``model.<name>`` translated; store and edit it as it is."""
     field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
     setattr(model, field.attname, TranslatedNameAttribute(field))
     field.value_from_object = _stored_value(field)  # type: ignore[method-assign]
 
