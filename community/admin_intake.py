@@ -65,10 +65,19 @@ class ComplaintIntakeForm(forms.Form):
         return user
 
 
+#: What a link may fill in ahead (social listening's "Open as a complaint" passes the post).
+PREFILLED = ("description", "customer_username", "category")
+
+
 @complaint_handler_required
 @refuse_nul_characters
 def complaint_register(request: HttpRequest) -> HttpResponse:
-    form = ComplaintIntakeForm(request.POST or None)
+    initial = {
+        name: request.GET[name][:5000]
+        for name in PREFILLED
+        if name in request.GET and "\x00" not in request.GET[name]
+    }
+    form = ComplaintIntakeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         complaint = complaints.file_complaint(

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
     path("api/v1/", include("targeting.measurement.api_urls")),  # measurement: reports
     path("api/v1/", include("targeting.push.api_urls")),  # push: SMS replies, queue screens
+    path("api/v1/", include("community.listening.api_urls")),  # listening: outside posts
     path("api/v1/", include("targeting.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -20,6 +20,7 @@ DATA_MIGRATIONS = [
     ("targeting.tracking.migrations.0005_personal_data_requests", "create_groups"),
     # after the two that create the workflow and its task: swaps in the four-eyes task
     ("targeting.measurement.migrations.0005_goal_permissions_and_four_eyes_review", "forwards"),
+    ("community.listening.migrations.0002_teams_rules", "forwards"),
 ]
 
 

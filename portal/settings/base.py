@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "targeting.measurement",  # its own app (label "measurement"): docs/measurement.md
     "targeting.push",  # its own app (label "push"): triggers, offers, channels; docs/push.md
     "community",
+    "community.listening",  # its own app (label "listening"): social listening, docs/listening.md
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -276,6 +277,29 @@ CELERY_BEAT_SCHEDULE["push-release-deferred"] = {
 CELERY_BEAT_SCHEDULE["push-run-scheduled"] = {
     "task": "targeting.push.run_scheduled",
     "schedule": crontab(minute=0),
+}
+
+# Social listening (community.listening, docs/listening.md): waiting posts are handed to workers
+# every minute, spikes checked every five; posts are kept LISTENING_RETENTION_DAYS days. A topic
+# spikes at LISTENING_ALERT_RATIO times its usual 15 minutes (and LISTENING_ALERT_MIN_POSTS posts).
+LISTENING_RETENTION_DAYS = env.int("LISTENING_RETENTION_DAYS", default=365)
+LISTENING_DUPLICATE_DAYS = env.int("LISTENING_DUPLICATE_DAYS", default=7)
+LISTENING_ALERT_RATIO = env.float("LISTENING_ALERT_RATIO", default=5.0)
+LISTENING_ALERT_MIN_POSTS = env.int("LISTENING_ALERT_MIN_POSTS", default=10)
+LISTENING_INTENT_DAYS = env.int("LISTENING_INTENT_DAYS", default=30)
+LISTENING_MAX_BATCH = env.int("LISTENING_MAX_BATCH", default=1000)
+CELERY_BEAT_SCHEDULE["listening-dispatch-pending"] = {
+    "task": "community.listening.dispatch_pending",
+    "schedule": 60.0,
+    "options": {"expires": 60},
+}
+CELERY_BEAT_SCHEDULE["listening-check-spikes"] = {
+    "task": "community.listening.check_spikes",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["listening-purge"] = {
+    "task": "community.listening.purge_old",
+    "schedule": crontab(hour=4, minute=23),
 }
 
 # Suitability (products.suitability, docs/suitability.md): a risk assessment stays in force this

@@ -23,6 +23,8 @@ DEMO_MODULES = [
     "targeting.push.demo",
     # measurement last: 30 days of traffic for the campaigns above, through the event pipeline
     "targeting.measurement.demo",
+    # social listening: generated outside posts through intake and the pipeline (trends, a spike)
+    "community.listening.demo",
     # i18n: English translations (wagtail-localize) of the pages, placements and creatives above
     # (last: measurement's demo adds the experiments' second creatives)
     "portal.demo_english",

@@ -1,0 +1,169 @@
+"""Text steps of the pipeline: normalise, mask, segment (jieba), MinHash, sentiment.
+
+Plain functions over strings, loaded once per process; no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import unicodedata
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from community.masking import mask_sensitive
+
+DATA = Path(__file__).resolve().parent / "data"
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_SPACE = re.compile(r"\s+")
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+# Outside posts may carry numbers that fail the card checksum but are personal all the same:
+# any run of 11 or more digits keeps only its last four.
+_LONG_NUMBER = re.compile(r"(?<!\d)\d{7,}(\d{4})(?!\d)")
+_WORDY = re.compile(r"[\w\u4e00-\u9fff]")
+NEGATIONS = frozenset({"不", "没", "没有", "别", "未", "无", "不是", "不会"})
+MAX_TEXT = 5000
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits become plain), no control characters, one space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub("", text)
+    return _SPACE.sub(" ", text).strip()[:MAX_TEXT]
+
+
+def mask(text: str) -> tuple[str, set[str]]:
+    """Card, resident ID and mobile numbers masked (community rules), then long digit runs."""
+    masked = mask_sensitive(text)
+    found = set(masked.found)
+    result, count = _LONG_NUMBER.subn(
+        lambda m: "*" * (len(m.group(0)) - 4) + m.group(1), masked.text
+    )
+    if count:
+        found.add("number")
+    return result, found
+
+
+def text_hash(normalised: str) -> str:
+    """Exact-duplicate key: the text without URLs, spaces and punctuation, lower-cased."""
+    core = "".join(_WORDY.findall(_URL.sub("", normalised).lower()))
+    return hashlib.sha1(core.encode(), usedforsecurity=False).hexdigest()
+
+
+@cache
+def _tokenizer() -> Any:
+    # local: jieba builds its prefix dictionary on first use (about a second); import it then
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(DATA / "bank_dict.txt"))
+    tokenizer.initialize()
+    return tokenizer
+
+
+def warm_up() -> None:
+    """Load the dictionary now (workers call it at start so the first batch is not slow)."""
+    _tokenizer()
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset((DATA / "stopwords.txt").read_text(encoding="utf-8").split())
+
+
+def segment(text: str) -> list[str]:
+    """Words of ``text``: jieba's precise mode with the bank dictionary, no stop words or
+    punctuation, Latin words lower-cased."""
+    stop = stopwords()
+    words = []
+    for word in _tokenizer().cut(_URL.sub(" ", text), HMM=True):
+        word = word.strip().lower()
+        if not word or word in stop or not _WORDY.search(word):
+            continue
+        words.append(word)
+    return words
+
+
+# MinHash: 32 hash functions (a * h + b over 64-bit words, as datasketch does), fixed seed so
+# every worker on every machine computes the same signature.
+PERMUTATIONS = 32
+BANDS = 8
+ROWS = 3  # 8 bands of 3 values: similarity 0.73 shares a band 98% of the time, 0.3 20%
+_MERSENNE = np.uint64((1 << 61) - 1)
+_rng = np.random.RandomState(20261130)  # nosec B311 - hash family parameters, not security
+_A = _rng.randint(1, (1 << 61) - 1, size=PERMUTATIONS, dtype=np.uint64)
+_B = _rng.randint(0, (1 << 61) - 1, size=PERMUTATIONS, dtype=np.uint64)
+MAX_SHINGLES = 400
+
+
+def shingles(content: str) -> set[str]:
+    """Character 3-grams of the text without URLs, spaces and punctuation."""
+    core = "".join(_WORDY.findall(_URL.sub("", content).lower()))
+    if len(core) < 3:
+        return {core} if core else set()
+    return {core[i : i + 3] for i in range(min(len(core) - 2, MAX_SHINGLES))}
+
+
+def minhash(parts: set[str]) -> np.ndarray:
+    """The 32-value MinHash signature (uint32) of a set of shingles."""
+    if not parts:
+        return np.zeros(PERMUTATIONS, dtype=np.uint32)
+    hashed = np.fromiter((zlib.crc32(p.encode()) for p in parts), dtype=np.uint64, count=len(parts))
+    with np.errstate(over="ignore"):
+        values = (_A[:, None] * hashed[None, :] + _B[:, None]) % _MERSENNE
+    return (values.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def bands(signature: np.ndarray) -> tuple[int, ...]:
+    """Eight 31-bit band keys (three signature values each); compared position by position."""
+    return tuple(
+        zlib.crc32(signature[i * ROWS : (i + 1) * ROWS].tobytes()) & 0x7FFFFFFF
+        for i in range(BANDS)
+    )
+
+
+def similarity(a: bytes | np.ndarray, b: bytes | np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    left = np.frombuffer(a, dtype=np.uint32) if isinstance(a, (bytes, memoryview)) else a
+    right = np.frombuffer(b, dtype=np.uint32) if isinstance(b, (bytes, memoryview)) else b
+    return float(np.count_nonzero(left == right)) / PERMUTATIONS
+
+
+@cache
+def lexicon() -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for line in (DATA / "sentiment.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, score = line.split("\t")
+        scores[word] = float(score)
+    return scores
+
+
+def sentiment(words: list[str]) -> float:
+    """From -1 to 1: lexicon scores summed (a negation flips the next scored word), squashed.
+
+    A transparent baseline: docs/listening.md shows how to read it and its limits (irony,
+    mixed posts).
+    """
+    scores = lexicon()
+    total = 0.0
+    flip = False
+    for word in words:
+        if word in NEGATIONS:
+            flip = True
+            continue
+        score = scores.get(word)
+        if score is not None:
+            total += -score if flip else score
+        flip = False
+    return round(math.tanh(total / 2), 3)

@@ -1,0 +1,91 @@
+"""POST /api/v1/listening/posts: permission, per-post errors, 413, hostile bodies."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from community.listening.models import ListeningItem
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/listening/posts"
+
+
+def _post(body, token=None, **extra):
+    headers = {"HTTP_AUTHORIZATION": token} if token else {}
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body, ensure_ascii=False)
+    return Client().post(URL, data, content_type="application/json", **headers, **extra)
+
+
+def test_needs_a_token_with_the_permission(customer):
+    assert _post({"posts": []}).status_code in (401, 403)
+    from portal.apikeys.tokens import issue
+
+    token = f"Token {issue(customer, name='x').key}"
+    assert _post({"posts": []}, token).status_code == 403
+
+
+def test_stores_good_posts_and_names_the_bad_ones(collector):
+    _user, token = collector
+    response = _post(
+        {
+            "posts": [
+                {
+                    "source": "app_review",
+                    "id": "r1",
+                    "text": "新版APP很好用，转账快",
+                    "author": "abc",
+                },
+                {"source": "app_review", "id": "r2", "text": ""},
+                {"source": "portal_topic", "id": "r3", "text": "冒充"},
+            ]
+        },
+        token,
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert body["created"] == 1
+    assert [e["field"] for e in body["errors"]] == ["posts[1].text", "posts[2].source"]
+    assert ListeningItem.objects.get().external_id == "r1"
+
+
+def test_an_oversized_batch_is_a_413(collector, settings):
+    settings.LISTENING_MAX_BATCH = 3
+    _user, token = collector
+    posts = [{"source": "weibo", "id": str(n), "text": "好"} for n in range(4)]
+    assert _post({"posts": posts}, token).status_code == 413
+    assert ListeningItem.objects.count() == 0
+
+
+def test_a_body_over_2_mb_is_a_413(collector):
+    _user, token = collector
+    big = json.dumps({"posts": [{"source": "weibo", "id": "1", "text": "好" * (800 * 1024)}]})
+    assert _post(big, token).status_code == 413
+    huge = big * 8  # beyond Django's own limit too
+    assert _post(huge, token).status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"posts": [{"source": "weibo", "id": "1", "text": NaN}]}',
+        "[" * 100 + "]" * 100,
+        '{"posts": [{"source": "weibo", "id": "1", "text": "a\\u0000b"}]}',
+        '{"posts": [{"source": "weibo", "id": 1e400, "text": "a"}]}',
+        '"just a string"',
+        '{"posts": {"a": 1}}',
+        '{"posts": [], "more": 1}',
+    ],
+)
+def test_hostile_bodies_are_400s_never_500s(collector, body):
+    _user, token = collector
+    response = _post(body, token)
+    assert response.status_code == 400
+    assert ListeningItem.objects.count() == 0
+
+
+def test_all_posts_refused_is_a_400_naming_each(collector):
+    _user, token = collector
+    response = _post({"posts": [{"source": "weibo", "id": "1"}, "x"]}, token)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["posts[0].text", "posts[1]"]
