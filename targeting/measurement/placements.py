@@ -138,7 +138,7 @@ def chance_to_be_best(
     Monte Carlo (undamped: this is a readout, not an allocation)."""
     if not arms:
         return []
-    generator = random.Random(seed)  # nosec B311 -- reason: a reproducible estimate, no secret
+    generator = random.Random(seed)  # a reproducible estimate, no secret  # nosec B311
     wins = [0] * len(arms)
     for _ in range(draws):
         samples = [generator.betavariate(1 + x, 1 + n - x) for x, n in arms]
