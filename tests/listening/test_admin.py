@@ -20,7 +20,12 @@ def _outside(*texts):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("analyst", 200), ("service_agent", 200), ("ops_agent", 200), ("customer", 302)],  # customer: to sign-in
+    [
+        ("analyst", 200),
+        ("service_agent", 200),
+        ("ops_agent", 200),
+        ("customer", 302),
+    ],  # customer: to sign-in
 )
 def test_dashboard_by_role(request, who, expected):
     _outside("手机银行又崩了")
