@@ -201,12 +201,19 @@ class SegmentSerializer(DraftStateFields, TargetingModelSerializer):
             "description",
             "rule",
             "enabled",
+            # Membership (issue 14 items 3 and 4), all optional: stays for the visit, a random
+            # sample, a static audience and its frozen members' moment (refreshed in the admin).
+            "stays_for_visit",
+            "sample_percent",
+            "is_static",
+            "static_limit",
+            "static_frozen_at",
             "live",
             "has_unpublished_changes",
             "last_published_at",
             "publish",
         ]
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "static_frozen_at"]
 
 
 class PlacementSerializer(TargetingModelSerializer):

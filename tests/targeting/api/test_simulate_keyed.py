@@ -175,3 +175,44 @@ def test_the_segments_api_refuses_a_chinese_region_name_naming_the_path(marketer
     assert response.status_code == 400
     assert "rule.any[0].value" in str(response.json())
     assert "CN-GD" in str(response.json())
+
+
+# --------------------------------------------------------------------------------------------
+# Membership fields over the segments API (issue 14 items 3 and 4)
+
+
+@pytest.mark.django_db
+def test_the_segments_api_sets_membership_fields(marketer_client):
+    body = {
+        "name": "Half of the searchers",
+        "slug": "half-searchers",
+        "rule": {"attr": "source.kind", "op": "eq", "value": "search"},
+        "stays_for_visit": True,
+        "sample_percent": 50,
+    }
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert (answer["stays_for_visit"], answer["sample_percent"], answer["is_static"]) == (
+        True,
+        50,
+        False,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("percent", [0, 100, -1, 1e9, "x"])
+def test_a_bad_sample_percentage_is_400_naming_it(marketer_client, percent):
+    body = {
+        "name": "Bad sample",
+        "slug": "bad-sample",
+        "rule": {"attr": "source.kind", "op": "eq", "value": "search"},
+        "sample_percent": percent,
+    }
+
+    response = marketer_client.post("/api/v1/segments/", body, format="json")
+
+    assert response.status_code == 400
+    assert "sample_percent" in str(response.json())
