@@ -1,6 +1,7 @@
 """Push latency: from an event accepted to its message handed to the channel, under load.
 
-Run: `.venv/bin/python bench/push_bench.py [--rate 1000] [--seconds 20] [--concurrency 2]`.
+Run: `.venv/bin/python bench/push_bench.py [--rate 1000] [--seconds 20] [--concurrency 2]
+[--pool prefork|threads]`.
 
 It creates a throw-away PostgreSQL database (`portal_p_pushbench`), migrates it, uses Redis
 (`REDIS_URL`, default db 5 of the local server, under a private key prefix and event stream) as
@@ -223,6 +224,12 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--pool",
+        default="prefork",
+        choices=["prefork", "threads"],
+        help="the push worker's pool: its work is mostly waiting on PostgreSQL and Redis",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
@@ -261,7 +268,7 @@ def main() -> int:
     worker_log = open(settings_dir / "worker.log", "w")  # noqa: SIM115 - closed with the workers
     print(f"worker log: {settings_dir / 'worker.log'}")
 
-    def start_worker(queue: str, concurrency: int) -> subprocess.Popen:
+    def start_worker(queue: str, concurrency: int, pool: str = "prefork") -> subprocess.Popen:
         return subprocess.Popen(
             [
                 str(BIN / "celery"),
@@ -274,6 +281,8 @@ def main() -> int:
                 f"{queue}@pushbench",
                 "--concurrency",
                 str(concurrency),
+                "--pool",
+                pool,
                 "--loglevel",
                 "WARNING",
                 "--without-gossip",
@@ -287,7 +296,10 @@ def main() -> int:
             start_new_session=True,
         )
 
-    workers = {"default": start_worker("celery", 1), "push": start_worker("push", args.concurrency)}
+    workers = {
+        "default": start_worker("celery", 1),
+        "push": start_worker("push", args.concurrency, args.pool),
+    }
     try:
         time.sleep(8)  # the workers' processes start
         print(f"broker {settings.CELERY_BROKER_URL}, eager: {settings.CELERY_TASK_ALWAYS_EAGER}")
@@ -320,7 +332,8 @@ def main() -> int:
     print("push latency: event accepted -> message handed to the channel (SMS console adapter)")
     print(
         f"  workers: real Celery, default queue 1 process (drain, fold), push queue "
-        f"{args.concurrency} processes; Redis broker; PostgreSQL"
+        f"{args.concurrency} {'threads' if args.pool == 'threads' else 'processes'}; "
+        "Redis broker; PostgreSQL"
     )
     for label, (events, triggering, achieved, latencies, sent) in results.items():
         print(

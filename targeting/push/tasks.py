@@ -6,22 +6,41 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db import transaction
+from django.urls import get_resolver
 from django.utils import timezone
 
-from targeting.push import outcomes
+from targeting.push import outcomes, triggers
 from targeting.push.channels import DeliveryError, adapter_for
 from targeting.push.models import INBOX, QUEUE_SCREEN, RM_LEAD, ContactPreference, PushMessage
 from targeting.push.outcomes import record_conversions as record
 from targeting.push.triggers import evaluate_accepted as evaluate_new
 from targeting.push.triggers import evaluate_events as evaluate
 from targeting.push.triggers import run_scheduled as run
+from targeting.snapshot import get_snapshot
 
 logger = logging.getLogger("targeting.push")
 
 #: Sends are tried this many times after the first before the message is a dead letter.
 MAX_RETRIES = 5
+
+
+def warm_up(**kwargs: Any) -> None:
+    """Load what the first decision would otherwise wait for (the URLconf the unsubscribe link
+    reverses, the trigger index, the targeting snapshot) when a worker process starts, so the
+    first message after a deploy is not seconds late."""
+    try:
+        get_resolver().url_patterns  # noqa: B018 - imported for its side effect
+        triggers.get_index()
+        get_snapshot()
+    except Exception:  # a cold start is slower, never broken
+        logger.warning("push: could not warm up the worker", exc_info=True)
+
+
+worker_process_init.connect(warm_up, dispatch_uid="push-warm-up-process")
+worker_ready.connect(warm_up, dispatch_uid="push-warm-up-ready")
 
 
 def backoff(retries: int) -> int:

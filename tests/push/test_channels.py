@@ -182,3 +182,11 @@ def test_the_requeue_button_posts_with_csrf_and_is_audit_logged(policy, settings
     assert entry.user == marketer
     assert entry.object_id == str(message.pk)
     assert entry.data["last_error"] == "attempt 1: no mobile number"
+
+
+def test_a_starting_worker_loads_the_trigger_index_before_the_first_event(policy):
+    from targeting.push import triggers
+
+    triggers.reset()
+    tasks.warm_up()
+    assert triggers._state["index"] is not None
