@@ -14,10 +14,22 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from django.apps import apps
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from wagtail.contrib.settings.registry import registry
+from wagtail.models import Locale, Task, TranslatableMixin, Workflow, get_page_models
+from wagtail.snippets.models import get_snippet_models
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +99,20 @@ ALLOWED = {
     "PNG",
     "WEBP",
     "UTC",
+    # names of products and systems the preview and profiles refer to
+    "Googlebot",
+    "Windows",
+    "OpenID",  # WeChat's user identifier
+    "ISO",  # ISO 3166 region codes
+    "UTM",  # the campaign parameters' name
+    "SME",  # an example CRM segment code
+    # the demo customers' sign-in names (pinyin, identifiers, not words)
+    "chenjing",
+    "lijun",
+    "wangfang",
+    "zhaolei",
+    # a language chooser names each language in itself
+    "English",
 }
 WORD = re.compile(r"(?<![\w@./:-])[A-Za-z][A-Za-z']{2,}(?![\w@./:-])")
 READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
@@ -187,54 +213,392 @@ def test_public_pages_are_chinese(client: Client, demo: None) -> None:
     )
 
 
-ROLES = {
-    "editor": "Editors",
-    "marketer": "Marketers",
-    "compliance reviewer": "Compliance reviewers",
-    "moderator": "Moderators",
-    "customer service": "Customer service",
+# Each role as the demo data makes it (groups from the migrations, demo users' groups); the
+# superuser stands for the site's editor-in-chief and sees every menu.
+ROLES: dict[str, list[str]] = {
+    "superuser": [],
+    "editor": ["Editors"],
+    "marketer": ["Marketers"],
+    "compliance reviewer": ["Compliance reviewers"],
+    "moderator": ["Moderators"],
+    "customer service": ["Customer service"],
+    "data protection": ["Data protection"],
+}
+# Links a crawl must not follow: they change data on GET or leave the admin.
+SKIP_LINKS = (
+    "logout",
+    "delete",
+    "unpublish",
+    "export",
+    "revert",
+    "lock",
+    "disable",
+    "enable",
+    "/act/",
+    "/approve/",
+    "/reject/",
+    "/cancel",
+    "download",
+    "erase",
+    "/workflow/action/",
+    "/collapse/",
+    "view_draft",  # a page as visitors see it: the public crawl reads those, in their language
+)
+# A page pattern (numbers replaced) is read this many times: one page type's edit form is the
+# same as the next one's; the start URLs below name one of each page type and snippet.
+PER_PATTERN = 1
+
+
+# Words of the pages listed in KNOWN_GAPS, as the crawl found them (2026-11-30).
+TIME_ZONE_AND_LANGUAGE_WORDS = (
+    "Admin",
+    "Bahasa",
+    "Brasileiro",
+    "CET",
+    "Cuba",
+    "Density",
+    "Deutsch",
+    "EET",
+    "EST",
+    "Egypt",
+    "Eire",
+    "Factory",
+    "GMT",
+    "Greenwich",
+    "HST",
+    "Hongkong",
+    "Hrvatski",
+    "Iceland",
+    "Indonesia",
+    "Iran",
+    "Israel",
+    "Jamaica",
+    "Japan",
+    "Kwajalein",
+    "Libya",
+    "MET",
+    "MST",
+    "Magyar",
+    "Mongolian",
+    "Navajo",
+    "Nederlands",
+    "PRC",
+    "Poland",
+    "Portugal",
+    "ROC",
+    "ROK",
+    "Singapore",
+    "Turkey",
+    "UCT",
+    "Universal",
+    "WET",
+    "Zulu",
+    "eesti",
+    "galego",
+    "italiano",
+    "localtime",
+    "norsk",
+    "polski",
+    "slovensky",
+    "suomi",
+    "svenska",
+    "theme",
+)
+PERMISSION_WORDS = (
+    "Can",
+    "Locale",
+    "Noise",
+    "Routing",
+    "Translation",
+    "add",
+    "application",
+    "assessment",
+    "board",
+    "campaign",
+    "category",
+    "change",
+    "community",
+    "contact",
+    "contactpreference",
+    "conversion",
+    "creative",
+    "customer",
+    "delete",
+    "goal",
+    "group",
+    "lead",
+    "locale",
+    "lock",
+    "membership",
+    "message",
+    "noise",
+    "offer",
+    "placement",
+    "policy",
+    "product",
+    "profile",
+    "publish",
+    "push",
+    "pushmessage",
+    "record",
+    "redirect",
+    "requeue",
+    "risk",
+    "routing",
+    "rule",
+    "segment",
+    "settings",
+    "site",
+    "suitability",
+    "task",
+    "token",
+    "trigger",
+    "unlock",
+    "user",
+    "view",
+    "workflow",
+)
+
+
+# English that remains on some admin pages (issue 12 item 5, not fixed yet), by page pattern:
+# the reason and the words. Any other English word fails the test, on these pages too; fixing a
+# gap means deleting its words here.
+KNOWN_GAPS: dict[str, tuple[str, set[str]]] = {
+    r"/admin/": (
+        'Wagtail 8.0\'s dashboard hard-codes value="Search" on its visually hidden search '
+        "button (wagtailadmin/home.html)",
+        {"Search"},
+    ),
+    r"/admin/account/": (
+        "the preferences form lists every language and time zone Wagtail knows; settings should "
+        "limit them (WAGTAILADMIN_PERMITTED_LANGUAGES, WAGTAIL_USER_TIME_ZONES)",
+        set(TIME_ZONE_AND_LANGUAGE_WORDS),
+    ),
+    r"/admin/groups/(new|edit/N)/": (
+        "permission names, which Django stores in English (Can add campaign ...)",
+        set(PERMISSION_WORDS),
+    ),
+    r"/admin/(images/|images/N/|images/usage/N/|pages/N/edit/)": (
+        "demo image titles carry an English key (演示图片 hero); English creatives use them",
+        {
+            "corporate",
+            "deposit",
+            "hero",
+            "loan",
+            "payment",
+            "personal",
+            "wealth",
+            "Personal",
+            "banking",
+            "creative",
+            "private",
+            "prospects",
+            "Image",
+        },
+    ),
+    r"/admin/pages/(N/)?(edit/|history/|usage/|move/)?|/admin/pages/search/|/admin/workflows/edit/N/": (
+        "the root page's title (Root) and page fields "
+        "without verbose names (Body, Intro, Related links)",
+        {
+            "Root",
+            "Body",
+            "Intro",
+            "Related",
+            "links",
+        },
+    ),
+    r"/admin/reports/campaigns/.+/": (
+        "device types (desktop, mobile, tablet) printed as codes in the campaign report",
+        {"desktop", "mobile", "tablet"},
+    ),
+    r"/admin/(snippets/targeting/segment|snippets/push/trigger|snippets/push/contactpreference|users)/": (
+        "boolean columns printed as True (list_display without a BooleanColumn)",
+        {"True"},
+    ),
+    r"/admin/sites/": (
+        "Wagtail's site listing columns and the host name",
+        {"Port", "Root", "Site", "name", "page", "localhost"},
+    ),
+    r"/admin/workflows/(add|edit/N)/": (
+        "Wagtail's workflow form headings (Page types, Content types)",
+        {"Content", "Page", "types"},
+    ),
+    r"/admin/targeting/preview/": (
+        "rule-language codes: attribute values (device.type mobile, device.os ios, "
+        "source.search_engine baidu, source.kind search, device.in_app none) and a category "
+        "slug given as an example",
+        {"mobile", "ios", "safari", "baidu", "search", "none", "wealth"},
+    ),
+    r"/admin/snippets/push/offer/.*": (
+        "a message placeholder, {{ name }}, in the offer form's help text",
+        {"name"},
+    ),
+    r"/admin/(reports/aging-pages/|snippets/targeting/(creative|placement)/edit/N/|users/.*"
+    r"|groups/.*|pages/.*)": (
+        "Python's None printed where a value is missing (a page never published by anyone, a "
+        "user without a name)",
+        {"None"},
+    ),
+    r"/admin/groups/edit/N/": ("page permissions name the root page (Root)", {"Root"}),
 }
 
 
-def crawl_admin(client: Client, limit: int) -> dict[str, set[str]]:
-    """The admin pages one click from the dashboard (the menu), and their edit forms' first."""
+def english_content_words() -> set[str]:
+    """Words of the English translations' titles and names: content, English by design.
+
+    Admin listings and reports show pages and snippets of every locale; what an editor wrote in
+    the English locale is not interface text.
+    """
+    words: set[str] = set()
+    english = Locale.objects.filter(language_code="en").first()
+    if english is None:
+        return words
+    for model in apps.get_models():
+        if not issubclass(model, TranslatableMixin) or model._meta.abstract:
+            continue
+        for item in model._default_manager.filter(locale=english):
+            text = " ".join(
+                str(getattr(item, name, "") or "")
+                for name in ("title", "name", "headline", "body", "default_headline", "seo_title")
+            )
+            words |= set(WORD.findall(f"{item} {text}"))
+    return words
+
+
+def known_gap(url: str, word: str) -> bool:
+    pattern = re.sub(r"\d+", "N", url.split("?")[0])
+    return any(
+        re.fullmatch(key, pattern) and word in words for key, (_why, words) in KNOWN_GAPS.items()
+    )
+
+
+def admin_start_urls() -> list[str]:
+    """The pages each role works with, one of each kind (the menu's links are crawled as well)."""
+    urls = [
+        "/admin/",
+        reverse("wagtailadmin_account"),
+        reverse("wagtailadmin_pages:search"),
+        reverse("wagtailadmin_workflows:index"),
+        reverse("wagtailadmin_workflows:task_index"),
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailadmin_reports:workflow_tasks"),
+        reverse("wagtailadmin_reports:locked_pages"),
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_reports:aging_pages"),
+        reverse("wagtailusers_users:index"),
+        reverse("wagtailusers_groups:index"),
+        reverse("targeting_preview"),
+        # the preview's answer with its reasons, for a visitor from Baidu on a phone
+        reverse("targeting_preview")
+        + "?run=1&device=iphone-safari&referrer=https%3A%2F%2Fwww.baidu.com%2Fs%3Fwd%3D%E4%BF%A1%E7%94%A8%E5%8D%A1",
+    ]
+    for model in get_page_models():
+        page = model.objects.filter(depth__gt=1).first()
+        if page is not None:
+            urls.append(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+            urls.append(reverse("wagtailadmin_pages:history", args=[page.pk]))
+    for model in get_snippet_models():
+        viewset = model.snippet_viewset
+        urls.append(reverse(viewset.get_url_name("list")))
+        first = model.objects.first()
+        if first is not None:
+            urls.append(reverse(viewset.get_url_name("edit"), args=[quote(first.pk)]))
+    for model in registry:
+        urls.append(
+            reverse("wagtailsettings:edit", args=[model._meta.app_label, model._meta.model_name])
+        )
+    workflow = Workflow.objects.first()
+    if workflow is not None:
+        urls.append(reverse("wagtailadmin_workflows:edit", args=[workflow.pk]))
+    task = Task.objects.first()
+    if task is not None:
+        urls.append(reverse("wagtailadmin_workflows:edit_task", args=[task.pk]))
+    group = Group.objects.get(name="Marketers")
+    urls.append(reverse("wagtailusers_groups:edit", args=[group.pk]))
+    return urls
+
+
+def crawl_admin(client: Client, start: list[str], limit: int) -> tuple[dict[str, set[str]], int]:
+    """The start pages and the admin pages their links lead to; English words by page."""
     seen: set[str] = set()
+    patterns: dict[str, int] = {}
     found: dict[str, set[str]] = {}
-    queue = ["/admin/"]
+    read = 0
+    queue = [(url, True) for url in start]
     while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if url in seen:
+        url, required = queue.pop(0)
+        pattern = re.sub(r"\d+", "N", url)
+        if url in seen or (not required and patterns.get(pattern, 0) >= PER_PATTERN):
             continue
         seen.add(url)
+        patterns[pattern] = patterns.get(pattern, 0) + 1
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        read += 1
         words, links = english_words(response.content.decode())
         if words:
             found[url] = words
         for link in links:
             path = urldefrag(urljoin(url, link))[0]
-            if not path.startswith("/admin/") or any(
-                part in path for part in ("logout", "delete", "unpublish", "export", "?")
+            if (
+                path.startswith("/admin/")
+                and "?" not in path
+                and not any(part in path for part in SKIP_LINKS)
             ):
-                continue
-            queue.append(path)
-    return found
+                queue.append((path, False))
+    return found, read
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known gap (issue 12 item 5, not done): Wagtail 8.0's own zh_Hans catalogue misses "
-    "strings (Actions, Autosave, Readability checks, page listing filters, account "
-    "preferences); block and field labels without verbose names (Body, Intro) still show in "
-    "English. This crawl lists every English word per page and role.",
-)
-@pytest.mark.parametrize("role", ROLES)
-def test_admin_pages_each_role_uses_are_chinese(client: Client, demo: None, role: str) -> None:
-    user = get_user_model().objects.create_user(f"zh-{role}".replace(" ", "-"), password="x" * 12)
-    user.groups.add(Group.objects.get(name=ROLES[role]))
-    client.force_login(user)
-    found = crawl_admin(client, limit=40)
-    assert not found, f"English text in the admin for the {role}:\n" + "\n".join(
-        f"{url}: {sorted(words)}" for url, words in found.items()
-    )
+def test_admin_pages_each_role_uses_are_chinese(client: Client, demo: None) -> None:
+    start = admin_start_urls()
+    content = english_content_words()
+    problems = []
+    for role, groups in ROLES.items():
+        user = get_user_model().objects.create_user(
+            f"zh-{role}".replace(" ", "-"), password="x" * 12, is_superuser=not groups
+        )
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        client.force_login(user)
+        found, read = crawl_admin(client, start, limit=300)
+        # each role reaches its own work, not only the dashboard
+        assert read >= 3, f"the {role} read only {read} admin pages"
+        for url, words in found.items():
+            new = sorted(w for w in words if w not in content and not known_gap(url, w))
+            if new:
+                problems.append(f"{role} {url}: {new}")
+    assert not problems, "English text in the admin:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("password", ["12345", "password", "zh-editor-1"])
+def test_password_rules_speak_chinese(password: str) -> None:
+    # Given Django's password validators, as the sign-up and password change forms run them
+    user = get_user_model()(username="zh-editor-1")
+    messages: list[str] = []
+    with translation.override("zh-hans"):
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            messages = error.messages
+        help_texts = password_validators_help_texts()
+    # Then every message and help text is Chinese
+    assert messages
+    for text in [*messages, *help_texts]:
+        assert not english_words(f"<p>{text}</p>")[0], text
+
+
+def test_the_admin_crawl_reports_an_untranslated_name(client: Client) -> None:
+    # Given a staff group whose name has no translation
+    Group.objects.create(name="Untranslated auditors")
+    admin = get_user_model().objects.create_user("zh-root", password="x" * 12, is_superuser=True)
+    client.force_login(admin)
+
+    # When the crawl reads the group listing
+    found, read = crawl_admin(client, [reverse("wagtailusers_groups:index")], limit=1)
+
+    # Then it names the English words, which no known gap excuses
+    assert read == 1
+    url = reverse("wagtailusers_groups:index")
+    assert {"Untranslated", "auditors"} <= found[url]
+    assert not any(known_gap(url, word) for word in ("Untranslated", "auditors"))
