@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
@@ -32,7 +33,8 @@ GENERATION_KEY = "pagecache:generation"
 MAX_PATH = 512
 
 
-def pages_cache():  # type: ignore[no-untyped-def]
+def pages_cache() -> BaseCache:
+    """The ``pages`` cache alias (settings ``CACHES``)."""
     return caches["pages"]
 
 
