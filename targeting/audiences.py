@@ -60,6 +60,7 @@ CUSTOMER_PROVIDERS = {
     "profile": customer_provider.provide_customer,
     "history": customer_provider.provide_customer,
     "crm": customer_provider.provide_customer,
+    "listening": customer_provider.provide_customer,
 }
 
 

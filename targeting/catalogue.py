@@ -90,6 +90,10 @@ ENGINE_MSGIDS: tuple[str, ...] = (
     gettext_noop("Imported CRM segment codes still in force."),
     gettext_noop("Products applied for"),
     gettext_noop("Products bought"),
+    gettext_noop("Purchase intent heard"),
+    gettext_noop(
+        "Product types the customer showed intent to buy in their own posts, last 30 days."
+    ),
     # Recent channel events (targeting.engine.providers.channels)
     gettext_noop("Last card merchant code"),
     gettext_noop("MCC of the latest card transaction."),
@@ -214,6 +218,7 @@ FAMILY_LABELS: dict[str, str] = {
     "profile": gettext_noop("Customer profile"),
     "crm": gettext_noop("CRM"),
     "history": gettext_noop("Product history"),
+    "listening": gettext_noop("Social listening"),
     "card": gettext_noop("Card transactions"),
     "branch": gettext_noop("Branch visits"),
     "app": gettext_noop("Mobile app"),

@@ -27,9 +27,10 @@ logger = logging.getLogger("targeting")
 
 CUSTOMER_TTL = 60 * 5
 #: A Wagtail hook through which an app adds to a customer's history: each function takes a user
-#: id and returns ``{"applications": [product slug, ...]}`` (the keys of ``history.*``).
+#: id and returns ``{"applications": [product slug, ...]}`` (the keys of ``history.*``), or
+#: ``{"listening_intents": [product type, ...]}`` (``listening.purchase_intent``).
 CUSTOMER_HISTORY_HOOK = "register_customer_history"
-HISTORY_FAMILIES = ("applications",)
+HISTORY_FAMILIES = ("applications", "listening_intents")
 
 
 def customer_key(user_id: int) -> str:

@@ -117,6 +117,16 @@ CARD_CATEGORIES = (
 )
 GENDERS = ("male", "female", "other")
 INCOME_BANDS = ("low", "middle", "high", "very_high")
+#: Product types social listening recognises in a purchase intent (community.listening).
+LISTENING_PRODUCT_TYPES = (
+    "credit_card",
+    "loan",
+    "mortgage",
+    "deposit",
+    "wealth",
+    "insurance",
+    "forex",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +391,14 @@ _ALL: tuple[Attribute, ...] = (
     _a("crm.segments", "list", "CRM segments", "Imported CRM segment codes still in force."),
     _a("history.applications", "list", "Products applied for", "Product slugs."),
     _a("history.purchases", "list", "Products bought", "Product slugs."),
+    # listening: what social listening heard the signed-in customer say (community.listening)
+    _a(
+        "listening.purchase_intent",
+        "list",
+        "Purchase intent heard",
+        "Product types the customer showed intent to buy in their own posts, last 30 days.",
+        LISTENING_PRODUCT_TYPES,
+    ),
     # event: the event a push trigger is evaluating (targeting.push); unknown on a page view.
     _a("event.type", "str", "Event type", "e.g. card_transaction, branch_queue_swipe."),
     _a("event.channel", "str", "Event channel", "web, app, atm, pos, branch, call_centre."),

@@ -74,6 +74,7 @@ DEFAULT_PROVIDERS: Mapping[str, Provider] = {
     "profile": customer.provide_customer,
     "history": customer.provide_customer,
     "crm": customer.provide_customer,
+    "listening": customer.provide_customer,
     "event": provide_no_event,
 }
 

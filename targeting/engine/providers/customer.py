@@ -1,4 +1,4 @@
-"""The ``profile``, ``history`` and ``crm`` families, from the signed-in customer.
+"""The ``profile``, ``history``, ``crm`` and ``listening`` families, from the signed-in customer.
 
 ``RequestInfo.customer_loader`` returns the customer's record as a mapping, or None for an
 anonymous visitor or a user without a customer record::
@@ -16,6 +16,7 @@ anonymous visitor or a user without a customer record::
         "crm_segments": ["VIP", {"code": "CARD_UPSELL", "expires": "2025-12-31"}],
         "applications": ["mortgage"],
         "purchases": ["fund-a"],
+        "listening_intents": ["credit_card"],   # purchase intent heard by social listening
     }
 
 ``profile.is_signed_in`` comes from ``RequestInfo.customer_id`` (set for a signed-in user) and is
@@ -47,6 +48,8 @@ _LISTS = {
     "profile.interests": "interests",
     "history.applications": "applications",
     "history.purchases": "purchases",
+    # Social listening (community.listening): product types of recent purchase intents.
+    "listening.purchase_intent": "listening_intents",
 }
 ANONYMOUS: dict[str, Any] = {
     "profile.age": None,
@@ -62,6 +65,7 @@ ANONYMOUS: dict[str, Any] = {
     "crm.segments": None,
     "history.applications": None,
     "history.purchases": None,
+    "listening.purchase_intent": None,
 }
 
 
