@@ -219,7 +219,8 @@ def ensure_home_page(stdout: TextIO | None = None) -> HomePage:
     """The site's HomePage at /, replacing Wagtail's default "Welcome" page if it is still there."""
     locale = _default_locale()
     root = Page.get_first_root_node()
-    home = HomePage.objects.child_of(root).first()
+    # i18n: the Chinese home page; its English translation is a sibling (portal.demo_english).
+    home = HomePage.objects.child_of(root).filter(locale=locale).first()
     if home is None:
         # Wagtail's initial "Welcome" page holds the slug "home" and the Site; move it aside.
         welcome = Page.objects.child_of(root).filter(slug="home").first()

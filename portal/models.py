@@ -15,14 +15,17 @@ with their own `parent_page_types`; our leaf types restrict themselves with `par
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from portal.blocks import (
@@ -258,8 +261,18 @@ class KnowledgePage(PortalPage):
 
 
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    """The brand, contact details, navigation and footer of one site, edited in Settings."""
+class SiteSettings(TranslatableMixin, BaseSiteSetting):
+    """The brand, contact details, navigation and footer of one site, edited in Settings.
+
+    One row per site and language (i18n, docs/i18n.md): pages in a language show that
+    language's row, else the default language's. Settings → Site settings edits the row of the
+    admin's own language when the site has one.
+    """
+
+    # One per site and locale (Wagtail's is one per site).
+    site: "models.ForeignKey[Site, Site]" = models.ForeignKey(
+        Site, editable=False, on_delete=models.CASCADE, related_name="+"
+    )
 
     brand_name = models.CharField(_("brand name"), max_length=60, default="锦程银行")
     brand_tagline = models.CharField(_("tagline"), max_length=80, blank=True)
@@ -316,5 +329,34 @@ class SiteSettings(BaseSiteSetting):
         ]
     )
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("site settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "locale"], name="portal_sitesettings_site_locale"
+            )
+        ]
+
+    @classmethod
+    def for_site(cls, site: Site | None) -> "SiteSettings":
+        """The site's settings in the active language, else in the default language (created
+        when the site has none). One query, as Wagtail's own."""
+        if site is None:
+            raise cls.DoesNotExist(f"{cls} does not exist for site None.")
+        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        try:
+            active = get_supported_content_language_variant(get_language() or default)
+        except LookupError:
+            active = default
+        rows = {
+            row.locale.language_code: row
+            for row in cls.base_queryset()
+            .filter(site=site, locale__language_code__in={active, default})
+            .select_related("locale")
+        }
+        found = rows.get(active) or rows.get(default)
+        if found is None:
+            found, _created = cls.base_queryset().get_or_create(
+                site=site, locale=Locale.get_default()
+            )
+        return found

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -14,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import account_views, signin_views
 from portal import views as portal_views
+from portal.sitemaps import PortalSitemap
 
 urlpatterns = [
     # auth: staff sign in at the Wagtail login (lockout and two-step sign-in in one place).
@@ -21,7 +23,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # i18n: every language's pages, with their translations as hreflang alternates
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -41,9 +44,8 @@ urlpatterns = [
     path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
     path("api/v1/", include("targeting.measurement.api_urls")),  # measurement: reports
     path("api/v1/", include("targeting.push.api_urls")),  # push: SMS replies, queue screens
-    path("api/v1/", include("community.listening.api_urls")),  # listening: outside posts
     path("api/v1/", include("targeting.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # i18n: no /i18n/setlang/: the language switcher is plain links (docs/i18n.md)
 ]
 
 if settings.DEBUG:
@@ -56,6 +58,13 @@ urlpatterns += i18n_patterns(
     path("search/", portal_views.search, name="search"),
     path("products/", include("products.urls")),
     path("community/", include("community.urls")),
+    # Following a complaint by its number, at the address of the complaints entry page
+    # (/complaints/) where customers look for it; the form lives with the complaints.
+    path(
+        "complaints/lookup/",
+        RedirectView.as_view(pattern_name="community:complaint_lookup", query_string=True),
+        name="complaint_lookup_alias",
+    ),
     path("accounts/", include("allauth.urls")),
     path("account/", account_views.account_home, name="account_home"),
     path("account/applications/", account_views.my_applications, name="my_applications"),

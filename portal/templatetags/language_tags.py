@@ -27,6 +27,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page, Site
 
+from portal.translations import hreflang, live_translations
+
 register = template.Library()
 
 
@@ -64,10 +66,9 @@ def _page_links(request: HttpRequest, page: Page, codes: list[str]) -> dict[str,
     """URLs of ``page`` in other languages; one query for the translations, one more only when
     some language lacks a translation and the site has a tree in that language."""
     found: dict[str, str] = {}
-    # The page itself is among them: an English request may show a Chinese page (rule 3).
-    translations = Page.objects.filter(
-        translation_key=page.translation_key, live=True, locale__language_code__in=codes
-    ).select_related("locale")
+    # The page itself is among them: an English request may show a Chinese page (rule 3). The
+    # list is shared with the page's hreflang links (one query for both).
+    translations = [t for t in live_translations(page) if t.locale.language_code in codes]
     for translation in translations:
         url = translation.get_url(request)
         if url:
@@ -129,3 +130,36 @@ def language_links(context: template.Context) -> list[LanguageLink]:
             )
         )
     return links
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    href: str
+
+
+@register.simple_tag(takes_context=True)
+def page_alternates(context: template.Context) -> list[Alternate]:
+    """``<link rel="alternate" hreflang>`` targets of a translated Wagtail page: each live
+    translation (itself included) by absolute URL, and ``x-default`` for the default language's.
+    Empty for a page in one language only and for anything that is not a Wagtail page."""
+    request: HttpRequest | None = context.get("request")
+    page = context.get("page")
+    if request is None or not isinstance(page, Page) or not page.pk:
+        return []
+    translations = live_translations(page)
+    if len(translations) < 2:
+        return []
+    alternates = []
+    default = None
+    for translation in translations:
+        url = translation.get_url(request)
+        if not url:
+            continue
+        href = request.build_absolute_uri(url)
+        alternates.append(Alternate(hreflang(translation.locale.language_code), href))
+        if translation.locale.language_code == settings.LANGUAGE_CODE:
+            default = href
+    if default is not None:
+        alternates.append(Alternate("x-default", default))
+    return alternates if len(alternates) > 2 else []
