@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/v1/", include("targeting.tracking.api_urls")),  # tracking: events, visitors
     path("api/v1/", include("targeting.measurement.api_urls")),  # measurement: reports
     path("api/v1/", include("targeting.push.api_urls")),  # push: SMS replies, queue screens
+    path("api/v1/", include("community.listening.api_urls")),  # listening: outside posts
     path("api/v1/", include("targeting.api.urls")),
     # i18n: no /i18n/setlang/: the language switcher is plain links (docs/i18n.md)
 ]
