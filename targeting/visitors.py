@@ -164,10 +164,20 @@ class Visitor:
             config=engine_config(),
         )
         kept = self.visit.get("s")
-        if kept:
+        if kept and self._new_arrival(ctx) is None:  # a new arrival starts a new visit
             sticky = get_snapshot().visit_segments
             ctx.segment_memo.update({slug: True for slug in kept if slug in sticky})
         return ctx
+
+    def _new_arrival(self, ctx: VisitorContext) -> dict[str, Any] | None:
+        """This request's arrival if it comes from outside and differs from the kept one."""
+        request = self.request
+        if not (request.headers.get("Referer") or request.META.get("QUERY_STRING")):
+            return None
+        current = arrival.arrival_of({name: ctx.get(name) for name in _SOURCE_NAMES})
+        if current is None or current["kind"] == "direct" or current == self.visit.get("a"):
+            return None
+        return current
 
     def visit_cookie(self) -> str | None:
         """The new value of the visit cookie after this request, or None to leave it as it is.
@@ -182,9 +192,8 @@ class Visitor:
         old_arrival, old_slugs = self.visit.get("a"), list(self.visit.get("s") or [])
         new_arrival, slugs = old_arrival, old_slugs
         if request.headers.get("Referer") or request.META.get("QUERY_STRING"):
-            ctx = self.context
-            current = arrival.arrival_of({name: ctx.get(name) for name in _SOURCE_NAMES})
-            if current is not None and current["kind"] != "direct" and current != old_arrival:
+            current = self._new_arrival(self.context)
+            if current is not None:
                 new_arrival, slugs = current, []  # a new arrival is a new visit
         if "context" in self.__dict__:
             sticky = get_snapshot().visit_segments

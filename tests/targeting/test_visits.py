@@ -146,3 +146,12 @@ def test_visitors_with_the_same_arrival_share_an_audience_key(card_hero):
     }
     assert len(keys) == 1
     assert "card-searchers" in keys.pop()
+
+
+def test_a_new_arrival_ends_the_sticky_audiences_of_the_visit_before(sticky_hero):
+    browser = Browser()
+    browser.get("/", referrer="https://www.bing.com/search?q=x")
+
+    # A new visit from a social network: the search audience of the earlier visit is gone
+    assert "Search hero" not in browser.get("/", referrer="https://www.zhihu.com/question/1")
+    assert "Search hero" not in browser.get("/cards/", referrer=SITE)
