@@ -329,6 +329,8 @@ STAFF_ONLY_LINKS = {
     "moderator",
     "assigned_to",
     "staff",
+    # wagtail-localize: the staff member who last translated a string of a page or snippet
+    "last_translated_by",
 }
 STAFF_ONLY_MODELS = {
     "wagtailcore.Revision",
