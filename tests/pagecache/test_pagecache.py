@@ -269,3 +269,25 @@ def test_a_response_that_belongs_to_one_visitor_is_never_stored(spoil):
     assert storable(request, response)
     spoil(request, response)
     assert not storable(request, response)
+
+
+def test_a_slot_the_publish_time_search_missed_is_learnt_before_a_page_is_stored(
+    home, mobile_offer, monkeypatch
+):
+    # Given the search at publish time found no slot on the page (a slug known only at render)
+    from portal.pagecache import placements
+
+    caches["pages"].clear()
+    monkeypatch.setattr(placements, "find_placements", lambda page: ())
+    # When the page renders the hero slot anyway
+    first = get(Client(), agent=IPHONE)
+    # Then that render is not stored under a key blind to the slot
+    assert "X-Page-Cache" not in first
+    # and the slot is learnt, so the next render is stored keyed by its audience, then served
+    assert get(Client(), agent=IPHONE)["X-Page-Cache"] == "miss"
+    phone = get(Client(), agent=IPHONE)
+    desktop = get(Client(), agent=DESKTOP)
+    assert (
+        phone["X-Page-Cache"] == "hit" and 'data-campaign="phone-offer"' in phone.content.decode()
+    )
+    assert 'data-campaign="phone-offer"' not in desktop.content.decode()
