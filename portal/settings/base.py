@@ -370,6 +370,10 @@ WAGTAILADMIN_USER_LOGIN_FORM = "portal.signin_forms.StaffLoginForm"
 # Wagtail
 # i18n: the bank's name in the admin (title, dashboard, emails); the brand is Chinese.
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="锦程银行")
+# The admin's preferences offer the site's languages and the bank's time zones, not every language
+# and zone Wagtail knows (issue 12: the zh-hans account page listed dozens in English).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "UTC"]
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
