@@ -32,7 +32,9 @@ HOME_PAGE_QUERIES = 15
 # A product page and the news centre share the header and footer: routing through their
 # parents, the breadcrumbs, their own listings; the menus add nothing once cached.
 PRODUCT_PAGE_QUERIES = 15
-NEWS_INDEX_QUERIES = 13
+# The demo has English pages now (issue 12 item 8) but no English news: the switcher looks for
+# the news centre's nearest translated ancestor (one query, docs/i18n.md rule 2).
+NEWS_INDEX_QUERIES = 14
 
 
 @pytest.fixture
