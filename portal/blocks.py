@@ -289,7 +289,9 @@ class ServiceEntriesBlock(blocks.StructBlock):
     """A grid of quick entries to the bank's services (online banking, branches, rates...)."""
 
     heading = blocks.CharBlock(required=False, max_length=60, label=_("Heading"))
-    entries = blocks.ListBlock(ServiceEntryBlock(), min_num=2, max_num=12, label=_("Service entries"))
+    entries = blocks.ListBlock(
+        ServiceEntryBlock(), min_num=2, max_num=12, label=_("Service entries")
+    )
 
     class Meta:
         icon = "grip"
