@@ -93,6 +93,8 @@ _state: dict[str, Any] = {
     # This process published: its next request builds at once, so the editor who published sees
     # it on the next page (and tests see their own writes).
     "published_here": False,
+    # The newest version this process has seen in the cache.
+    "seen": None,
     # The version a thread is building aside, if any, and the thread.
     "building": None,
     "builder": None,
@@ -134,7 +136,7 @@ def get_snapshot() -> TargetingSnapshot:
         return snapshot
     if snapshot is not None and not _state["published_here"]:
         _state["checked_at"] = now
-        version = current_version()
+        version = _state["seen"] = current_version()
         if snapshot.version != version:
             _build_aside(version)
         return snapshot
@@ -162,7 +164,7 @@ def _build_aside(version: str) -> None:
     builder.start()
 
 
-def wait_for_build(timeout: float = 30.0) -> None:
+def wait_for_build(timeout: float = 120.0) -> None:
     """Wait for a snapshot being built aside to be swapped in (tests, benchmarks)."""
     builder = _state.get("builder")
     if builder is not None:
@@ -176,7 +178,7 @@ def _build_and_swap(version: str) -> None:
             current = _state["snapshot"]
             # reset() or a publish in this process may have replaced it meanwhile, or the
             # version moved on while this one was built: then keep what serves.
-            if current is not None and current.version != version and current_version() == version:
+            if current is not None and current.version != version and _state["seen"] == version:
                 _state["snapshot"] = fresh
     except Exception:
         # The old snapshot keeps serving; the next check tries again.
