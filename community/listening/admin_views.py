@@ -143,6 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "page_title": _("Social listening"),
+        "header_title": _("Social listening"),
         "header_icon": "view",
         "chart": _chart(data["days"], {k: v for k, v in data["by_topic"].items() if sum(v)}),
         "days": data["days"],
@@ -204,7 +205,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "listening/queue.html",
-            {"page_title": _("Listening queues"), "header_icon": "tasks", "teams": []},
+            {
+                "page_title": _("Listening queues"),
+                "header_title": _("Listening queues"),
+                "header_icon": "tasks",
+                "teams": [],
+            },
         )
     try:
         team_id = int(request.GET.get("team") or teams[0].pk)
@@ -228,6 +234,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "listening/queue.html",
         {
             "page_title": _("Listening queues"),
+            "header_title": _("Listening queues"),
             "header_icon": "tasks",
             "teams": teams,
             "team": team,
@@ -316,6 +323,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listening/item.html",
         {
             "page_title": _("Listened post"),
+            "header_title": _("Listened post"),
             "header_icon": "doc-full",
             "item": item,
             "form": form,
@@ -383,6 +391,7 @@ def import_posts(request: HttpRequest) -> HttpResponse:
         "listening/import.html",
         {
             "page_title": _("Import posts"),
+            "header_title": _("Import posts"),
             "header_icon": "upload",
             "form": form,
             "outcome": outcome,

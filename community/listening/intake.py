@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from community.listening.models import OUTSIDE_SOURCES, ListeningItem, Source
-from community.listening.text import MAX_TEXT, mask, normalise
+from community.listening.text import MAX_TEXT, clean, mask
 
 MAX_ID = 120
 MAX_TITLE = 300
@@ -88,10 +88,10 @@ def clean_row(row: Any, *, default_source: str = "") -> dict[str, Any]:
             _("Choose one of: %(choices)s.") % {"choices": ", ".join(sorted(OUTSIDE_SOURCES))},
         )
     external_id = _text(row, "id", MAX_ID, required=True)
-    text = normalise(_text(row, "text", MAX_TEXT * 2, required=True))
+    text = clean(_text(row, "text", MAX_TEXT * 2, required=True))
     if not text:
         raise RowError("text", _("This field is required."))
-    title = normalise(_text(row, "title", MAX_TITLE))
+    title = clean(_text(row, "title", MAX_TITLE))
     url = _text(row, "url", MAX_URL)
     if url and not url.startswith(("https://", "http://")):
         raise RowError("url", _("Give an http or https address."))
@@ -227,13 +227,13 @@ def from_portal(
     """Store one of the portal's own posts (already masked by the community's rules)."""
     if source not in (Source.PORTAL_TOPIC, Source.PORTAL_REPLY, Source.COMPLAINT):
         raise ValueError(source)
-    masked_text, found = mask(normalise(text))
+    masked_text, found = mask(clean(text))
     item, created = ListeningItem.objects.get_or_create(
         source=source,
         external_id=external_id,
         defaults={
             "text": masked_text,
-            "title": mask(normalise(title))[0][:MAX_TITLE],
+            "title": mask(clean(title))[0][:MAX_TITLE],
             "url": url[:MAX_URL],
             "author_id": author_id,
             "portal_post_id": post_id,

@@ -91,7 +91,7 @@ def _fingerprint(items: list[ListeningItem]) -> dict[int, list[str]]:
     words: dict[int, list[str]] = {}
     for item in items:
         try:
-            content = f"{item.title} {item.text}".strip()
+            content = text.normalise(f"{item.title} {item.text}")
             item.text_hash = text.text_hash(content)
             words[item.pk] = text.segment(content)
             signature = text.minhash(text.shingles(content))
@@ -181,14 +181,15 @@ def process(ids: Iterable[int]) -> Summary:
     for item in items:
         if item.status != Status.PENDING or rules is None:
             continue
-        hit = noise.match(f"{item.title} {item.text}", rules)
+        hit = noise.match(text.normalise(f"{item.title} {item.text}"), rules)
         if hit:
             item.status = Status.NOISE
             item.flag_reason = f"{hit[0]}: {hit[1]}"[:200]
     to_classify = [i for i in items if i.status == Status.PENDING]
     try:
         results = classify.classify_batch(
-            [f"{i.title} {i.text}" for i in to_classify], [words[i.pk] for i in to_classify]
+            [text.normalise(f"{i.title} {i.text}") for i in to_classify],
+            [words[i.pk] for i in to_classify],
         )
     except Exception as error:
         log.exception("listening: classification failed")
@@ -202,7 +203,7 @@ def process(ids: Iterable[int]) -> Summary:
         known = None
     routes = routing.rules()
     for item, result in zip(to_classify, results, strict=False):
-        content = f"{item.title} {item.text}"
+        content = text.normalise(f"{item.title} {item.text}")
         item.topic = result.topic
         item.topic_reason = result.reason[:200]
         item.confidence = result.confidence

@@ -33,11 +33,17 @@ NEGATIONS = frozenset({"不", "没", "没有", "别", "未", "无", "不是", "�
 MAX_TEXT = 5000
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width letters and digits become plain), no control characters, one space."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _CONTROL.sub("", text)
+def clean(text: str) -> str:
+    """What is stored: the text as written (Chinese punctuation kept), without control or
+    zero-width characters, spaces collapsed."""
+    text = _CONTROL.sub("", text or "")
     return _SPACE.sub(" ", text).strip()[:MAX_TEXT]
+
+
+def normalise(text: str) -> str:
+    """What the pipeline reads: NFKC (full-width letters, digits and punctuation become plain)
+    of the cleaned text."""
+    return clean(unicodedata.normalize("NFKC", text or ""))
 
 
 def mask(text: str) -> tuple[str, set[str]]:

@@ -30,21 +30,21 @@ def test_topics_product_types_sentiment_and_routing():
     )
     tasks.process_all_pending()
     items = _by_text()
-    fraud = items["提醒大家:有人冒充客服让转到安全账户,是诈骗"]
+    fraud = items["提醒大家：有人冒充客服让转到安全账户，是诈骗"]
     assert (fraud.topic, fraud.topic_reason) == ("fraud_warning", "rule: 诈骗")
     assert fraud.team.name == "Risk" and fraud.queue_status == QueueStatus.NEW
-    assert items["手机银行又崩了,登录不了"].team.name == "Operations"
-    intent = items["想办一张信用卡,哪家银行的权益好一点"]
+    assert items["手机银行又崩了，登录不了"].team.name == "Operations"
+    intent = items["想办一张信用卡，哪家银行的权益好一点"]
     assert (intent.topic, intent.product_type, intent.team.name) == (
         "purchase_intent",
         "credit_card",
         "Marketers",
     )
-    complaint = items["天河支行排队等了两个小时,大堂经理态度还很差,必须投诉"]
+    complaint = items["天河支行排队等了两个小时，大堂经理态度还很差，必须投诉"]
     assert complaint.topic == "complaint" and complaint.sentiment < 0
     assert complaint.entities["branches"] == ["天河支行"]
     assert complaint.team.name == "Customer service"
-    praise = items["感谢客户经理,半夜帮我解冻了卡,服务太贴心了"]
+    praise = items["感谢客户经理，半夜帮我解冻了卡，服务太贴心了"]
     assert praise.topic == "praise" and praise.sentiment > 0 and praise.team is None
 
 

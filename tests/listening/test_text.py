@@ -7,6 +7,10 @@ def test_normalise_makes_full_width_plain_and_drops_controls():
     assert text.normalise("ＡＴＭ\x00 吞卡了\u200b  ！！") == "ATM 吞卡了 !!"
 
 
+def test_what_is_stored_keeps_chinese_punctuation():
+    assert text.clean("ＡＴＭ\x00 吞卡了，\u200b  怎么办？") == "ＡＴＭ 吞卡了， 怎么办？"
+
+
 def test_masks_mobile_card_and_id_numbers_and_long_digit_runs():
     masked, found = text.mask(
         "电话13800138000，卡号6222 0212 3456 7892（Luhn），身份证11010519491231002X，账号123456789012345"
