@@ -288,6 +288,8 @@ LISTENING_ALERT_RATIO = env.float("LISTENING_ALERT_RATIO", default=5.0)
 LISTENING_ALERT_MIN_POSTS = env.int("LISTENING_ALERT_MIN_POSTS", default=10)
 LISTENING_INTENT_DAYS = env.int("LISTENING_INTENT_DAYS", default=30)
 LISTENING_MAX_BATCH = env.int("LISTENING_MAX_BATCH", default=1000)
+# Listening has its own queue: `celery -A portal worker -Q listening` (as many as the load needs).
+CELERY_TASK_ROUTES["community.listening.*"] = {"queue": "listening"}
 CELERY_BEAT_SCHEDULE["listening-dispatch-pending"] = {
     "task": "community.listening.dispatch_pending",
     "schedule": 60.0,
