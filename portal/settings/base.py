@@ -154,7 +154,7 @@ CACHES["pages"] = (
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGECACHE_LOCAL_ENTRIES", default=2000)},
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGECACHE_LOCAL_ENTRIES", default=500)},
     }
 )
 PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
