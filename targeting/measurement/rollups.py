@@ -14,7 +14,8 @@ the same code; running it twice gives the same rows. The raw log keeps
 A conversion is a product application, a ``goal`` event, a ``form_submit`` of a form named by a
 ``ConversionGoal`` or a ``page_view`` of a goal page. It counts in the cell of the campaign,
 creative, placement and segment the event carries (applications carry their attribution), or
-else of the visitor's last click, or last seen impression, within the attribution window.
+else of the visitor's last click, or last seen impression, within the attribution window of
+the conversion's goal (``Goals``: a goal's own window, else ``ATTRIBUTION_WINDOW_DAYS``).
 """
 
 from __future__ import annotations
@@ -101,21 +102,110 @@ def _hash(text: str) -> int:
 
 @dataclass
 class Goals:
-    """The active conversion goals (pages by path, forms by name), read once per run."""
+    """The active conversion goals, read once per run: which pages and forms count, and each
+    goal's attribution window.
+
+    A page, form or custom-event goal's window (its own, else ``ATTRIBUTION_WINDOW_DAYS``)
+    decides how far back a touch may be for its conversions. Applications keep the global
+    window (products attributed them when the customer applied) unless an application goal
+    with its own window names the product, or names any product and no goal of that product
+    says otherwise: such an application is attributed again from the touches, in its goal's
+    window, unless its sender named the campaign itself (no ``touch`` property).
+    """
 
     pages: frozenset[str] = frozenset()
     forms: frozenset[str] = frozenset()
+    #: (kind, target) -> window, for every active page, form and custom-event goal.
+    windows: dict[tuple[str, str], timedelta] = field(default_factory=dict)
+    #: Products whose application goal has its own window, and those whose goal has none.
+    product_windows: dict[str, timedelta] = field(default_factory=dict)
+    plain_products: frozenset[str] = frozenset()
+    #: The window of an any-product application goal, when it has its own.
+    any_product_window: timedelta | None = None
+    default: timedelta = field(default_factory=attribution_window)
 
     @classmethod
     def load(cls) -> Goals:
         pages: set[str] = set()
         forms: set[str] = set()
-        # Applications and goal events always count; only pages and forms need a goal to.
-        kinds = (ConversionGoal.Kind.PAGE, ConversionGoal.Kind.FORM)
-        goals = ConversionGoal.objects.filter(active=True, kind__in=kinds)
-        for kind, key in goals.values_list("kind", "key"):
-            (pages if kind == ConversionGoal.Kind.PAGE else forms).add(key)
-        return cls(frozenset(pages), frozenset(forms))
+        windows: dict[tuple[str, str], timedelta] = {}
+        product_windows: dict[str, timedelta] = {}
+        plain_products: set[str] = set()
+        any_product_window: timedelta | None = None
+        for goal in ConversionGoal.objects.filter(active=True).only(
+            "kind", "key", "attribution_window_days"
+        ):
+            kind, key = goal.kind, goal.key
+            if kind == ConversionGoal.Kind.APPLICATION:
+                if not goal.attribution_window_days:
+                    if key:
+                        plain_products.add(key)
+                elif key:
+                    product_windows[key] = goal.window()
+                else:
+                    any_product_window = goal.window()
+                continue
+            # Applications and goal events always count; only pages and forms need a goal to.
+            if kind == ConversionGoal.Kind.PAGE:
+                pages.add(key)
+            elif kind == ConversionGoal.Kind.FORM:
+                forms.add(key)
+            windows[(kind, key)] = goal.window()
+        return cls(
+            frozenset(pages),
+            frozenset(forms),
+            windows,
+            product_windows,
+            frozenset(plain_products),
+            any_product_window,
+        )
+
+    def _application_window(self, product: Any) -> timedelta | None:
+        """An application goal's own window for this product, if one says otherwise."""
+        if isinstance(product, str) and product in self.product_windows:
+            return self.product_windows[product]
+        if isinstance(product, str) and product in self.plain_products:
+            return None
+        return self.any_product_window
+
+    def window(self, type_: str, properties: dict[str, Any]) -> timedelta:
+        """How far back a touch may be for this conversion."""
+        if type_ == "application":
+            return self._application_window(properties.get("product")) or self.default
+        kind, name = _GOAL_KEYS.get(type_, ("", ""))
+        key = properties.get(name) if name else None
+        if isinstance(key, str):
+            return self.windows.get((kind, key), self.default)
+        return self.default
+
+    def needs_touch(self, type_: str, properties: dict[str, Any]) -> bool:
+        """Whether a conversion is attributed from the touches here: it names no campaign, or
+        it is an application attributed by last touch that a goal gives its own window."""
+        if not properties.get("campaign"):
+            return True
+        return (
+            type_ == "application"
+            and isinstance(properties.get("touch"), str)
+            and self._application_window(properties.get("product")) is not None
+        )
+
+    def sql_params(self) -> dict[str, Any]:
+        """The parameters of ``_EVENTS_SQL``'s conversion and re-attribution flags."""
+        return {
+            "forms": sorted(self.forms),
+            "pages": sorted(self.pages),
+            "window_products": sorted(self.product_windows),
+            "plain_products": sorted(self.plain_products),
+            "any_product_window": self.any_product_window is not None,
+        }
+
+
+#: The conversion event types a goal names, and the property holding the goal's target.
+_GOAL_KEYS = {
+    "page_view": (ConversionGoal.Kind.PAGE, "path"),
+    "form_submit": (ConversionGoal.Kind.FORM, "form"),
+    "goal": (ConversionGoal.Kind.EVENT, "goal"),
+}
 
 
 @dataclass
@@ -196,20 +286,20 @@ def _fetch(queryset: Any) -> list[Row]:
 def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
     """Count a chunk of raw events into cells (pure apart from one query for touches)."""
     batch = Batch()
-    window = attribution_window()
-    # Conversions that name no campaign are attributed to the visitor's last touch: the touches
-    # of every such visitor in the chunk are read in one query.
+    # Conversions that name no campaign (or whose goal re-attributes them) go to the visitor's
+    # last touch within their goal's window: the touches of every such visitor in the chunk
+    # are read in one query, as far back as the longest window asks.
     unattributed = [
         row
         for row in rows
-        if _is_conversion(row[1], row[6] or {}, goals) and not (row[6] or {}).get("campaign")
+        if _is_conversion(row[1], row[6] or {}, goals) and goals.needs_touch(row[1], row[6] or {})
     ]
     touches: dict[str, list[Touch]] = {}
     if unattributed:
         visitors = [row[3] for row in unattributed if row[3]]
-        earliest = min(row[2] for row in unattributed)
+        earliest = min(row[2] - goals.window(row[1], row[6] or {}) for row in unattributed)
         latest = max(row[2] for row in unattributed)
-        touches = touches_of(visitors, earliest - window, latest)
+        touches = touches_of(visitors, earliest, latest)
     cell_hashes: dict[tuple[Any, ...], int] = {}
     for _id, type_, at, visitor_id, customer_ref, channel, properties in rows:
         properties = properties or {}
@@ -231,9 +321,10 @@ def aggregate(rows: Sequence[Row], goals: Goals, zone: ZoneInfo) -> Batch:
             dims = offer_dimensions(properties)
         elif _is_conversion(type_, properties, goals):
             measure = (0, 0, 1, 1 if type_ == "application" else 0)
-            if properties.get("campaign"):
+            if not goals.needs_touch(type_, properties):
                 dims = _dimensions(properties, channel)
             else:
+                window = goals.window(type_, properties)
                 touch = choose_touch(touches.get(visitor_id, ()), at, window)
                 if touch is None:
                     dims = ("", "", "", "", _text(channel, 20), _text(properties.get("device"), 20))
@@ -386,7 +477,15 @@ _EVENTS_SQL = f"""
             OR (e.type = 'form_submit' AND jsonb_typeof(e.properties -> 'form') = 'string'
                 AND e.properties ->> 'form' = ANY(%(forms)s))
             OR (e.type = 'page_view' AND jsonb_typeof(e.properties -> 'path') = 'string'
-                AND e.properties ->> 'path' = ANY(%(pages)s))) AS conversion
+                AND e.properties ->> 'path' = ANY(%(pages)s))) AS conversion,
+        -- ``Goals.needs_touch``: an application attributed by last touch whose goal has its
+        -- own window is attributed again (in Python, with the touches).
+        COALESCE(e.type = 'application' AND jsonb_typeof(e.properties -> 'touch') = 'string'
+            AND CASE WHEN jsonb_typeof(e.properties -> 'product') = 'string'
+                    AND e.properties ->> 'product' = ANY(%(window_products)s) THEN true
+                WHEN jsonb_typeof(e.properties -> 'product') = 'string'
+                    AND e.properties ->> 'product' = ANY(%(plain_products)s) THEN false
+                ELSE %(any_product_window)s END, false) AS retouch
     FROM {RawEvent._meta.db_table} e
     WHERE e.id > %(low)s AND e.id <= %(high)s AND e.at >= %(since)s
         AND e.type IN {TYPES!r}
@@ -425,7 +524,7 @@ ev AS (
     FROM (SELECT *, type = 'offer_response' AS offer_row FROM raw) r
     WHERE type = 'impression' OR (type = 'click' AND (campaign <> '' OR placement <> ''))
         OR (offer_row AND offer <> '' AND outcome IN ('sent', 'click', 'conversion'))
-        OR (type IN {_CONVERSION_TYPES!r} AND conversion AND campaign <> '')
+        OR (type IN {_CONVERSION_TYPES!r} AND conversion AND campaign <> '' AND NOT retouch)
 ),
 cells AS (
     SELECT day, {_DIMENSIONS_SQL}, sum(impressions) AS impressions, sum(clicks) AS clicks,
@@ -474,7 +573,7 @@ SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM ev)
 _UNATTRIBUTED_SQL = f"""
 SELECT r.id, r.type, r.at, e.visitor_id, e.customer_ref, e.channel, e.properties
 FROM ({_EVENTS_SQL}) r JOIN {RawEvent._meta.db_table} e ON e.id = r.id AND e.at = r.at
-WHERE r.type IN {_CONVERSION_TYPES!r} AND r.conversion AND r.campaign = ''
+WHERE r.type IN {_CONVERSION_TYPES!r} AND r.conversion AND (r.campaign = '' OR r.retouch)
 ORDER BY r.id
 """  # noqa: S608  # fixed names and literals  # nosec B608
 #: Ids per set-based chunk (ids are dense: one sequence, gaps only where a copy was dropped).
@@ -497,8 +596,7 @@ def _roll_up_range(
         "high": high,
         "since": since,
         "zone": zone.key,
-        "forms": sorted(goals.forms),
-        "pages": sorted(goals.pages),
+        **goals.sql_params(),
     }
     with connection.cursor() as cursor:
         cursor.execute(_ROLL_UP_SQL, params)

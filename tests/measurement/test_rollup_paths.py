@@ -54,7 +54,11 @@ def _events(count: int) -> list[RawEvent]:
             "device": rng.choice(["mobile", "desktop", ""]),
             "path": rng.choice(["/thanks/", "/other/"]),
             "form": rng.choice(["callback", "other"]),
+            "goal": rng.choice(["newsletter", "calculator", "other"]),
+            "product": rng.choice(["gold-card", "plain-card", "other-card", 7]),
         }
+        if rng.random() < 0.5:  # attributed by last touch (applications from products)
+            properties["touch"] = rng.choice(["click", "view", 3])
         if kind == "offer_response":  # push's outcomes: the offer's own cell
             properties = {
                 "offer": rng.choice(["gold-card", "", "o" * 90, 7]),
@@ -91,8 +95,18 @@ def test_sql_and_python_give_the_same_cells_marks_and_rebuild(settings, monkeypa
         print(reason)
         pytest.skip(reason)
     settings.RAW_EVENT_RETENTION_DAYS = 100000
-    ConversionGoal.objects.create(name="Thanks", kind="page", key="/thanks/")
     ConversionGoal.objects.create(name="Callback", kind="form", key="callback")
+    # Goals with their own windows (item 1): a few days, so some touches fall outside.
+    for kind, key, days in [
+        ("page", "/thanks/", 3),
+        ("event", "newsletter", 2),
+        ("application", "gold-card", 4),
+        ("application", "plain-card", None),
+        ("application", "", 9),
+    ]:
+        ConversionGoal.objects.create(
+            name=key or "any", kind=kind, key=key, attribution_window_days=days
+        )
     RawEvent.objects.bulk_create(_events(1500))
 
     # Python (small chunks: several of them, as on SQLite)
