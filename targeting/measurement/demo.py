@@ -8,6 +8,11 @@ their own source, so a second run adds nothing.
 
 Each campaign's first creative converts at a base rate; a second creative converts clearly
 better (the experiment's winner to find); a holdout converts worse, so lift shows.
+
+It also sets up conversion goals (``ensure_goals``) so the goal screen is not empty and the
+reports count them: reaching a product's application-confirmation page (the applicants whose
+browser sends page views), the callback form and a custom ``calculator_used`` event, each
+attributed by the rollups to the visitor's last touch within the goal's window.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
 
 from targeting.measurement import rollups
+from targeting.measurement.models import ConversionGoal
 from targeting.models import Campaign
 from targeting.tracking import buffer, tasks
 from targeting.tracking.models import RawEvent
@@ -40,6 +47,14 @@ CREATIVE_RATES = ((0.035, 0.10), (0.06, 0.16), (0.04, 0.08))
 HOLDOUT_CONVERSION = 0.002
 #: Products the demo applications are for, by campaign (any product slug is valid in events).
 BATCH = 1000
+#: The demo's conversion goals besides applications: (kind, target, window in days or None).
+CALLBACK_FORM = "callback"
+CALCULATOR_EVENT = "calculator_used"
+#: Of those who clicked: share who ask for a callback, share who use the calculator.
+CALLBACK_RATE = 0.05
+CALCULATOR_RATE = 0.12
+#: Of applicants: share whose browser reports the confirmation page (analytics consent).
+CONFIRMATION_SEEN = 0.6
 
 
 def visitor_id(number: int) -> str:
@@ -56,8 +71,43 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     return weighted[-1][0]
 
 
+def confirmation_path() -> str:
+    """The application-confirmation page of the first live product page (``apply/done/``)."""
+    # local: wagtail's page tree is loaded with the apps; measurement names no page type
+    from wagtail.models import Page
+
+    page = (
+        Page.objects.live()
+        .filter(content_type__app_label="products", content_type__model="productpage")
+        .order_by("path")
+        .first()
+    )
+    base = urlsplit(page.url or "/").path if page is not None else "/"
+    return (base if base.endswith("/") else base + "/") + "apply/done/"
+
+
+def ensure_goals(confirmation: str) -> list[ConversionGoal]:
+    """The demo's conversion goals, created once (a marketer's later edits are kept)."""
+    wanted = [
+        (ConversionGoal.Kind.PAGE, confirmation, "Application confirmed", None),
+        (ConversionGoal.Kind.FORM, CALLBACK_FORM, "Callback requested", 14),
+        (ConversionGoal.Kind.EVENT, CALCULATOR_EVENT, "Loan calculator used", 7),
+    ]
+    goals = []
+    for kind, key, name, days in wanted:
+        goal, _created = ConversionGoal.objects.get_or_create(
+            kind=kind, key=key, defaults={"name": name, "attribution_window_days": days}
+        )
+        goals.append(goal)
+    return goals
+
+
 def _campaign_traffic(
-    campaign: Campaign, number: int, rng: random.Random, now: datetime
+    campaign: Campaign,
+    number: int,
+    rng: random.Random,
+    now: datetime,
+    confirmation: str = "/apply/done/",
 ) -> Iterator[dict[str, Any]]:
     """The raw events (as a channel would send them) of one campaign over the demo days."""
     creatives = [str(link.creative_id) for link in campaign.campaign_creatives.all()]
@@ -114,6 +164,15 @@ def _campaign_traffic(
                 if apply_rate and rng.random() < apply_rate * 2:
                     applied = min(clicked + timedelta(minutes=rng.randrange(3, 40)), latest)
                     yield _application(f"{key}-a", applied, who, product, touch)
+                    if rng.random() < CONFIRMATION_SEEN:
+                        seen = min(applied + timedelta(seconds=2), latest)
+                        yield _event(f"{key}-p", "page_view", seen, who, {"path": confirmation})
+                # Goals that name no campaign: the rollups attribute them to the last touch.
+                later = min(clicked + timedelta(minutes=rng.randrange(1, 60)), latest)
+                if rng.random() < CALCULATOR_RATE:
+                    yield _event(f"{key}-g", "goal", later, who, {"goal": CALCULATOR_EVENT})
+                if rng.random() < CALLBACK_RATE:
+                    yield _event(f"{key}-f", "form_submit", later, who, {"form": CALLBACK_FORM})
 
 
 def _event(
@@ -174,6 +233,9 @@ def seed(stdout: IO[str] | Any) -> None:
     """Send the demo traffic once, then bring the rollups up to date."""
     _hook("before_traffic", stdout)
     started = time.monotonic()
+    confirmation = confirmation_path()
+    goals = ensure_goals(confirmation)
+    stdout.write(f"measurement: {len(goals)} conversion goals (page {confirmation})")
     if RawEvent.objects.filter(source=SOURCE).exists():
         rollups.roll_up(settle=timedelta(0))
         stdout.write("measurement: demo traffic already sent; rollups brought up to date")
@@ -189,7 +251,7 @@ def seed(stdout: IO[str] | Any) -> None:
     sent = 0
     pending: list[Event] = []
     for number, campaign in enumerate(campaigns, start=1):
-        for raw in _campaign_traffic(campaign, number, rng, now):
+        for raw in _campaign_traffic(campaign, number, rng, now, confirmation):
             pending.append(_checked(raw, now))
             if len(pending) >= BATCH:
                 buffer.append(SOURCE, pending, now)

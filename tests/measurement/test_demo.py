@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from targeting.measurement import demo
-from targeting.measurement.models import DailyRollup
+from targeting.measurement.models import ConversionGoal, DailyRollup
 from targeting.tracking.models import RawEvent
 from tests.targeting.factories import PlacementFactory, live_campaign
 
@@ -41,3 +41,39 @@ def test_demo_traffic_goes_through_the_pipeline_into_the_rollups(monkeypatch):
         DailyRollup.objects.filter(campaign="gold-card").aggregate(i=Sum("impressions"))["i"]
         == impressions
     )
+
+
+def test_demo_sets_up_conversion_goals_and_the_rollups_count_them(monkeypatch):
+    monkeypatch.setattr(demo, "DAYS", 5)
+    hero = PlacementFactory(slug="home-hero")
+    live_campaign(hero, slug="gold-card")
+
+    demo.seed(io.StringIO())
+
+    goals = {(g.kind, g.key) for g in ConversionGoal.objects.filter(active=True)}
+    confirmation = demo.confirmation_path()
+    assert confirmation.endswith("/apply/done/")
+    assert goals >= {
+        ("page", confirmation),
+        ("form", demo.CALLBACK_FORM),
+        ("event", demo.CALCULATOR_EVENT),
+    }
+    events = RawEvent.objects.filter(source=demo.SOURCE)
+    goal_events = (
+        events.filter(type="page_view", properties__path=confirmation).count()
+        + events.filter(type="form_submit", properties__form=demo.CALLBACK_FORM).count()
+        + events.filter(type="goal", properties__goal=demo.CALCULATOR_EVENT).count()
+    )
+    applications = events.filter(type="application").count()
+    assert goal_events > 0
+    # Every goal conversion is counted, and those naming no campaign went to the last touch.
+    totals = DailyRollup.objects.aggregate(c=Sum("conversions"), a=Sum("applications"))
+    assert totals["c"] == applications + goal_events
+    assert (
+        DailyRollup.objects.filter(campaign="gold-card").aggregate(c=Sum("conversions"))["c"]
+        > DailyRollup.objects.filter(campaign="gold-card").aggregate(a=Sum("applications"))["a"]
+    )
+
+    # A second run keeps the goals as they are (one each).
+    demo.seed(io.StringIO())
+    assert ConversionGoal.objects.count() == len(goals)
