@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from targeting.audiences import record_context
-from targeting.tracking.visitors import VISITOR_COOKIE
+from targeting.tracking.visitors import VISITOR_COOKIE, set_visitor_cookie
 from targeting.visitors import VISIT_COOKIE, VISIT_COOKIE_SALT, VISIT_MAX_AGE, Visitor
 
 logger = logging.getLogger("targeting")
@@ -38,6 +38,10 @@ class VisitorMiddleware:
             return response
         if not visitor.consented and VISITOR_COOKIE in request.COOKIES:
             response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
+        if visitor.consented and getattr(visitor, "rotated", False) and visitor.id:
+            # Sign-out gave the shared browser a fresh id (tracking.receivers): set it now, on
+            # the sign-out's own (uncached) response, so the next person inherits nothing.
+            set_visitor_cookie(response, visitor.id)
         if not visitor.consented and VISIT_COOKIE in request.COOKIES:
             response.delete_cookie(VISIT_COOKIE, samesite="Lax")
         try:

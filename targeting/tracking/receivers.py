@@ -34,6 +34,8 @@ def new_visitor_on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any)
         return
     visitor.id = new_visitor_id()
     visitor.is_new = True
+    # Pages issue no visitor id (issue 13), but this one must replace the customer's at once.
+    visitor.rotated = True
 
 
 def connect() -> None:
