@@ -89,9 +89,9 @@ def confirmation_path() -> str:
 def ensure_goals(confirmation: str) -> list[ConversionGoal]:
     """The demo's conversion goals, created once (a marketer's later edits are kept)."""
     wanted = [
-        (ConversionGoal.Kind.PAGE, confirmation, "Application confirmed", None),
-        (ConversionGoal.Kind.FORM, CALLBACK_FORM, "Callback requested", 14),
-        (ConversionGoal.Kind.EVENT, CALCULATOR_EVENT, "Loan calculator used", 7),
+        (ConversionGoal.Kind.PAGE, confirmation, "申请确认页", None),
+        (ConversionGoal.Kind.FORM, CALLBACK_FORM, "预约回电", 14),
+        (ConversionGoal.Kind.EVENT, CALCULATOR_EVENT, "使用贷款计算器", 7),
     ]
     goals = []
     for kind, key, name, days in wanted:
