@@ -5,6 +5,7 @@ whose fields depend on each other (a link is a page *or* an address, never both)
 `clean()` so editors see the mistake next to the field instead of a broken link on the site.
 """
 
+import copy
 import re
 from typing import Any
 
@@ -15,6 +16,9 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtail_localize.segments import StringSegmentValue  # type: ignore[import-untyped]
+
+from targeting.blocks import AudienceBlock
 
 # An editor may link to a path on this site ("/community/") or to an absolute web address.
 _LINK_PATTERN = re.compile(r"^(/[^\s]*|https?://[^\s]+|tel:[0-9+\-]+|mailto:[^\s]+)$")
@@ -337,6 +341,16 @@ class LatestNewsBlock(blocks.StructBlock):
         return context
 
 
+class HomeSectionsBlock(blocks.StreamBlock):
+    """Home page sections an audience block may hold (the page's one hero stays outside)."""
+
+    promotion_slot = PromotionSlotBlock()
+    service_entries = ServiceEntriesBlock()
+    product_highlights = ProductHighlightsBlock()
+    latest_news = LatestNewsBlock()
+    call_to_action = CallToActionBlock()
+
+
 class HomeBodyBlock(blocks.StreamBlock):
     """The sections of the home page, in the order editors arrange them."""
 
@@ -346,22 +360,55 @@ class HomeBodyBlock(blocks.StreamBlock):
     product_highlights = ProductHighlightsBlock()
     latest_news = LatestNewsBlock()
     call_to_action = CallToActionBlock()
+    audience = AudienceBlock(HomeSectionsBlock())
 
     class Meta:
         block_counts = {"hero": {"max_num": 1}}
 
 
 class PortalTableBlock(TableBlock):
-    """A table of figures (rates, fees, opening hours) that scrolls on narrow screens."""
+    """A table of figures (rates, fees, opening hours) that scrolls on narrow screens.
+
+    Translatable with wagtail-localize, which extracts nothing from a TableBlock by itself: the
+    caption and every cell with words in it are segments (cells of bare figures are not)."""
 
     class Meta:
         icon = "table"
         template = "blocks/table_block.html"
         label = _("Table")
 
+    def get_translatable_segments(self, value: Any) -> list[StringSegmentValue]:
+        if not isinstance(value, dict):
+            return []
+        segments = []
+        caption = value.get("table_caption")
+        if isinstance(caption, str) and _has_words(caption):
+            segments.append(StringSegmentValue("table_caption", caption))
+        for row_index, row in enumerate(value.get("data") or []):
+            for column, cell in enumerate(row or []):
+                if isinstance(cell, str) and _has_words(cell):
+                    segments.append(StringSegmentValue(f"data.{row_index}.{column}", cell))
+        return segments
 
-class BodyBlock(blocks.StreamBlock):
-    """The body of standard, news and knowledge pages."""
+    def restore_translated_segments(self, value: Any, segments: list[Any]) -> Any:
+        value = copy.deepcopy(value)
+        for segment in segments:
+            text = segment.render_text()
+            if segment.path == "table_caption":
+                value["table_caption"] = text
+                continue
+            _data, row_index, column = segment.path.split(".")
+            value["data"][int(row_index)][int(column)] = text
+        return value
+
+
+def _has_words(text: str) -> bool:
+    """Whether a cell has something to translate (not only figures, signs and spaces)."""
+    return any(char.isalpha() for char in text)
+
+
+class BodySectionsBlock(blocks.StreamBlock):
+    """The blocks of a standard page body; ``BodyBlock`` adds the audience block around them."""
 
     heading = HeadingBlock(label=_("Heading"))
     paragraph = blocks.RichTextBlock(
@@ -375,6 +422,12 @@ class BodyBlock(blocks.StreamBlock):
     table = PortalTableBlock()
     faq = FAQBlock()
     promotion_slot = PromotionSlotBlock()
+
+
+class BodyBlock(BodySectionsBlock):
+    """The body of standard, news and knowledge pages."""
+
+    audience = AudienceBlock(BodySectionsBlock())
 
 
 class RelatedLinksBlock(blocks.StreamBlock):

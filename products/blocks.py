@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from portal.blocks import FAQBlock
+from targeting.blocks import AudienceBlock
 
 PRODUCT_RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link"]
 
@@ -95,8 +96,8 @@ class RateTableBlock(blocks.StructBlock):
         return value
 
 
-class ProductContentBlock(blocks.StreamBlock):
-    """What editors can put in the body of a product page."""
+class ProductSectionsBlock(blocks.StreamBlock):
+    """The blocks of a product page body; ``ProductContentBlock`` adds the audience block."""
 
     feature_list = ProductFeatureListBlock()
     text = blocks.RichTextBlock(
@@ -108,3 +109,9 @@ class ProductContentBlock(blocks.StreamBlock):
     rate_table = RateTableBlock()
     # The portal's one FAQ block, drawn in the product page's style.
     faq = FAQBlock(template="blocks/product_faq.html")
+
+
+class ProductContentBlock(ProductSectionsBlock):
+    """What editors can put in the body of a product page."""
+
+    audience = AudienceBlock(ProductSectionsBlock())

@@ -140,6 +140,11 @@ def slot_audience_key(
     (``depends_on_visitor``) or deciding failed, so a page holding the slot is not shared.
     """
     try:
+        if placement_slug.startswith(SEGMENT_SLOT):
+            hit = segment_in(request, placement_slug[len(SEGMENT_SLOT) :])
+            if hit is None:
+                return None
+            return f"{get_snapshot().version}|{placement_slug}|{int(hit)}"
         snapshot = get_snapshot()
         if snapshot.placements.get(placement_slug) is None:
             return f"{snapshot.version}|{placement_slug}|unknown"
@@ -155,6 +160,58 @@ def slot_audience_key(
     except Exception:
         logger.exception("targeting: audience key of slot %r failed", placement_slug)
         return None
+
+
+#: The page cache's name for an audience block's segment (``segment:<slug>``), noted beside the
+#: placements a render showed; a placement slug has no colon, so the two never meet.
+SEGMENT_SLOT = "segment:"
+
+
+def segment_in(request: HttpRequest | None, slug: str) -> bool | None:
+    """Whether this request's visitor is in the live segment ``slug``, from the snapshot (no
+    query for an anonymous visitor; the result is memoised in the context like the engine's).
+
+    False when targeting is off, the segment is unknown, disabled or invalid, or there is no
+    request; None when evaluating failed (logged), so the caller can fail closed.
+    """
+    try:
+        if not targeting_enabled():
+            return False
+        snapshot = get_snapshot()
+        ctx, _visitor_id = visitor_context(request)
+        if ctx is None:
+            return False
+        memo = ctx.segment_memo.get(slug)
+        if memo is not None:
+            return bool(memo)
+        predicate = snapshot.engine.segments.get(slug)
+        if predicate is None:
+            return False
+        return bool(predicate(ctx))
+    except Exception:
+        logger.exception("targeting: segment %r failed for an audience block", slug)
+        return None
+
+
+def audience_shows(
+    request: HttpRequest | None, segments: list[str] | tuple[str, ...], hide: bool
+) -> bool:
+    """Whether an audience block shows its content: to a visitor in any of ``segments`` (or,
+    with ``hide``, to a visitor in none of them). Each segment is noted for the page cache,
+    which keys the page by it (``slot_audience_key``); a failed evaluation hides the content
+    and keeps the page out of the shared cache."""
+    matched = False
+    failed = False
+    for slug in segments:
+        hit = segment_in(request, slug)
+        _note_slot(request, SEGMENT_SLOT + slug, hit is not None)
+        if hit is None:
+            failed = True
+        elif hit:
+            matched = True
+    if failed:
+        return False
+    return not matched if hide else matched
 
 
 def _note_slot(request: HttpRequest | None, placement_slug: str, shareable: bool) -> None:
