@@ -40,6 +40,9 @@ ENGLISH_CODE = "en"
 #: to product pages find their English translations.
 PAGE_MODELS = [
     ("portal", "HomePage"),
+    ("portal", "StandardPage"),
+    ("portal", "NewsIndexPage"),
+    ("portal", "NewsPage"),
     ("products", "ProductCataloguePage"),
     ("products", "ProductIndexPage"),
     ("products", "ProductPage"),

@@ -526,3 +526,382 @@ ENGLISH: dict[str, str] = {
         "demonstration and no offer of any kind."
     ),
 }
+
+
+PRODUCT_BODY: dict[str, str] = {
+    # -- product pages' feature lists, rate tables and FAQs (products/demo.py)
+    "100万元起投。": "From CNY 1 million.",
+    "1元起购": "From CNY 1",
+    "3个月": "3 months",
+    "6个月": "6 months",
+    "5年": "5 years",
+    "50元起存。": "Open one with CNY 50.",
+    "7x24小时提交汇款申请。": "Send a transfer request at any hour, any day.",
+    "80%以上投资于固定收益类资产。": "Over 80% invested in fixed-income assets.",
+    "一次上传，全员到账。": "Upload once and every employee is paid.",
+    "一码收款": "One code for every payment",
+    "专属配置": "Tailored allocation",
+    "专属额度": "Reserved allocation",
+    "严选管理人": "Carefully chosen managers",
+    "个税优惠": "Income tax relief",
+    "主流支付方式一码通收。": "Take every major payment method with one QR code.",
+    "主要投资于债券、存款等固定收益类资产。": "Invests mainly in bonds, deposits and other fixed-income assets.",
+    "付款、对账、回单打印全在线。": "Pay, reconcile and print receipts online.",
+    "代发员工享信用卡和消费贷优惠。": "Employees paid through us get credit card and personal loan offers.",
+    "以产品合同为准。货币基金一般工作日可赎回，保险产品退保可能有损失。": (
+        "As the product contract says. Money market funds can usually be redeemed on working "
+        "days; surrendering an insurance policy may cost you money."
+    ),
+    "企业统一设置额度与用途。": "The company sets limits and uses for every card.",
+    "企业网银": "Corporate online banking",
+    "信用、保证、抵押、质押均可。": "Unsecured, guaranteed, mortgaged or pledged.",
+    "利率上浮": "Higher rate",
+    "利率更高": "A better rate",
+    "利率稳定": "A fixed rate",
+    "利率高于同期限普通定期存款。": "A higher rate than an ordinary time deposit of the same term.",
+    "到账快": "Fast arrival",
+    "可以。提前支取部分按支取日活期利率计息，未支取部分仍按原利率计息。": (
+        "Yes. The amount you withdraw early earns the demand deposit rate of the day you "
+        "withdraw it; the rest keeps its original rate."
+    ),
+    "可以提前支取吗？": "Can I withdraw early?",
+    "可以提前还款吗？": "Can I repay early?",
+    "可以随时赎回吗？": "Can I redeem at any time?",
+    "可以，部分产品提前还款需提前预约，具体以合同约定为准。": (
+        "Yes. Some products need you to book an early repayment in advance; your contract "
+        "has the details."
+    ),
+    "可办理存单质押贷款。": "Can be pledged for a loan.",
+    "可质押": "Can be pledged",
+    "可转让": "Transferable",
+    "合格投资者专属": "For qualified investors only",
+    "员工福利": "Employee benefits",
+    "周末线上消费双倍积分。": "Double points on online spending at weekends.",
+    "境外消费最高返现2%。": "Up to 2% cash back on spending abroad.",
+    "多久能收到卡片？": "When will my card arrive?",
+    "多元资产": "Diversified assets",
+    "多维度尽职调查，持续跟踪。": "Thorough due diligence and continuous monitoring.",
+    "如何开通？": "How do I sign up?",
+    "如何还款？": "How do I repay?",
+    "存期内利率固定，不受市场波动影响。": "The rate is fixed for the term, whatever the market does.",
+    "存款安全吗？": "Is my deposit safe?",
+    "定期开放": "Regular opening windows",
+    "审批通过后一般7个工作日内寄出，您可在手机银行查询进度。": (
+        "Usually posted within 7 working days of approval; follow it in mobile banking."
+    ),
+    "工作日快速赎回，最快实时到账。": "Fast redemption on working days, in real time at best.",
+    "手机银行填写资料，最快当天放款。": "Apply in mobile banking; funds the same day at best.",
+    "手机银行随时查看审批进度。": "Follow the approval in mobile banking at any time.",
+    "批量代发": "Bulk payments",
+    "投资于高等级债券与货币市场工具。": "Invests in high-grade bonds and money market instruments.",
+    "投资顾问团队一对一服务。": "One-to-one service from our investment advisers.",
+    "担保方式多样": "Flexible security",
+    "按员工、部门出具消费报表。": "Spending reports by employee and department.",
+    "按周开放": "Weekly opening",
+    "按季分红": "Quarterly distributions",
+    "按日计息，不用不计息。": "Interest by the day, and none on what you do not use.",
+    "按日计息，提前还款无违约金。": "Interest by the day, no fee for repaying early.",
+    "提前7天通知，随时可用。": "Give 7 days' notice and withdraw when you need to.",
+    "携带营业执照等资料到网点办理，或在网上银行提交预约后由客户经理联系。": (
+        "Bring your business licence and papers to a branch, or book in online banking and a "
+        "relationship manager will contact you."
+    ),
+    "支持在手机银行转让，提前变现。": "Transfer it in mobile banking to cash it in early.",
+    "支持手机银行、网上银行、自动还款和网点柜台等多种还款方式。": (
+        "By mobile banking, online banking, automatic repayment or at a branch counter."
+    ),
+    "收益提升": "Better returns",
+    "收益高于活期": "Earns more than a current account",
+    "收费标准在哪里查询？": "Where can I find the fees?",
+    "无需刷卡达标。": "No minimum spending.",
+    "无需抵押担保。": "No collateral or guarantor needed.",
+    "明细清晰": "Clear statements",
+    "最快当天到账": "Same-day arrival at best",
+    "最长10年，可先息后本。": "Up to 10 years, interest-only first if you wish.",
+    "最长可贷30年，月供压力小。": "Up to 30 years, for lighter monthly payments.",
+    "最高1000万元。": "Up to CNY 10 million.",
+    "最高额度30万元。": "Up to CNY 300,000.",
+    "期限长": "Long terms",
+    "本行为代销机构，产品由合作的保险公司或基金公司发行和管理。": (
+        "We distribute these products; partner insurers and fund companies issue and manage them."
+    ),
+    "本行存款受《存款保险条例》保护，同一存款人在本行的存款本息合计50万元以内全额偿付。": (
+        "Deposits with us are protected by the Deposit Insurance Regulations: up to CNY 500,000 "
+        "of principal and interest per depositor is repaid in full."
+    ),
+    "机场贵宾厅": "Airport lounges",
+    "每180天开放一次申购赎回。": "Open for subscriptions and redemptions every 180 days.",
+    "每周开放，兼顾流动性。": "Opens weekly, so your money stays within reach.",
+    "每季度分配收益。": "Returns paid out every quarter.",
+    "每年6次国内机场贵宾厅服务。": "Six domestic airport lounge visits a year.",
+    "汇款状态实时推送。": "Live updates on your transfer.",
+    "消费返现": "Cash back",
+    "灵活支取": "Flexible withdrawals",
+    "理财产品保本吗？": "Is my capital guaranteed?",
+    "理财非存款，产品有风险，投资须谨慎。业绩比较基准不代表实际收益。": (
+        "Wealth products are not deposits and carry risk; invest with care. The performance "
+        "benchmark is not a promise of actual returns."
+    ),
+    "私行客户专享发行额度。": "An issue reserved for private banking clients.",
+    "积分加倍": "Double points",
+    "稳健为主": "Steady first",
+    "稳健收益": "Steady returns",
+    "稳健配置": "Balanced allocation",
+    "符合条件可享受个人养老金税收优惠。": "Eligible customers get personal pension tax relief.",
+    "等额本息、等额本金任选。": "Equal instalments or equal principal, as you prefer.",
+    "约定年龄起按月或按年领取养老金。": "A monthly or yearly pension from the age you choose.",
+    "纯信用": "Unsecured",
+    "线上办理": "Online service",
+    "线上申请": "Apply online",
+    "线上申请，系统自动审批。": "Apply online for an automatic decision.",
+    "线上预约，网点一次办结。": "Book online and finish in one branch visit.",
+    "终身免年费": "No annual fee, ever",
+    "终身领取": "Paid for life",
+    "结算不受影响": "Payments unaffected",
+    "统一管理": "Central control",
+    "股票、债券、另类资产均衡配置。": "A balanced mix of shares, bonds and alternative assets.",
+    "详见本行服务价目表，部分费用在优惠期内减免。": (
+        "In our price list; some fees are waived during promotions."
+    ),
+    "谁是产品的管理人？": "Who manages the product?",
+    "购买前需要做什么？": "What do I need to do before buying?",
+    "资金T+1自动结算到账。": "Funds settle automatically the next working day.",
+    "资金随用随取，不影响日常结算。": "Use the money when you need it without disturbing payments.",
+    "起存门槛低": "A low minimum",
+    "超额部分享受协定存款利率。": "The balance above the agreed amount earns the agreement rate.",
+    "身份证明、收入或经营证明、贷款用途证明等，客户经理会根据您的情况告知。": (
+        "Proof of identity, of income or business, and of what the loan is for; your "
+        "relationship manager will tell you what your case needs."
+    ),
+    "还款方式灵活": "Flexible repayment",
+    "进度可查": "Track your application",
+    "进度追踪": "Progress tracking",
+    "适合短期闲置资金。": "For money you will not need for a while.",
+    "随借随还": "Borrow and repay any time",
+    "随存随取": "Deposit and withdraw any time",
+    "零钱理财好帮手。": "A handy home for spare cash.",
+    "需要准备哪些材料？": "What documents do I need?",
+    "额度内随借随还、循环使用。": "Borrow and repay within your limit, again and again.",
+    "额度循环": "Revolving limit",
+    "额度高": "High limit",
+    "首次购买前需完成风险承受能力评估，只能购买与评估结果相匹配的产品。": (
+        "Complete a risk tolerance assessment before your first purchase; you may buy only "
+        "products that match its result."
+    ),
+    "高于普通大额存单利率。": "A higher rate than ordinary large-denomination CDs.",
+    "高额度": "High limit",
+}
+
+ENGLISH.update(PRODUCT_BODY)
+
+
+PAGES: dict[str, str] = {
+    # -- standard pages, news and the complaints entry page (portal/demo.py)
+    "11 月 23 日 0:00-6:00 系统升级，期间网上银行与手机银行暂停服务。": (
+        "System upgrade on 23 November, 0:00-6:00: online and mobile banking will be unavailable."
+    ),
+    "<b>受理</b>：收到投诉后立即生成受理编号（以 TS 开头），通过短信或站内消息告知您。": (
+        "<b>Acknowledgement</b>: your complaint gets a tracking number (starting with TS) at "
+        "once, sent to you by text message or in your messages."
+    ),
+    "<b>处理决定</b>：自受理之日起 15 日内作出处理决定并告知您；情况复杂的，经批准可延长至 30 日，我们会告知延长理由。": (
+        "<b>Decision</b>: we decide and tell you within 15 days of acknowledgement; complex "
+        "cases may be extended to 30 days with approval, and we tell you why."
+    ),
+    '<b>客服热线</b>：<a id="a1">95568</a>（7×24 小时），按提示转人工服务。': (
+        '<b>Customer service hotline</b>: <a id="a1">95568</a> (24/7); follow the prompts '
+        "to speak to an agent."
+    ),
+    "<b>申请核查</b>：对处理决定有异议的，可自收到决定之日起 30 日内申请核查，我们将在 30 日内答复。": (
+        "<b>Review</b>: if you disagree with the decision, ask for a review within 30 days of "
+        "receiving it; we reply within 30 days."
+    ),
+    "<b>网上投诉</b>：登录后在线填写，可上传照片或 PDF 凭证。": (
+        "<b>Online</b>: sign in and fill in the form; you can upload photos or PDF evidence."
+    ),
+    "<b>营业网点</b>：到任一网点向大堂经理提出，工作人员当场登记并打印回执。": (
+        "<b>At a branch</b>: tell the lobby manager at any branch; staff record it on the spot "
+        "and print you a receipt."
+    ),
+    "<b>首次联系</b>：客服专员在 24 小时内与您联系，核实情况。": (
+        "<b>First contact</b>: a customer service officer contacts you within 24 hours to "
+        "check the facts."
+    ),
+    "个人网上银行支持账户查询、转账汇款、缴费支付、理财与基金购买等服务。首次登录请使用借记卡号与查询密码，并按提示设置登录密码。": (
+        "Personal online banking lets you check accounts, make transfers, pay bills and buy "
+        "wealth products and funds. The first time, sign in with your debit card number and "
+        "enquiry PIN, then set a sign-in password as prompted."
+    ),
+    "为提升服务质量，我行将于 2026 年 11 月 23 日 0:00 至 6:00 进行系统升级。期间网上银行、手机银行、自助设备的部分功能暂停服务，给您带来不便，敬请谅解。": (
+        "To improve our service we will upgrade our systems on 23 November 2026 from 0:00 to "
+        "6:00. Some functions of online banking, mobile banking and self-service machines will "
+        "be unavailable meanwhile. We apologise for the inconvenience."
+    ),
+    "主要外币的现汇与现钞买入卖出价（演示数据，每 100 外币折合人民币）。": (
+        "Buying and selling rates of the main foreign currencies, for transfers and cash (demo "
+        "data, CNY per 100 units)."
+    ),
+    "以上牌价仅供参考，以实际交易时为准。": (
+        "Rates are for reference only; the rate at the time of the transaction applies."
+    ),
+    "以客户为中心，围绕主营业务开展营销，以新技术重塑服务。锦程银行为个人、公司、小微企业与私人银行客户提供全面的金融服务。": (
+        "Customers first, focused on our core business, with new technology reshaping our "
+        "service. Jincheng Bank offers a full range of financial services to individuals, "
+        "companies, small businesses and private banking clients."
+    ),
+    "使用短信验证码时单日累计 5 万元，使用数字证书时单日累计 50 万元。": (
+        "CNY 50,000 a day with a text message code, CNY 500,000 a day with a digital certificate."
+    ),
+    "依据《商业银行服务价格管理办法》，现将我行服务价格信息予以公示。个人客户通过手机银行、网上银行办理境内人民币转账免收手续费。": (
+        "As the Measures on Commercial Bank Service Prices require, we publish our service "
+        "prices. Personal customers pay no fee for domestic CNY transfers in mobile or online "
+        "banking."
+    ),
+    "依据相关规定，公示我行各项服务收费项目、标准与依据。": (
+        "Our service fees, their amounts and their basis, published as the rules require."
+    ),
+    "元旦假期期间部分网点调整营业时间，电子渠道正常服务。": (
+        "Some branches change their hours over New Year; digital channels work as usual."
+    ),
+    "元旦假期期间，我行部分营业网点调整营业时间，手机银行、网上银行与自助设备正常提供服务。": (
+        "Over the New Year holiday some of our branches change their opening hours; mobile "
+        "banking, online banking and self-service machines work as usual."
+    ),
+    "元旦假期营业安排公告": "New Year holiday opening hours",
+    "全国营业网点与自助设备的地址与营业时间。": (
+        "Addresses and opening hours of our branches and self-service machines nationwide."
+    ),
+    "全新界面、智能客服与适老化大字版，让金融服务更简单。": (
+        "A new design, a smart assistant and a large-text mode make banking simpler."
+    ),
+    "关于调整人民币存款利率的公告": "Notice of changes to CNY deposit rates",
+    "关于锦程银行": "About Jincheng Bank",
+    "关于防范电信网络诈骗的风险提示": "Warning: beware of phone and online fraud",
+    "在手机应用商店搜索“锦程银行”下载手机银行，使用本人借记卡与预留手机号即可注册。": (
+        "Search for \u201cJincheng Bank\u201d in your app store, install mobile banking and "
+        "register with your debit card and the phone number you gave us."
+    ),
+    "在新手机登录时通过短信验证码与人脸识别完成设备绑定即可。": (
+        "Sign in on the new phone and link it with a text message code and face recognition."
+    ),
+    "在线投诉": "Complain online",
+    "处理流程与时限": "Steps and time limits",
+    "如何向锦程银行投诉、处理时限与进度查询：客服热线 95568，受理后 15 日内答复。": (
+        "How to complain to Jincheng Bank, our time limits and how to follow your complaint: "
+        "hotline 95568, a reply within 15 days of acknowledgement."
+    ),
+    "如何开通": "How to sign up",
+    "客服热线 95568，7×24 小时为您服务；也可在线留言或到网点咨询。": (
+        "Call 95568, 24/7; or leave us a message online or visit a branch."
+    ),
+    '客服热线：<a id="a1">95568</a>（7×24 小时）。信用卡专线：400-000-0000。': (
+        'Customer service: <a id="a1">95568</a> (24/7). Credit cards: 400-000-0000.'
+    ),
+    "对处理结果不满意": "If you are not satisfied",
+    "对我们的产品或服务不满意，请告诉我们。投诉免费，我们会认真核实、及时答复，并保护您的个人信息。": (
+        "Not happy with one of our products or services? Tell us. Complaining is free; we "
+        "look into it carefully, reply promptly and protect your personal data."
+    ),
+    "尊敬的客户：根据市场利率变化，自 2026 年 11 月 21 日起，我行调整人民币存款挂牌利率，具体如下。": (
+        "Dear customer, following changes in market rates, we adjust our posted CNY deposit "
+        "rates from 21 November 2026 as follows."
+    ),
+    '您可以向国家金融监督管理总局及其派出机构反映，金融消费者权益保护热线：<a id="a1">12378</a>；也可申请银行业保险业纠纷调解组织调解，或依法申请仲裁、提起诉讼。': (
+        "You may turn to the National Financial Regulatory Administration and its local "
+        'offices (financial consumer protection hotline <a id="a1">12378</a>), ask a banking '
+        "and insurance dispute mediation body to mediate, or go to arbitration or court as "
+        "the law provides."
+    ),
+    "我们的使命": "Our mission",
+    "手机银行转账限额是多少？": "What are the mobile banking transfer limits?",
+    "投诉与建议": "Complaints and suggestions",
+    "投诉渠道": "Ways to complain",
+    "更换手机后怎么办？": "What if I change my phone?",
+    "服务价格信息公示": "Our service prices",
+    "查询投诉进度": "Follow your complaint",
+    "百余家小微企业参会，现场授信意向金额逾 3 亿元。": (
+        "Over a hundred small businesses took part; credit intentions exceeded CNY 300 million."
+    ),
+    "系统升级维护公告": "System maintenance notice",
+    "网上投诉的客户可登录后在“我的投诉”中查看。通过电话或网点投诉的客户，可凭受理编号和登记的手机号，在“查询投诉进度”页面获取短信验证码后查看。": (
+        "If you complained online, sign in and open \u201cMy complaints\u201d. If you "
+        "complained by phone or at a branch, enter your tracking number and the phone number "
+        "you gave on the \u201cFollow your complaint\u201d page and confirm with the text "
+        "message code."
+    ),
+    "自 2026 年 11 月 21 日起，我行调整人民币存款挂牌利率。": (
+        "From 21 November 2026 we adjust our posted CNY deposit rates."
+    ),
+    "调整前已存入的定期存款，在原定存期内利率不变。感谢您的支持！": (
+        "Time deposits made before the change keep their rate for their term. Thank you for "
+        "banking with us."
+    ),
+    "转账汇款、账户查询、理财购买，足不出户办理银行业务。": (
+        "Transfers, account enquiries and wealth products: bank from home."
+    ),
+    "近期冒充银行客服、冒充公检法的诈骗案件多发。请牢记：银行不会通过电话或短信索要密码、验证码，也不会要求您向“安全账户”转账。如有疑问，请拨打 95568 核实。": (
+        "Fraudsters posing as bank staff, police or courts are active. Remember: a bank never "
+        "asks for your password or codes by phone or text, and never asks you to move money "
+        "to a \u201csafe account\u201d. If in doubt, call 95568 to check."
+    ),
+    "银行工作人员不会索要您的验证码与密码，请警惕冒充客服的诈骗。": (
+        "Bank staff never ask for your codes or password; beware of fake customer service."
+    ),
+    "锦程银行举办小微企业金融服务对接会": "Jincheng Bank hosts a small business finance forum",
+    "锦程银行公告、品牌新闻与信息公示。": ("Jincheng Bank's notices, news and public disclosures."),
+    "锦程银行在成都举办小微企业金融服务对接会，介绍线上信用贷、发票贷等产品，现场达成授信意向逾 3 亿元。": (
+        "Jincheng Bank held a small business finance forum in Chengdu, presenting online "
+        "credit loans, invoice loans and more; credit intentions on the day exceeded CNY 300 "
+        "million."
+    ),
+    "锦程银行手机银行 8.0 全新上线": "Jincheng Bank mobile banking 8.0 is here",
+    "锦程银行手机银行 8.0 正式上线，新增智能客服、账户总览、大字版与无障碍模式，转账与理财流程全面简化。": (
+        "Jincheng Bank mobile banking 8.0 is live, with a smart assistant, an account overview, "
+        "large-text and accessibility modes, and simpler transfers and wealth purchases."
+    ),
+    "锦程银行是一家虚构的全国性股份制商业银行，本站为开源门户的演示。": (
+        "Jincheng Bank is a fictional national joint-stock commercial bank; this site "
+        "demonstrates an open-source portal."
+    ),
+    "随时随地，7×24 小时办理转账、理财、信用卡还款与生活缴费。": (
+        "Transfers, wealth products, card repayments and bill payments, anywhere, 24/7."
+    ),
+}
+
+ENGLISH.update(PAGES)
+
+
+TABLES: dict[str, str] = {
+    # -- the tables of the standard and news pages (portal.blocks.PortalTableBlock's segments)
+    "一年期定期": "1-year time deposit",
+    "三年期定期": "3-year time deposit",
+    "活期": "Demand deposit",
+    "期限": "Term",
+    "人民币存款挂牌利率": "Posted CNY deposit rates",
+    "调整后年利率（%）": "New annual rate (%)",
+    "部分营业网点": "Some of our branches",
+    "网点": "Branch",
+    "地址": "Address",
+    "营业时间": "Opening hours",
+    "北京朝阳支行": "Beijing Chaoyang branch",
+    "北京市朝阳区示范路 1 号": "1 Shifan Road, Chaoyang District, Beijing",
+    "上海浦东支行": "Shanghai Pudong branch",
+    "上海市浦东新区样例大道 88 号": "88 Yangli Avenue, Pudong New Area, Shanghai",
+    "成都高新支行": "Chengdu Hi-tech Zone branch",
+    "成都市高新区演示街 66 号": "66 Yanshi Street, Hi-tech Zone, Chengdu",
+    "周一至周五 9:00-17:00": "Monday to Friday 9:00-17:00",
+    "周一至周六 9:00-17:00": "Monday to Saturday 9:00-17:00",
+    "周一至周日 9:00-17:00": "Every day 9:00-17:00",
+    "外汇牌价（演示数据）": "Exchange rates (demo data)",
+    "币种": "Currency",
+    "现汇买入价": "Buying (transfer)",
+    "现钞买入价": "Buying (cash)",
+    "现汇卖出价": "Selling (transfer)",
+    "现钞卖出价": "Selling (cash)",
+    "美元 USD": "US dollar USD",
+    "欧元 EUR": "Euro EUR",
+    "港币 HKD": "Hong Kong dollar HKD",
+    "日元 JPY": "Japanese yen JPY",
+}
+
+ENGLISH.update(TABLES)

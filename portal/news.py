@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from wagtail.models import Page
 
 from portal.models import NewsCategory, NewsPage
@@ -29,6 +31,13 @@ def news_listing(index: Page, category: str | None) -> NewsListing:
     return NewsListing(items=items.select_related("image"), category=applied)
 
 
-def latest_news(count: int) -> QuerySet[NewsPage]:
-    """The newest live news items of the whole site (the home page has one news centre)."""
-    return NewsPage.objects.live().public().order_by("-date", "-pk").select_related("image")[:count]
+def latest_news(count: int) -> list[NewsPage]:
+    """The newest live news items of the whole site (the home page has one news centre), in the
+    active language: the English home page lists the English news (the default language's where
+    a language has no news at all)."""
+    items = NewsPage.objects.live().public().order_by("-date", "-pk").select_related("image")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    in_language = list(items.filter(locale__language_code=language)[:count])
+    if in_language or language == settings.LANGUAGE_CODE:
+        return in_language
+    return list(items.filter(locale__language_code=settings.LANGUAGE_CODE)[:count])

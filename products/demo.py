@@ -9,6 +9,7 @@ import io
 import json
 import math
 import random
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TextIO
@@ -681,12 +682,13 @@ def seed(stdout: TextIO) -> None:
         spec = dict(spec)
         parent = sections[spec.pop("section")]
         features = spec.pop("features")
+        slug = spec.pop("slug")
         _upsert_child(
             parent,
             ProductPage,
-            spec.pop("slug"),
+            slug,
             image=images[spec["product_type"]],
-            body=_product_body(spec["product_type"], features),
+            body=_product_body(slug, spec["product_type"], features),
             **spec,
         )
 
@@ -724,13 +726,34 @@ def _upsert_child(parent: Page, model: type[Page], slug: str, **fields: Any) -> 
     return page
 
 
-def _product_body(product_type: str, features: list[tuple[str, str]]) -> str:
+#: Namespace of the demo's block ids: the same block gets the same id on every run.
+DEMO_BLOCKS = uuid.UUID("5b0f4a52-7d1e-4c55-9a8e-2f6d3c1b9e70")
+
+
+def _block_id(*parts: str) -> str:
+    return str(uuid.uuid5(DEMO_BLOCKS, ":".join(parts)))
+
+
+def _items(key: str, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list block's items in Wagtail's block format (type, value, id). wagtail-localize
+    extracts no strings from items stored as plain dicts, so English product pages kept
+    their features, rates and questions in Chinese; stable ids keep the seed idempotent."""
+    return [
+        {"type": "item", "value": value, "id": _block_id(key, str(index))}
+        for index, value in enumerate(values)
+    ]
+
+
+def _product_body(slug: str, product_type: str, features: list[tuple[str, str]]) -> str:
     blocks: list[dict[str, Any]] = [
         {
             "type": "feature_list",
             "value": {
                 "heading": "产品特色",
-                "features": [{"title": title, "text": text} for title, text in features],
+                "features": _items(
+                    f"{slug}:features",
+                    [{"title": title, "text": text} for title, text in features],
+                ),
             },
         }
     ]
@@ -741,9 +764,10 @@ def _product_body(product_type: str, features: list[tuple[str, str]]) -> str:
                 "value": {
                     "caption": "人民币整存整取定期存款挂牌利率（2026年11月起执行）",
                     "rate_heading": "年利率",
-                    "rows": [
-                        {"tier": tier, "rate": rate, "note": ""} for tier, rate in DEPOSIT_RATES
-                    ],
+                    "rows": _items(
+                        f"{slug}:rates",
+                        [{"tier": tier, "rate": rate, "note": ""} for tier, rate in DEPOSIT_RATES],
+                    ),
                     "footnote": "以上利率仅供参考，以办理时网点挂牌利率为准。",
                 },
             }
@@ -753,13 +777,18 @@ def _product_body(product_type: str, features: list[tuple[str, str]]) -> str:
             "type": "faq",
             "value": {
                 "heading": "常见问题",
-                "items": [
-                    {"question": question, "answer": answer}
-                    for question, answer in STANDARD_FAQ[product_type]
-                ],
+                "items": _items(
+                    f"{slug}:faq",
+                    [
+                        {"question": question, "answer": answer}
+                        for question, answer in STANDARD_FAQ[product_type]
+                    ],
+                ),
             },
         }
     )
+    for block in blocks:
+        block["id"] = _block_id(slug, block["type"])
     return json.dumps(blocks, ensure_ascii=False)
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from wagtail_localize.models import TranslationLog  # type: ignore[import-untyped]
 
 from targeting.models import Campaign, Creative
 
@@ -221,3 +222,19 @@ def submit_for_approval(campaign: Campaign, user: Any) -> str:
     campaign.save_revision(user=user, clean=False)
     workflow.start(campaign, user)
     return SUBMITTED
+
+
+def translation_published(sender: Any, instance: Any, revision: Any = None, **kwargs: Any) -> None:
+    """A creative's translation published from wagtail-localize's translation editor (or its
+    "Sync translated pages"): its live campaigns go to compliance as after any creative edit.
+
+    Connected to Wagtail's ``published`` signal for creatives. Only revisions wagtail-localize
+    made (it logs each in a ``TranslationLog``) are handled here: the creative edit view calls
+    ``creative_published`` itself, with messages for the marketer. Campaigns already showing the
+    published content (the demo seed pins its English creatives) are left alone.
+    """
+    if revision is None:
+        return
+    if not TranslationLog.objects.filter(revision_id=revision.pk).exists():
+        return
+    creative_published(instance, revision.user)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+from targeting import approval
 from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
 from targeting.profiles import forget_customer
 from targeting.snapshot import bump_version
@@ -37,6 +38,10 @@ def connect() -> None:
     for model in (Segment, Creative, Campaign, Placement, CampaignCreative):
         post_save.connect(_bump, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"{uid}-del-{model.__name__}")
+    # A creative's translation published from wagtail-localize goes to compliance (approval.py).
+    published.connect(
+        approval.translation_published, sender=Creative, dispatch_uid="targeting-localize-pub"
+    )
     page_published.connect(_bump, dispatch_uid=f"{uid}-page-pub")
     page_unpublished.connect(_bump, dispatch_uid=f"{uid}-page-unpub")
     post_delete.connect(_bump, sender=Page, dispatch_uid=f"{uid}-page-del")

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
+from wagtail_localize.models import StringTranslation, TranslationSource
 
 from portal.models import HomePage, KnowledgePage, NewsPage, SiteSettings
 
@@ -21,6 +22,13 @@ def counts() -> dict[str, int]:
         "pages": Page.objects.count(),
         # Revisions of the portal's own pages: a re-run must not republish unchanged pages.
         "portal revisions": Revision.objects.filter(content_type__in=portal_types).count(),
+        # Product pages too (their English translations are republished when their source's
+        # block ids change: the demo gives its list items stable ids)
+        "product revisions": Revision.objects.filter(
+            content_type__in=ContentType.objects.filter(app_label="products")
+        ).count(),
+        "translation sources": TranslationSource.objects.count(),
+        "string translations": StringTranslation.objects.count(),
         "images": get_image_model().objects.count(),
         "sites": Site.objects.count(),
     }

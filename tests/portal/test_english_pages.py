@@ -1,5 +1,5 @@
 """English pages for overseas customers (issue 12 item 8): the seeded demo's home page, product
-pages and knowledge base are translated into English with wagtail-localize, each translated page
+pages, news, standard pages and knowledge base are translated into English with wagtail-localize, each translated page
 links its other languages (hreflang), and /sitemap.xml lists every language with alternates."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Locale, Page
 from wagtail_localize.models import StringTranslation, Translation
+from wagtail_localize.segments import StringSegmentValue
 
+from portal.blocks import PortalTableBlock
 from portal.models import HomePage, KnowledgePage
 
 pytestmark = pytest.mark.django_db
@@ -74,17 +76,39 @@ def test_english_demo_pages_hreflang_and_sitemap(demo: str) -> None:
     chinese = dict(ALTERNATE.findall(chinese_home))
     assert chinese == links
 
-    # And the catalogue and a knowledge article read in English, without Chinese in the content
-    # (a product's feature list, rate table and FAQ stay Chinese: docs/i18n.md, "Not done")
+    # And the product pages, the catalogue and a knowledge article read in English, without
+    # Chinese in the content: a product's feature list, rate table and FAQ included (their
+    # list items are in Wagtail's block format, which wagtail-localize segments)
     product = client.get("/en/personal/time-deposit/").content.decode()
     assert "Lump-sum time deposit" in product
     assert "Deposit once and withdraw at maturity" in product
+    assert "A fixed rate" in product and "3 months" in product and "Is my deposit safe?" in product
+    for url in ("/en/personal/time-deposit/", "/en/personal/steady-wealth/"):
+        text = main_text(client.get(url).content.decode())
+        assert not HAN.findall(text), (url, HAN.findall(text))
     catalogue = client.get("/en/products/").content.decode()
     assert not HAN.findall(main_text(catalogue)), HAN.findall(main_text(catalogue))
     article = client.get("/en/knowledge/open-mobile-banking/").content.decode()
     assert "How do I start using mobile banking?" in article
     assert not HAN.findall(main_text(article)), HAN.findall(main_text(article))
     assert dict(ALTERNATE.findall(article))["zh-Hans"].endswith("/knowledge/open-mobile-banking/")
+
+    # And every English page of the demo (news, standard pages with their tables, the
+    # complaints entry page, knowledge, products) has no Chinese in its content, and the English
+    # home page lists the English news
+    for page in Page.objects.live().filter(locale=english, depth__gte=2).order_by("path"):
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        text = main_text(response.content.decode())
+        assert not HAN.findall(text), (page.url, HAN.findall(text))
+    assert 'href="/en/news/deposit-rate-adjustment/"' in html
+    assert "Notice of changes to CNY deposit rates" in html
+    complaints = main_text(client.get("/en/complaints/").content.decode())
+    assert "Steps and time limits" in complaints and "12378" in complaints
+    assert (
+        "Posted CNY deposit rates"
+        in client.get("/en/news/deposit-rate-adjustment/").content.decode()
+    )
 
     # And the translations are wagtail-localize's, so editors find them in its editor: every
     # Chinese string of the source has an English string translation
@@ -121,8 +145,8 @@ def test_english_demo_pages_hreflang_and_sitemap(demo: str) -> None:
     assert urls["http://localhost/personal/time-deposit/"]["en"].endswith(
         "/en/personal/time-deposit/"
     )
-    # A page in Chinese only has no alternates
-    assert urls["http://localhost/about/"] == {}
+    # The standard pages are translated too
+    assert urls["http://localhost/about/"]["en"] == "http://localhost/en/about/"
 
     # And an English visitor sees the home page's promotion slot in English
     assert "Caring service for every customer" in html or "See all products" in html
@@ -142,3 +166,31 @@ def test_setlang_is_gone_and_the_complaint_lookup_has_a_customer_address(db) -> 
     assert response["Location"] == "/community/complaints/lookup/"
     english = client.get("/en/complaints/lookup/?number=C1")
     assert english["Location"] == "/en/community/complaints/lookup/?number=C1"
+
+
+def test_table_block_cells_are_translatable_segments() -> None:
+    # Given a table of words and figures (wagtail-localize extracts nothing from a TableBlock)
+    block = PortalTableBlock()
+    value = {
+        "table_caption": "人民币存款挂牌利率",
+        "data": [["期限", "年利率"], ["活期", "0.10"], [None, " "]],
+        "first_row_is_table_header": True,
+    }
+    # Then the caption and the cells with words are segments, figures and empty cells are not
+    segments = block.get_translatable_segments(value)
+    assert {s.path: s.render_text() for s in segments} == {
+        "table_caption": "人民币存款挂牌利率",
+        "data.0.0": "期限",
+        "data.0.1": "年利率",
+        "data.1.0": "活期",
+    }
+    assert block.get_translatable_segments(None) == []
+    # And translated segments come back in their cells, the source value untouched
+    english = ["Posted rates", "Term", "Rate", "Demand"]
+    translated = block.restore_translated_segments(
+        value,
+        [StringSegmentValue(s.path, text) for s, text in zip(segments, english, strict=True)],
+    )
+    assert translated["table_caption"] == "Posted rates"
+    assert translated["data"] == [["Term", "Rate"], ["Demand", "0.10"], [None, " "]]
+    assert value["data"][0][0] == "期限"

@@ -126,3 +126,59 @@ def test_payload_never_leaks_the_translation_table():
     assert localized_payload(payload, "en") == {"headline": "English"}
     assert localized_payload(payload, "fr") == {"headline": "中文"}
     assert localized_payload(payload, None) == {"headline": "中文"}
+
+
+def localize_publish(obj, locale, user, texts: dict[str, str]) -> None:
+    """What wagtail-localize's translation editor does on "Publish in English": a translation
+    source of ``obj``, string translations for its segments (``texts`` by source text) and
+    ``Translation.save_target(user=..., publish=True)``, whose publish runs on commit."""
+    from wagtail_localize.models import (  # local: test-only use of wagtail-localize's models
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    source, _created = TranslationSource.update_or_create_from_instance(obj)
+    target, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale, defaults={"enabled": True}
+    )
+    for segment in source.stringsegment_set.select_related("string", "context"):
+        if segment.string.data in texts:
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                defaults={"data": texts[segment.string.data]},
+            )
+    target.save_target(user=user, publish=True)
+
+
+def test_a_translation_published_in_localizes_editor_goes_to_compliance(
+    hero, mobiles, english, django_capture_on_commit_callbacks
+):
+    # Given a live campaign whose creative has an approved English translation
+    creative = publish(CreativeFactory(headline="信用卡新客礼"))
+    translator = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        localize_publish(creative, english, translator, {"信用卡新客礼": "New card gift"})
+    campaign = live_campaign(hero, creative, include=[mobiles], slug="card-offer")
+    assert "New card gift" in slot_in("en")
+    assert campaign.current_workflow_state is None
+
+    # When a translator changes the English headline and publishes it in wagtail-localize
+    with django_capture_on_commit_callbacks(execute=True):
+        localize_publish(creative, english, translator, {"信用卡新客礼": "Win a car"})
+
+    # Then English visitors keep the approved translation, and the campaign is under review
+    english_creative = creative.get_translation(english)
+    assert english_creative.headline == "Win a car"
+    assert "Win a car" not in slot_in("en") and "New card gift" in slot_in("en")
+    campaign.refresh_from_db()
+    state = campaign.current_workflow_state
+    assert state is not None and state.status == state.STATUS_IN_PROGRESS
+    assert state.requested_by == translator
+
+    # And once compliance approves (publishes) the campaign, the new translation shows
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(campaign)
+    assert "Win a car" in slot_in("en")
