@@ -20,7 +20,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.views.snippets import (
     EditView,
     IndexView,
@@ -44,7 +44,12 @@ class SegmentViewSet(SnippetViewSet):
     model = Segment
     icon = "group"
     menu_label = _("Audiences")
-    list_display = ["name", "slug", "enabled", UpdatedAtColumn()]
+    list_display = [
+        "name",
+        "slug",
+        BooleanColumn("enabled", label=_("enabled"), sort_key="enabled"),
+        UpdatedAtColumn(),
+    ]
     list_filter = ["enabled", "live"]
     search_fields = ["name", "slug"]
     panels = [

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
@@ -72,7 +72,13 @@ class TriggerViewSet(SnippetViewSet):
     model = Trigger
     icon = "pick"
     menu_label = _("Triggers")
-    list_display = ["name", "kind", "event_type", "enabled", UpdatedAtColumn()]
+    list_display = [
+        "name",
+        "kind",
+        "event_type",
+        BooleanColumn("enabled", label=_("enabled"), sort_key="enabled"),
+        UpdatedAtColumn(),
+    ]
     list_filter = ["kind", "enabled", "live"]
     search_fields = ["name", "slug"]
     panels = [
@@ -199,7 +205,13 @@ class ContactPreferenceViewSet(SnippetViewSet):
     model = ContactPreference
     icon = "form"
     menu_label = _("Contact preferences")
-    list_display = ["user", "marketing_consent", "updated_at"]
+    list_display = [
+        "user",
+        BooleanColumn(
+            "marketing_consent", label=_("agrees to marketing"), sort_key="marketing_consent"
+        ),
+        "updated_at",
+    ]
     list_filter = ["marketing_consent"]
     panels = [
         FieldPanel("user"),
