@@ -77,6 +77,7 @@ class HomePage(PortalPage):
     body = StreamField(
         HomeBodyBlock(),
         blank=True,
+        verbose_name=_("body"),
         help_text=_("Sections of the home page, top to bottom."),
     )
 
@@ -94,7 +95,7 @@ class HomePage(PortalPage):
 class StandardPage(PortalPage):
     """A page of text and figures: about us, service guides, legal notices."""
 
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["portal.HomePage", "portal.StandardPage"]
     subpage_types = ["portal.StandardPage"]
@@ -118,7 +119,7 @@ class NewsCategory(models.TextChoices):
 class NewsIndexPage(PortalPage):
     """The news centre: every news item, newest first, filterable by category."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.NewsPage"]
@@ -161,7 +162,7 @@ class NewsPage(PortalPage):
         related_name="+",
         help_text=_("Optional; shown at the top of the article and in lists."),
     )
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["portal.NewsIndexPage"]
     subpage_types: list[str] = []
@@ -200,7 +201,7 @@ class KnowledgeTopic(models.TextChoices):
 class KnowledgeIndexPage(PortalPage):
     """The knowledge base: questions customers ask, grouped by topic."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.KnowledgePage"]
@@ -232,10 +233,11 @@ class KnowledgePage(PortalPage):
     topic = models.CharField(
         _("topic"), max_length=20, choices=KnowledgeTopic.choices, default=KnowledgeTopic.ACCOUNTS
     )
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     related_links = StreamField(
         RelatedLinksBlock(),
         blank=True,
+        verbose_name=_("related links"),
         help_text=_("Related questions, products or services shown after the answer."),
     )
 

@@ -232,6 +232,8 @@ class Row:
         self.visitors = totals.visitors
         self.suppressed = totals.suppressed
         self.note = ""
+        #: What the table shows for the key: a device class in words, anything else as it is.
+        self.label = key
 
 
 class CampaignDetailView(
@@ -283,7 +285,7 @@ class CampaignDetailView(
     @cached_property
     def columns(self) -> list[Column]:
         return [
-            Column("key", label=_("Day")),
+            Column("label", label=_("Day")),
             CountColumn("impressions", label=_("Seen impressions")),
             CountColumn("clicks", label=_("Clicks")),
             RateColumn("ctr", label=_("CTR")),
@@ -294,7 +296,11 @@ class CampaignDetailView(
     def get_queryset(self) -> list[Row]:
         if self.dimension == "day":
             return [Row(day, totals) for day, totals in self.report.days]
-        return [Row(key, totals) for key, totals in self.report.breakdowns[self.dimension]]
+        rows = [Row(key, totals) for key, totals in self.report.breakdowns[self.dimension]]
+        if self.dimension == "device":
+            for row in rows:
+                row.label = DEVICE_LABELS.get(str(row.key), row.key)
+        return rows
 
     def get_filename(self) -> str:
         return f"{self.slug}-{self.dimension}-{self.since}-{self.until}"
