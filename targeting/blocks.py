@@ -77,6 +77,11 @@ class AudienceBlock(blocks.StructBlock):
     """
 
     def __init__(self, content: blocks.Block | None = None, **kwargs: Any) -> None:
+        content = content if content is not None else blocks.RichTextBlock()
+        if not content.meta.label:
+            # The admin would name it from its key, in English; set here, not as a constructor
+            # argument, so the bodies' migrations do not change.
+            content.meta.label = content.label = _("Content")
         super().__init__(
             [
                 (
@@ -100,7 +105,7 @@ class AudienceBlock(blocks.StructBlock):
                         ),
                     ),
                 ),
-                ("content", content if content is not None else blocks.RichTextBlock()),
+                ("content", content),
             ],
             **kwargs,
         )

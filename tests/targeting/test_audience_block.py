@@ -3,7 +3,10 @@ decided from the snapshot with no query, and keyed by audience in the page cache
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -222,3 +225,19 @@ def test_cached_pages_are_right_per_audience(audience_page):
     with CaptureQueriesContext(connection) as queries:
         again = get(DESKTOP)
     assert again["X-Page-Cache"] == "hit" and len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_the_page_editor_offers_the_block_in_chinese_with_the_segments(phones, client):
+    root = Page.get_first_root_node()
+    page = StandardPageFactory(parent=root, slug="cards")
+    page.body = body("show")
+    page.save_revision()
+    client.force_login(get_user_model().objects.create_superuser("ed", "ed@example.com", "pw"))
+
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("客群内容", "仅对这些客群显示", "谁能看到", "手机访客"):
+        assert text in html or json.dumps(text)[1:-1] in html, text
