@@ -41,6 +41,9 @@ DAYS = 30
 SEED = 20261129
 #: Visitors a campaign reaches on an average weekday.
 DAILY_VISITORS = 50
+#: Campaigns with more traffic: the demo's running experiment (``experiment_demo.EXPERIMENT``)
+#: needs enough seen impressions for its always-valid test to name the winner in 30 days.
+TRAFFIC_FACTOR = {"first-time-visitors-campaign": 4}
 DEVICES = (("mobile", 0.64), ("desktop", 0.27), ("tablet", 0.09))
 #: Click-through and click-to-application rates by the creative's position in the campaign.
 CREATIVE_RATES = ((0.035, 0.10), (0.06, 0.16), (0.04, 0.08))
@@ -119,15 +122,16 @@ def _campaign_traffic(
     today = timezone.localdate(now)
     latest = now - timedelta(minutes=1)
     counter = 0
+    daily = DAILY_VISITORS * TRAFFIC_FACTOR.get(campaign.slug, 1)
     for back in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=back)
         weekend = day.isoweekday() >= 6
-        visitors = int(DAILY_VISITORS * (0.7 if weekend else 1.0) * rng.uniform(0.8, 1.2))
+        visitors = int(daily * (0.7 if weekend else 1.0) * rng.uniform(0.8, 1.2))
         if back == 0:  # today so far
             visitors = max(6, int(visitors * timezone.localtime(now).hour / 24))
         for _ in range(visitors):
             counter += 1
-            who = visitor_id(number * 1_000_000 + rng.randrange(DAILY_VISITORS * DAYS))
+            who = visitor_id(number * 1_000_000 + rng.randrange(daily * DAYS))
             start = datetime.combine(
                 day, datetime.min.time(), tzinfo=timezone.get_current_timezone()
             )

@@ -77,3 +77,32 @@ def test_demo_sets_up_conversion_goals_and_the_rollups_count_them(monkeypatch):
     # A second run keeps the goals as they are (one each).
     demo.seed(io.StringIO())
     assert ConversionGoal.objects.count() == len(goals)
+
+
+def test_demo_has_a_running_experiment_with_a_clear_winner():
+    # local: the demo's experiment module names the campaign it turns into an experiment
+    from targeting.measurement import experiment_demo, experiments
+
+    hero = PlacementFactory(slug="home-hero")
+    campaign = live_campaign(hero, slug=experiment_demo.EXPERIMENT)
+
+    demo.seed(io.StringIO())  # the full 30 days, with the goals' conversions among them
+
+    campaign.refresh_from_db()
+    result = experiments.readout(campaign)
+    second = str(campaign.campaign_creatives.all()[1].creative_id)
+    assert [arm.key for arm in result.arms][0] == "holdout"
+    assert result.srm is not None and not result.srm.mismatch
+    assert result.leader == second
+    assert next(a for a in result.arms if a.key == second).chance_to_beat > 0.95
+
+
+def test_the_report_api_is_in_the_openapi_schema(client):
+    # local: the admin user factory of the portal tests
+    from tests.targeting.factories import UserFactory
+
+    client.force_login(UserFactory(username="schema-reader", is_staff=True, is_superuser=True))
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/v1/reports/campaigns/{slug}/" in schema
+    for field in ("by_creative", "by_segment", "conversion_rate", "experiment"):
+        assert field in schema
