@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django import template
 from django.utils.translation import gettext
 
+from targeting.catalogue import CHOICE_LABELS
+
 register = template.Library()
 
 # Each pattern matches one of the engine's phrases (targeting.engine.decide, .suitability);
@@ -107,6 +109,25 @@ def translate_reason(line: str) -> str:
     return translate_phrase(line)
 
 
+#: Operating systems and browsers go by their makers' names in every language (ios is iOS).
+PROPER_NAMES: dict[str, dict[str, str]] = {
+    "device.os": {
+        "ios": "iOS",
+        "android": "Android",
+        "harmonyos": "HarmonyOS",
+        "windows": "Windows",
+        "macos": "macOS",
+        "linux": "Linux",
+    },
+    "device.browser": {
+        "safari": "Safari",
+        "chrome": "Chrome",
+        "firefox": "Firefox",
+        "edge": "Edge",
+    },
+}
+
+
 @register.filter
 def explain_reason(line: str) -> str:
     """A reason line of the preview, translated."""
@@ -114,12 +135,16 @@ def explain_reason(line: str) -> str:
 
 
 @register.filter
-def attribute_value(value: object) -> str:
-    """A resolved attribute as people read it: yes or no for booleans, lists joined."""
+def attribute_value(value: object, name: str = "") -> str:
+    """A resolved attribute as people read it: yes or no for booleans, lists joined, and the
+    catalogue's display name for a closed-set value of attribute ``name`` (手机 for mobile)."""
     if value is True:
         return gettext("yes")
     if value is False:
         return gettext("no")
     if isinstance(value, list | tuple | set | frozenset):
-        return "、".join(attribute_value(item) for item in value) if value else "—"
-    return str(value)
+        return "、".join(attribute_value(item, name) for item in value) if value else "—"
+    label = CHOICE_LABELS.get(name, {}).get(str(value))
+    if label is not None:
+        return gettext(label)
+    return PROPER_NAMES.get(name, {}).get(str(value), str(value))
