@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -18,7 +19,8 @@ from products.blocks import ProductContentBlock
 from targeting import snapshot
 from targeting.blocks import AudienceBlock
 from targeting.rendering import SEGMENT_SLOT, audience_shows, segment_in, slot_audience_key
-from targeting.visitors import Visitor
+from targeting.tracking.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+from targeting.visitors import VISIT_COOKIE, Visitor
 from tests.portal.factories import StandardPageFactory
 from tests.targeting.conftest import DESKTOP, IPHONE
 from tests.targeting.factories import SegmentFactory, publish
@@ -241,3 +243,24 @@ def test_the_page_editor_offers_the_block_in_chinese_with_the_segments(phones, c
     assert response.status_code == 200
     for text in ("客群内容", "仅对这些客群显示", "谁能看到", "手机访客"):
         assert text in html or json.dumps(text)[1:-1] in html, text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sticky_audience_still_gets_its_visit_cookie_from_a_cached_page(phones, audience_page):
+    phones.stays_for_visit = True
+    publish(phones)
+
+    def consenting(n: int) -> Client:
+        client = Client()
+        client.cookies["consent"] = "necessary,analytics"
+        client.cookies[VISITOR_COOKIE] = signing.get_cookie_signer(
+            salt=VISITOR_COOKIE + VISITOR_COOKIE_SALT
+        ).sign(f"{n:032x}")
+        return client
+
+    responses = [consenting(n).get("/", HTTP_USER_AGENT=IPHONE) for n in range(1, 5)]
+    last = responses[-1]
+    assert last["X-Page-Cache"] == "hit"
+    assert PHONE_TEXT in last.content.decode()
+    # The cookie is the visitor's own, set on the way out for every response, never stored.
+    assert all(VISIT_COOKIE in r.cookies for r in responses)
