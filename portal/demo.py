@@ -185,6 +185,13 @@ DEMO_IMAGES = {
     "news-service": ((1200, 675), ("#134e4a", "#0d9488"), 3),
     "news-brand": ((1200, 675), ("#9b1b30", "#b7791f"), 4),
 }
+#: What editors read in the image library for each demo picture (its title).
+DEMO_IMAGE_NAMES = {
+    "hero": "首页横幅",
+    "news-rates": "利率新闻配图",
+    "news-service": "服务新闻配图",
+    "news-brand": "品牌新闻配图",
+}
 
 
 def demo_image(key: str) -> AbstractImage:
@@ -192,10 +199,16 @@ def demo_image(key: str) -> AbstractImage:
     from django.core.files.images import ImageFile
 
     image_model = get_image_model()
-    title = f"演示图片 {key}"
+    title = f"演示图片 {DEMO_IMAGE_NAMES[key]}"
     existing = image_model.objects.filter(title=title).first()
     if existing is not None:
         return existing
+    # Seeded before the titles were Chinese (演示图片 hero): renamed, not drawn again.
+    earlier = image_model.objects.filter(title=f"演示图片 {key}").first()
+    if earlier is not None:
+        earlier.title = title
+        earlier.save(update_fields=["title"])
+        return earlier
     size, colours, seed = DEMO_IMAGES[key]
     data = _draw_image(size, colours, seed)
     image = image_model(title=title)

@@ -103,3 +103,19 @@ def install() -> None:
 
     for model in (Group, Workflow, Task):
         translate_name_field(model)
+    label_site_columns()
+
+
+def label_site_columns() -> None:
+    """Head Wagtail's sites listing with the fields' verbose names (端口, 站点名称, 根页面).
+
+    Wagtail 8.0 declares its port, site name and root page columns without labels, so their
+    headings are made from the field names (Port, Site name) and never translated.
+    """
+    # local: ready(): the sites views import models, which exist only once the apps are loaded
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = Site._meta.get_field(column.name).verbose_name

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
+from django.utils import translation
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail.images import get_image_model
@@ -658,15 +659,23 @@ def seed(stdout: TextIO) -> None:
         return
 
     images = {}
+    with translation.override("zh-hans"):
+        type_names = {product_type: str(product_type.label) for product_type in TYPE_PALETTES}
     for product_type, palette in TYPE_PALETTES.items():
-        images[product_type] = _demo_image(f"产品插图 {product_type}", palette, seed=product_type)
+        images[product_type] = _demo_image(
+            f"产品插图 {type_names[product_type]}",
+            palette,
+            seed=product_type,
+            former_title=f"产品插图 {product_type}",
+        )
     sections = {}
     for section in SECTIONS:
         hero = _demo_image(
-            f"栏目横幅 {section['slug']}",
+            f"栏目横幅 {section['title']}",
             section["palette"],
             seed=section["slug"],
             size=(1440, 400),
+            former_title=f"栏目横幅 {section['slug']}",
         )
         sections[section["slug"]] = _upsert_child(
             home,
@@ -798,12 +807,22 @@ def _demo_image(
     *,
     seed: str,
     size: tuple[int, int] = (960, 540),
+    former_title: str = "",
 ) -> Any:
-    """An abstract illustration (gradient and soft circles, no text), made once and reused."""
+    """An abstract illustration (gradient and soft circles, no text), made once and reused.
+
+    Its title is what editors read in the image library, so it is Chinese; one seeded under
+    ``former_title`` (an English key) is renamed rather than drawn again.
+    """
     image_model = get_image_model()
     existing = image_model.objects.filter(title=title).first()
     if existing is not None:
         return existing
+    earlier = image_model.objects.filter(title=former_title).first() if former_title else None
+    if earlier is not None:
+        earlier.title = title
+        earlier.save(update_fields=["title"])
+        return earlier
     width, height = size
     start, end = palette
     picture = PILImage.new("RGB", size)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
+from wagtail.models import Collection, Page
 
 from targeting.templatetags.explain_tags import attribute_value
 
@@ -49,3 +50,15 @@ def test_preview_attribute_values_use_the_catalogue_labels(
 ) -> None:
     with translation.override("zh-hans"):
         assert attribute_value(value, name) == shown
+
+
+def test_sites_listing_headings_are_chinese(admin_client: Client) -> None:
+    html = admin_client.get("/admin/sites/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for heading in ("端口", "站点名称", "根页面"):
+        assert heading in html
+    assert "Site name" not in html
+
+
+def test_root_page_and_collection_are_named_in_chinese(admin_client: Client) -> None:
+    assert Page.get_first_root_node().title == "根目录"
+    assert Collection.get_first_root_node().name == "全部收藏集"
