@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -240,7 +241,7 @@ def _write(items: list[ListeningItem]) -> None:
     if not items:
         return
     meta = ListeningItem._meta
-    fields = [meta.get_field(name) for name in UPDATE_FIELDS]
+    fields: list[Any] = [meta.get_field(name) for name in UPDATE_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     # Table and column names are the model's own, quoted; every value is a parameter.
@@ -252,7 +253,7 @@ def _write(items: list[ListeningItem]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # local: psycopg2 is the PostgreSQL driver, present only where PostgreSQL is used
-            from psycopg2.extras import execute_batch
+            from psycopg2.extras import execute_batch  # type: ignore[import-untyped]
 
             execute_batch(cursor.cursor, sql, rows, page_size=250)
         else:
