@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Field, Model
 from django.db.models.query_utils import DeferredAttribute
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # The names the migrations create (here so that makemessages keeps them in our catalogue).
 NAMES = (
@@ -104,6 +104,17 @@ def install() -> None:
     for model in (Group, Workflow, Task):
         translate_name_field(model)
     label_site_columns()
+    label_workflow_form()
+
+
+def label_workflow_form() -> None:
+    """Name the workflow form's page and content-type fields (Wagtail 8.0 leaves them to Django,
+    which makes untranslated "Page" and "Content types" from the fields' names)."""
+    # local: ready(): Wagtail's admin forms import models, which exist only once apps are loaded
+    from wagtail.admin.forms.workflows import WorkflowContentTypeForm, WorkflowPageForm
+
+    WorkflowContentTypeForm.base_fields["content_types"].label = gettext_lazy("Content types")
+    WorkflowPageForm.base_fields["page"].label = gettext_lazy("Page")
 
 
 def label_site_columns() -> None:

@@ -62,3 +62,11 @@ def test_sites_listing_headings_are_chinese(admin_client: Client) -> None:
 def test_root_page_and_collection_are_named_in_chinese(admin_client: Client) -> None:
     assert Page.get_first_root_node().title == "根目录"
     assert Collection.get_first_root_node().name == "全部收藏集"
+
+
+def test_workflow_form_labels_are_chinese(admin_client: Client) -> None:
+    html = admin_client.get(
+        "/admin/workflows/add/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "内容类型" in html
+    assert "Content types" not in html

@@ -323,10 +323,6 @@ KNOWN_GAPS: dict[str, tuple[str, set[str]]] = {
         "the site's host name (localhost in the demo), an address rather than a word",
         {"localhost"},
     ),
-    r"/admin/workflows/(add|edit/N)/": (
-        "Wagtail's workflow form headings (Page types, Content types)",
-        {"Content", "Page", "types"},
-    ),
     r"/admin/targeting/preview/": (
         "a category slug given as an example of what to type (例如 wealth)",
         {"wealth"},
