@@ -80,7 +80,9 @@ def build_comparison(product_ids: list[int]) -> Comparison:
             )
             % {"ids": ", ".join(missing)}
         )
-    products = [found[pk] for pk in product_ids]
+    # In the visitor's language: a link copied in the other language (the language switcher
+    # keeps the ids) shows each product's live translation where it has one.
+    products = [found[pk].localized for pk in product_ids]
     types = {product.product_type for product in products}
     if len(types) > 1:
         labels = ", ".join(sorted(str(ProductType(value).label) for value in types))

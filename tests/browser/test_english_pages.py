@@ -5,6 +5,7 @@ import pytest
 from wagtail.models import Page, Site
 
 from portal.demo_english import english_locale, translate
+from portal.models import SiteSettings
 from tests.portal.factories import HomePageFactory, KnowledgeIndexPageFactory, KnowledgePageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.browser.urls")]
@@ -33,6 +34,14 @@ def article(transactional_db) -> Page:
     for page in (home, index, article):
         translate(page, english, missing)
     assert "如何开通手机银行？" not in missing
+    # The English header's brand, as the demo's English site settings have it
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.create(
+        site=site,
+        locale=english,
+        brand_name="Jincheng Bank",
+        translation_key=SiteSettings.for_site(site).translation_key,
+    )
     return article
 
 
@@ -50,6 +59,15 @@ def test_switching_language_lands_on_the_translation(
     page.wait_for_url(f"{live_server.url}/en/knowledge/open-mobile-banking/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "How do I start using mobile banking?"
+    # The header keeps the brand, the account button and the menu button on one line (the
+    # longer English words wrapped the menu button onto a second line of a 390 px phone)
+    tops = page.evaluate(
+        "() => Array.from(document.querySelectorAll("
+        "'.header-main > .brand, .header-main > .account-menu, .header-main > .nav-toggle'))"
+        ".filter(e => e.offsetParent !== null)"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 2 and len(set(tops)) == 1, tops
     page.screenshot(path=str(artifacts_dir / f"english-article-{viewport}.png"), full_page=True)
 
     page.locator(".language-switcher a[hreflang=zh-hans]").click()

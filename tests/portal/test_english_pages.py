@@ -9,8 +9,10 @@ import re
 import xml.etree.ElementTree as ET  # parses our own sitemap, not untrusted input
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from wagtail.models import Locale, Page
 from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.segments import StringSegmentValue
@@ -33,6 +35,14 @@ def main_text(html: str) -> str:
     assert main, "no <main> on the page"
     text = re.sub(r"<(script|style)\b.*?</\1>", "", main.group(0), flags=re.S)
     return re.sub(r"<[^>]+>", " ", text)
+
+
+@pytest.fixture(autouse=True)
+def default_language_after():
+    """Requests to /en/ leave English active in this process (LocaleMiddleware activates the
+    URL's language and nothing resets it): later tests would render in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -103,6 +113,16 @@ def test_english_demo_pages_hreflang_and_sitemap(demo: str) -> None:
         assert not HAN.findall(text), (page.url, HAN.findall(text))
     assert 'href="/en/news/deposit-rate-adjustment/"' in html
     assert "Notice of changes to CNY deposit rates" in html
+    # (a comparison link switched to English keeps the Chinese pages' ids: it shows the
+    # English products)
+    ids = ",".join(
+        str(page.get_translation(Locale.get_default()).pk)
+        for page in Page.objects.filter(
+            locale=english, slug__in=["time-deposit", "large-certificate-of-deposit"]
+        ).order_by("slug")
+    )
+    compare = main_text(client.get(f"/en/products/compare/?ids={ids}").content.decode())
+    assert "Lump-sum time deposit" in compare and not HAN.findall(compare), HAN.findall(compare)
     complaints = main_text(client.get("/en/complaints/").content.decode())
     assert "Steps and time limits" in complaints and "12378" in complaints
     assert (
