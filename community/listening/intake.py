@@ -29,6 +29,7 @@ from community.listening.text import MAX_TEXT, clean, mask
 MAX_ID = 120
 MAX_TITLE = 300
 MAX_URL = 500
+EARLIEST_YEAR = 1990
 FIELDS = ("source", "id", "text", "title", "url", "published_at", "author")
 
 
@@ -110,10 +111,17 @@ def clean_row(row: Any, *, default_source: str = "") -> dict[str, Any]:
             raise RowError(
                 "published_at", _("Give a date and time, e.g. 2026-11-30T09:15:00+08:00.")
             )
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        if parsed > timezone.now() + timedelta(days=1):
+        try:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            too_late = parsed > timezone.now() + timedelta(days=1)
+            too_early = parsed.year < EARLIEST_YEAR
+        except (OverflowError, ValueError):
+            raise RowError("published_at", _("Give a date between 1990 and today.")) from None
+        if too_late:
             raise RowError("published_at", _("Lies in the future."))
+        if too_early:
+            raise RowError("published_at", _("Give a date between 1990 and today."))
         published = parsed
     author = _text(row, "author", 200)
     masked_text, found = mask(text)

@@ -89,3 +89,16 @@ def test_all_posts_refused_is_a_400_naming_each(collector):
     response = _post({"posts": [{"source": "weibo", "id": "1"}, "x"]}, token)
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["posts[0].text", "posts[1]"]
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["0001-01-01T00:00:00-23:59", "9999-12-31T23:59:59+23:59", "1970-01-01T00:00:00Z"],
+)
+def test_dates_at_the_ends_of_time_are_refused_naming_the_field(collector, when):
+    _user, token = collector
+    response = _post(
+        {"posts": [{"source": "weibo", "id": "1", "text": "好", "published_at": when}]}, token
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "posts[0].published_at"
