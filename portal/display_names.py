@@ -16,6 +16,7 @@ has no translation shows as stored.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Field, Model
@@ -62,15 +63,45 @@ class DisplayName(str):
         return str(escape(str(self)))
 
 
+#: Django names a model's default permissions "Can add <verbose_name_raw>"; shown as these.
+PERMISSION_ACTIONS = {
+    "add": gettext_noop("Can add %(name)s"),
+    "change": gettext_noop("Can change %(name)s"),
+    "delete": gettext_noop("Can delete %(name)s"),
+    "view": gettext_noop("Can view %(name)s"),
+}
+_DEFAULT_PERMISSION = re.compile(r"Can (add|change|delete|view) (.+)")
+
+
+class PermissionName(DisplayName):
+    """A permission's stored name, printed from our catalogue: its own translation if it has
+    one (custom permissions), else the default permission's action and the model's name."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        stored = str.__str__(self)
+        translated = gettext(stored) if stored else stored
+        if translated != stored:
+            return translated
+        match = _DEFAULT_PERMISSION.fullmatch(stored)
+        if match is None:
+            return stored
+        action, model_name = match.groups()
+        return gettext(PERMISSION_ACTIONS[action]) % {"name": gettext(model_name)}
+
+
 class TranslatedNameAttribute(DeferredAttribute):
     """The field's descriptor, handing out the stored value as a :class:`DisplayName`."""
+
+    display: type[DisplayName] = DisplayName
 
     def __get__(self, instance: Model | None, cls: type | None = None) -> Any:
         if instance is None:
             return self
         value = super().__get__(instance, cls)
         if type(value) is str:
-            return DisplayName(value)
+            return self.display(value)
         return value
 
     def __set__(self, instance: Model, value: Any) -> None:
@@ -86,23 +117,29 @@ def _stored_value(field: Any) -> Any:
     return value_from_object
 
 
-def translate_name_field(model: type[Model], name: str = "name") -> None:
+def translate_name_field(
+    model: type[Model], name: str = "name", display: type[DisplayName] = DisplayName
+) -> None:
     """Show ``model.<name>`` translated; store and edit it as it is."""
     field = model._meta.get_field(name)
     if not isinstance(field, Field):
         raise TypeError(f"{model.__name__}.{name} is not a concrete field")
-    setattr(model, field.attname, TranslatedNameAttribute(field))
+    attribute = TranslatedNameAttribute(field)
+    attribute.display = display
+    setattr(model, field.attname, attribute)
     field.value_from_object = _stored_value(field)  # type: ignore[method-assign]
 
 
 def install() -> None:
     """Translate the names of staff groups, workflows and workflow tasks at display."""
     # local: ready(): models exist only once the app registry is loaded
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
     from wagtail.models import Task, Workflow
 
     for model in (Group, Workflow, Task):
         translate_name_field(model)
+    # the group form's permission table names each permission (Can add campaign ...)
+    translate_name_field(Permission, display=PermissionName)
     label_site_columns()
     label_workflow_form()
 

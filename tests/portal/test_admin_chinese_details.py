@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import translation
 from wagtail.models import Collection, Page
@@ -70,3 +71,12 @@ def test_workflow_form_labels_are_chinese(admin_client: Client) -> None:
     ).content.decode()
     assert "内容类型" in html
     assert "Content types" not in html
+
+
+def test_default_permission_names_print_in_chinese() -> None:
+    permission = Permission(name="Can add campaign")
+    with translation.override("zh-hans"):
+        assert str(permission.name).startswith("可添加")
+        assert "campaign" not in str(permission.name)
+    # stored and compared as Django wrote it
+    assert permission.name == "Can add campaign"
