@@ -243,6 +243,16 @@ class PlacementSerializer(TargetingModelSerializer):
     def validate_default_body(self, value: str) -> str:
         return clean_rich_text(value)
 
+    def validate_slug(self, value: str) -> str:
+        # Slugs are unique per language now (the translations share them), which DRF does not
+        # check for a field pair it cannot see: a taken slug is a 400 naming it, not a 500.
+        taken = Placement.objects.in_default_locale().filter(slug=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(_("A placement with this slug already exists."))
+        return value
+
 
 class CreativeSerializer(DraftStateFields, TargetingModelSerializer):
     """What a campaign shows: headline, short rich text, images, call to action."""

@@ -90,3 +90,11 @@ def test_a_placement_in_use_cannot_be_deleted(marketer_client):
 
     assert response.status_code == 409
     assert Placement.objects.filter(slug="home-hero").exists()
+
+
+def test_a_taken_placement_slug_is_a_400_naming_it(marketer_client):
+    body = {"name": "首页横幅二", "slug": "dup-slot", "kind": "banner"}
+    assert marketer_client.post("/api/v1/placements/", body, format="json").status_code == 201
+    response = marketer_client.post("/api/v1/placements/", body, format="json")
+    assert response.status_code == 400
+    assert "slug" in response.json()
