@@ -21,6 +21,11 @@ class PortalConfig(AppConfig):
 
         slugs.connect()
 
+        # local: ready(): page models exist only once the app registry is loaded
+        from portal import page_forms
+
+        page_forms.install()
+
         # local: ready(): patches model descriptors, which exist only once the apps are loaded
         from portal import display_names
 

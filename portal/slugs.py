@@ -32,9 +32,14 @@ def _unique_among_siblings(page: Page, slug: str) -> str:
     parent = page.get_parent() if page.path else None
     if parent is None:
         return slug
-    siblings = (
-        Page.objects.child_of(parent).exclude(pk=page.pk) if page.pk else parent.get_children()
-    )
+    return unique_slug_under(parent, slug, exclude=page)
+
+
+def unique_slug_under(parent: Page, slug: str, exclude: Page | None = None) -> str:
+    """`slug`, or `slug-2`, `slug-3`... whichever no other child of `parent` has."""
+    siblings = Page.objects.child_of(parent)
+    if exclude is not None and exclude.pk:
+        siblings = siblings.exclude(pk=exclude.pk)
     taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
     candidate, number = slug, 2
     while candidate in taken:
