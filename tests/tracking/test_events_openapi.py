@@ -166,4 +166,7 @@ def test_the_visitors_api_refusals_match_the_document(document, client):
     assert unknown.status_code == 404 and is_valid(schema_of("404"), unknown.json())
     client.logout()
     refused = client.get("/api/v1/visitors/" + "a" * 32)
-    assert refused.status_code == 403 and is_valid(schema_of("403"), refused.json())
+    assert refused.status_code == 401 and is_valid(schema_of("401"), refused.json())
+    client.force_login(UserFactory(username="editor"))
+    forbidden = client.get("/api/v1/visitors/" + "a" * 32)
+    assert forbidden.status_code == 403 and is_valid(schema_of("403"), forbidden.json())

@@ -55,3 +55,15 @@ def test_a_malformed_visitor_id_is_a_400_naming_the_field(client, visitor_id):
 
     assert response.status_code == 400
     assert response.json() == {"visitor": "应为 32 位字母或数字组成的访客标识，或 customer-<编号>"}
+
+
+def test_a_bad_token_is_refused_even_beside_a_signed_in_session(client, profile):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="analyst2", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_visitorprofile"))
+    client.force_login(staff)
+    response = client.get(
+        f"/api/v1/visitors/{profile.visitor_id}", HTTP_AUTHORIZATION="Token not-a-real-key"
+    )
+    assert response.status_code == 401
