@@ -40,11 +40,14 @@ class PostInSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=sorted(OUTSIDE_SOURCES))  # type: ignore[assignment]
     id = serializers.CharField(max_length=intake.MAX_ID)
     text = serializers.CharField(max_length=intake.MAX_TEXT * 2)
-    title = serializers.CharField(max_length=intake.MAX_TITLE, required=False)
-    url = serializers.URLField(max_length=intake.MAX_URL, required=False)
+    title = serializers.CharField(max_length=intake.MAX_TITLE, required=False, allow_blank=True)
+    url = serializers.URLField(max_length=intake.MAX_URL, required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False)
     author = serializers.CharField(
-        max_length=200, required=False, help_text="Kept only as a keyed hash, never stored."
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Kept only as a keyed hash, never stored.",
     )
 
 

@@ -98,7 +98,10 @@ def clean_row(row: Any, *, default_source: str = "") -> dict[str, Any]:
         raise RowError("url", _("Give an http or https address."))
     published_raw = row.get("published_at")
     published = timezone.now()
-    if published_raw not in (None, ""):
+    if published_raw == "":
+        # A file's empty cell never gets here (read_csv drops it); in JSON, leave it out.
+        raise RowError("published_at", _("Give a date and time, e.g. 2026-11-30T09:15:00+08:00."))
+    if published_raw is not None:
         if not isinstance(published_raw, str):
             raise RowError(
                 "published_at", _("Give a date and time, e.g. 2026-11-30T09:15:00+08:00.")

@@ -102,3 +102,13 @@ def test_dates_at_the_ends_of_time_are_refused_naming_the_field(collector, when)
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "posts[0].published_at"
+
+
+def test_the_schema_and_the_api_agree_on_blank_optional_fields(collector):
+    _user, token = collector
+    post = {"source": "news", "id": "b1", "text": "好", "title": "", "url": "", "author": ""}
+    assert _post({"posts": [post]}, token).status_code == 202
+    empty_time = {"source": "news", "id": "b2", "text": "好", "published_at": ""}
+    response = _post({"posts": [empty_time]}, token)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "posts[0].published_at"
