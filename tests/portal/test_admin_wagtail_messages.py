@@ -37,3 +37,13 @@ def test_the_admins_javascript_catalogue_carries_our_autosave_strings(admin_clie
     # The catalogue is JSON with non-ASCII escaped (\\uXXXX)
     assert json.dumps("正在自动保存…")[1:-1] in body
     assert json.dumps("更改已自动保存。")[1:-1] in body
+
+
+def test_the_editors_autosave_warning_is_chinese(home_page, admin_client):
+    # The footer warning shown when autosave stops on validation errors
+    response = admin_client.get(
+        f"/admin/pages/add/portal/standardpage/{home_page.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = response.content.decode()
+    assert "Autosave is <span>paused</span>" not in html
+    assert "自动保存<span>已暂停</span>" in html
