@@ -51,8 +51,15 @@ class RowError(ValueError):
 
 
 def _text(row: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str:
-    value = row.get(name)
-    if value is None or value == "":
+    if name not in row:
+        if required:
+            raise RowError(name, _("This field is required."))
+        return ""
+    value = row[name]
+    if value is None:
+        # JSON's null is not text: leave the field out instead (as the schema says).
+        raise RowError(name, _("Must be text."))
+    if value == "":
         if required:
             raise RowError(name, _("This field is required."))
         return ""
@@ -98,7 +105,7 @@ def clean_row(row: Any, *, default_source: str = "") -> dict[str, Any]:
         raise RowError("url", _("Give an http or https address."))
     published_raw = row.get("published_at")
     published = timezone.now()
-    if published_raw == "":
+    if published_raw == "" or ("published_at" in row and published_raw is None):
         # A file's empty cell never gets here (read_csv drops it); in JSON, leave it out.
         raise RowError("published_at", _("Give a date and time, e.g. 2026-11-30T09:15:00+08:00."))
     if published_raw is not None:

@@ -112,3 +112,12 @@ def test_the_schema_and_the_api_agree_on_blank_optional_fields(collector):
     response = _post({"posts": [empty_time]}, token)
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "posts[0].published_at"
+
+
+@pytest.mark.parametrize("field", ["author", "title", "url", "published_at", "text"])
+def test_null_is_not_a_value_of_any_field(collector, field):
+    _user, token = collector
+    post = {"source": "news", "id": "n1", "text": "好", field: None}
+    response = _post({"posts": [post]}, token)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == f"posts[0].{field}"
