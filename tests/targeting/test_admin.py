@@ -85,11 +85,11 @@ def test_marketer_previews_a_described_visitor(client, marketer):
         {"run": "1", "device": "iphone-safari", "referrer": "https://www.baidu.com/s?wd=信用卡"},
     )
 
-    # Then the page shows the resolved attributes
+    # Then the page shows the resolved attributes, values by their Chinese labels
     html = response.content.decode()
     assert response.status_code == 200
     assert "device.type" in html
-    assert "mobile" in html
+    assert "手机" in html and "百度" in html
 
 
 @pytest.mark.django_db
