@@ -2,9 +2,10 @@
 
 Behind an API token (or a staff session) with ``listening.add_listeningitem``. The body is
 ``{"posts": [{"source", "id", "text", "title"?, "url"?, "published_at"?, "author"?}, ...]}``,
-at most ``LISTENING_MAX_BATCH`` posts and 2 MB (more is a 413). Valid posts are stored and
-queued; each refused one is reported as ``{"index", "field", "message"}``. Posts whose id the
-source already sent are counted as ``known`` and not stored again, so a collector may resend.
+at most ``LISTENING_MAX_BATCH`` posts and 2 MB (more is a 413). A batch is taken whole or not
+at all: with any bad post it is a 400 listing each as ``{"index", "field", "message"}`` and
+nothing is stored. Posts whose id the source already sent are counted as ``known`` and not stored
+again, so a collector may resend.
 """
 
 from __future__ import annotations
@@ -111,7 +112,17 @@ class PostsView(APIView):
                 {"errors": {"posts": _("At most %(n)s posts per batch.") % {"n": limit}}},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        outcome = intake.store(enumerate(posts))
+        # All or nothing: a batch with a bad post is a 400 naming each bad field and stores
+        # nothing, so the collector fixes and resends it whole (files are imported row by row).
+        problems = []
+        for index, post in enumerate(posts):
+            try:
+                intake.clean_row(post)
+            except intake.RowError as error:
+                problems.append({"line": index, "field": error.field, "message": error.message})
+        outcome = (
+            intake.store(enumerate(posts)) if not problems else intake.Outcome(errors=problems)
+        )
         errors = [
             {
                 "index": e["line"],
@@ -133,7 +144,7 @@ class PostsView(APIView):
                     for i in range(0, len(ids), tasks.BATCH)
                 ]
             )
-        code = status.HTTP_202_ACCEPTED if outcome.created or outcome.known or not errors else 400
+        code = status.HTTP_400_BAD_REQUEST if errors else status.HTTP_202_ACCEPTED
         return Response(
             {"created": outcome.created, "known": outcome.known, "errors": errors}, status=code
         )

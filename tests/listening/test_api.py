@@ -25,27 +25,26 @@ def test_needs_a_token_with_the_permission(customer):
     assert _post({"posts": []}, token).status_code == 403
 
 
-def test_stores_good_posts_and_names_the_bad_ones(collector):
+def test_a_batch_with_a_bad_post_is_refused_whole_naming_each(collector):
     _user, token = collector
+    good = {"source": "app_review", "id": "r1", "text": "新版APP很好用，转账快", "author": "abc"}
     response = _post(
         {
             "posts": [
-                {
-                    "source": "app_review",
-                    "id": "r1",
-                    "text": "新版APP很好用，转账快",
-                    "author": "abc",
-                },
+                good,
                 {"source": "app_review", "id": "r2", "text": ""},
                 {"source": "portal_topic", "id": "r3", "text": "冒充"},
             ]
         },
         token,
     )
-    assert response.status_code == 202
-    body = response.json()
-    assert body["created"] == 1
-    assert [e["field"] for e in body["errors"]] == ["posts[1].text", "posts[2].source"]
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["posts[1].text", "posts[2].source"]
+    assert ListeningItem.objects.count() == 0
+    # resent without the bad posts, it is taken; sent again, it is known
+    assert _post({"posts": [good]}, token).json()["created"] == 1
+    again = _post({"posts": [good]}, token)
+    assert again.status_code == 202 and again.json() == {"created": 0, "known": 1, "errors": []}
     assert ListeningItem.objects.get().external_id == "r1"
 
 
