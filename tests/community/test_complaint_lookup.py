@@ -301,3 +301,18 @@ def test_register_form_names_bad_fields(agent):
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert {"channel", "contact_name", "contact_phone", "customer_username"} <= set(errors)
+
+
+def test_the_staff_form_takes_a_listened_post_as_a_draft_and_refuses_hostile_values(agent):
+    client = client_for(agent)
+    page = client.get(
+        "/admin/community/complaints/register/",
+        {"description": "信用卡乱收费，要求退款", "customer_username": "xiaoming", "colour": "x"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "信用卡乱收费，要求退款" in html and 'value="xiaoming"' in html
+    nul = client.get("/admin/community/complaints/register/", {"customer_username": "a\x00b"})
+    assert nul.status_code == 400
+    long = client.get("/admin/community/complaints/register/", {"description": "长" * 9000})
+    assert "长" * 5000 in long.content.decode() and "长" * 5001 not in long.content.decode()
