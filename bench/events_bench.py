@@ -276,6 +276,7 @@ def children(pid: int) -> list[int]:
 
 
 def main() -> None:
+    global BATCH
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
@@ -291,7 +292,17 @@ def main() -> None:
         help="wrk connections (default 8) or Python client processes (default 4)",
     )
     parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument(
+        "--fold-workers",
+        type=int,
+        default=1,
+        help="Celery worker processes draining and folding the stream (celery -c N)",
+    )
+    parser.add_argument(
+        "--batch", type=int, default=BATCH, help="events per request (a collector's batch)"
+    )
     args = parser.parse_args()
+    BATCH = args.batch
     if args.client == "wrk" and not shutil.which("wrk"):
         raise SystemExit("--client wrk: wrk is not installed")
     if args.clients is None:
@@ -401,7 +412,7 @@ def main() -> None:
                 "-s",
                 str(work / "beat"),
                 "-c",
-                "1",
+                str(args.fold_workers),
                 "--without-mingle",
                 "--without-gossip",
                 "-l",
@@ -511,6 +522,7 @@ def main() -> None:
             f"  web workers            {args.web_workers} gunicorn sync; load {client_label}; "
             f"batch {BATCH}"
         )
+        print(f"  fold workers           {args.fold_workers} Celery process(es)")
         print(f"  duration               {elapsed:.1f} s, {requests} requests, {errors} errors")
         print(f"  accepted events/s      {accepted / elapsed:,.0f}  (accepted during the load)")
         print(
