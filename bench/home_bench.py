@@ -191,9 +191,12 @@ def worker_peak_rss_mb(proc: subprocess.Popen) -> float:
     return peak / 1024
 
 
-def warm(port: int, path: str, n: int = 50) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def warm(port: int, path: str, n: int = 50) -> float:
+    """Warm the worker; return the first request's seconds (it builds the snapshot)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    first = 0.0
     for i in range(n):
+        started = time.monotonic()
         conn.request(
             "GET", path, headers={k: v for k, v in VISITORS[i % len(VISITORS)].items() if v}
         )
@@ -201,6 +204,9 @@ def warm(port: int, path: str, n: int = 50) -> None:
         response.read()
         if response.status != 200:
             raise RuntimeError(f"{path} answered {response.status}")
+        if i == 0:
+            first = time.monotonic() - started
+    return first
 
 
 def load_wrk(port: int, path: str, seconds: int, connections: int) -> dict[str, float]:
@@ -332,9 +338,10 @@ def run_mode(db: Database, mode: Mode, args: argparse.Namespace, load) -> dict[s
     port = free_port()
     proc = start_gunicorn(env, port)
     try:
-        warm(port, args.path)
+        first = warm(port, args.path)
         figures = load(port, args.path, args.seconds, args.connections)
         figures["rss_mb"] = worker_peak_rss_mb(proc)
+        figures["first_s"] = first
     finally:
         stop(proc)
     figures["queries"] = queries_per_request(env, args.path)
@@ -428,7 +435,7 @@ def report(db: Database, mode: Mode, figures: dict[str, float], baseline_rps: fl
         f"  {db.label:16} {mode.label:38} {figures['rps']:8.1f} req/s ({figures['rps'] / baseline_rps:5.2f}x)"
         f"  p50 {figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:7.2f} ms"
         f"  {figures['queries']:5.1f} queries/req  errors {figures['errors']:.0f}"
-        f"  worker peak RSS {figures['rss_mb']:.0f} MB",
+        f"  worker peak RSS {figures['rss_mb']:.0f} MB  first request {figures['first_s']:.2f} s",
         flush=True,
     )
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models.signals import pre_save
 from django.utils.text import slugify
-from pypinyin import Style, lazy_pinyin
 from wagtail.models import Page
 
 MAX_SLUG_LENGTH = 255
@@ -22,6 +21,10 @@ MAX_SLUG_LENGTH = 255
 
 def pinyin_slug(text: str) -> str:
     """ "个人定期存款 2026" -> "ge-ren-ding-qi-cun-kuan-2026"; ASCII text is slugified as usual."""
+    # Imported here, not at the top: pypinyin's dictionaries take ~56 MB, which every web worker
+    # would carry for a function only the admin's first save of a page calls.
+    from pypinyin import Style, lazy_pinyin
+
     # Each character's syllable becomes a word; runs of non-Chinese text stay as they are.
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     slug = slugify(" ".join(words), allow_unicode=False)
