@@ -1,7 +1,8 @@
 """Which targeting placements a published page shows, found without rendering it.
 
 Two places name a placement: the page's StreamFields (a promotion slot or placement block holds the
-chosen ``targeting.Placement``) and its template (``{% placement "home-hero" %}`` with a literal
+chosen ``targeting.Placement``; an audience block names its segments, listed as
+``segment:<slug>`` like the render notes them) and its template (``{% placement "home-hero" %}`` with a literal
 slug, in the template itself, the templates it extends and those it includes by a literal name).
 Both are read once per revision, when the page is published (``invalidation``), and kept in the
 cache; the page cache keys a page by the audience keys of exactly these placements. A render that
@@ -26,7 +27,9 @@ from wagtail.blocks.stream_block import StreamValue
 from wagtail.blocks.struct_block import StructValue
 from wagtail.fields import StreamField
 
+from targeting.blocks import AudienceBlockValue
 from targeting.models import Placement
+from targeting.rendering import SEGMENT_SLOT
 from targeting.templatetags.targeting_tags import placement as placement_tag
 
 logger = logging.getLogger("portal.pagecache")
@@ -37,7 +40,8 @@ PLACEMENTS_TTL = 7 * 24 * 3600
 
 
 def stream_placements(page: Any) -> set[str]:
-    """Slugs of the placements chosen in any StreamField of the page (nested blocks too)."""
+    """Slugs of the placements chosen in any StreamField of the page (nested blocks too), and
+    ``segment:<slug>`` for each segment an audience block asks about."""
     found: set[str] = set()
     for field in page._meta.get_fields():
         if isinstance(field, StreamField):
@@ -48,6 +52,10 @@ def stream_placements(page: Any) -> set[str]:
 def _walk(value: Any, found: set[str]) -> None:
     if isinstance(value, Placement):
         found.add(value.slug)
+    elif isinstance(value, AudienceBlockValue):
+        # Before StructValue: its segments are plain slugs, and its content may hold placements.
+        found.update(SEGMENT_SLOT + slug for slug in value.segment_slugs)
+        _walk(value.get("content"), found)
     elif isinstance(value, StreamValue):
         for child in value:
             _walk(child.value, found)
