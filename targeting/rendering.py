@@ -214,6 +214,14 @@ def audience_shows(
     return not matched if hide else matched
 
 
+def note_segment(request: HttpRequest | None, slug: str) -> bool | None:
+    """``segment_in``, noted for the page cache like an audience block's segment (page variants
+    ask this: the page is keyed by each audience that decides which version is served)."""
+    hit = segment_in(request, slug)
+    _note_slot(request, SEGMENT_SLOT + slug, hit is not None)
+    return hit
+
+
 def _note_slot(request: HttpRequest | None, placement_slug: str, shareable: bool) -> None:
     """Tell the page cache which slots a render showed and whether each may be shared: it sets
     ``request.slots_rendered`` to a dict for pages it may store (no import either way)."""

@@ -25,6 +25,7 @@ from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
 from targeting.engine.suitability import risk_number
 from targeting.models import Campaign, CampaignCreative, Placement, Segment
 from targeting.rule_validation import compiled_rule
+from targeting.variants.snapshot import VariantMap, build_variant_map
 
 if TYPE_CHECKING:
     from targeting.engine.decide import Snapshot
@@ -64,6 +65,8 @@ class TargetingSnapshot:
     placement_translations: dict[str, dict[str, PlacementDefault]] = field(default_factory=dict)
     #: Segments that stay matched for the visit once matched (issue 14 item 3).
     visit_segments: frozenset[str] = frozenset()
+    #: Page variants (issue 14 item 5b): which page is served instead of which, to whom.
+    variants: VariantMap = field(default_factory=VariantMap)
 
     def placement(self, slug: str, language: str | None = None) -> PlacementDefault | None:
         """The placement's default content in ``language``, else in the default language."""
@@ -298,6 +301,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
             for slug in placement_slugs:
                 capped.setdefault(slug, []).append(campaign.pk)
     engine_snapshot = Snapshot.build(segments, specs, version)
+    variants = build_variant_map(segments)
     return TargetingSnapshot(
         version=version,
         engine=engine_snapshot,
@@ -305,6 +309,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         capped_campaigns={k: tuple(v) for k, v in capped.items()},
         placement_translations=placement_translations,
         visit_segments=visit_segments,
+        variants=variants,
     )
 
 

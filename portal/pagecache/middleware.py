@@ -33,7 +33,7 @@ from django.utils.cache import patch_cache_control
 
 from portal.pagecache import keys
 from portal.pagecache.placements import placements_of, remember
-from targeting.rendering import slot_audience_key
+from targeting.rendering import SEGMENT_SLOT, slot_audience_key
 from targeting.snapshot import get_snapshot
 
 logger = logging.getLogger("portal.pagecache")
@@ -86,6 +86,33 @@ def audience_keys(request: HttpRequest, placements: tuple[str, ...]) -> list[str
     return found
 
 
+def with_variant_audiences(page_id: Any, placements: tuple[str, ...]) -> tuple[str, ...]:
+    """The placements plus ``segment:<slug>`` for each audience with a live variant of the page
+    (issue 14 item 5b): whether the visitor is in it decides which page is served, so it is part
+    of the key. From the snapshot (no query), so a variant linked since the route was learnt
+    counts at once."""
+    if not isinstance(page_id, int):
+        return placements
+    segments = get_snapshot().variants.segments_of(page_id)
+    if not segments:
+        return placements
+    return tuple(sorted(set(placements) | {SEGMENT_SLOT + slug for slug in segments}))
+
+
+def page_slots(page: Any) -> tuple[str, ...]:
+    """What a render of the page may show: its placements, and for a page with variants, each
+    variant's audience and placements (a visitor in the audience sees the variant's). Reading
+    the variants costs a query, on a miss only; the route keeps the answer."""
+    found = set(placements_of(page))
+    variants = get_snapshot().variants.by_page.get(page.pk, ())
+    if variants:
+        from wagtail.models import Page
+
+        for variant in Page.objects.filter(pk__in=[spec.page_id for spec in variants]):
+            found.update(placements_of(variant))
+    return with_variant_audiences(page.pk, tuple(sorted(found)))
+
+
 def stored_response(entry: Any) -> HttpResponse | None:
     """Rebuild a stored page; None for an entry of another shape (never trusted blindly)."""
     if not (isinstance(entry, dict) and isinstance(entry.get("content"), bytes)):
@@ -133,7 +160,9 @@ class PageCacheMiddleware:
         state = PageCacheState(route=route, generation=generation)
         if not (isinstance(manifest, dict) and manifest.get("generation") == generation):
             return state
-        state.placements = tuple(manifest.get("placements") or ())
+        state.placements = with_variant_audiences(
+            manifest.get("page"), tuple(manifest.get("placements") or ())
+        )
         found = audience_keys(request, state.placements)
         if found is None:
             state.per_visitor = True
@@ -159,7 +188,7 @@ class PageCacheMiddleware:
         if not all(rendered.values()):
             state.per_visitor = True
             return
-        placements = state.placements if state.key else placements_of(page)
+        placements = state.placements if state.key else page_slots(page)
         missing = set(rendered) - set(placements)
         if missing:
             # The search at publish time missed a slot: learn it, key the next render by it.

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "targeting.tracking",  # its own app (label "tracking"): docs/tracking.md
     "targeting.measurement",  # its own app (label "measurement"): docs/measurement.md
     "targeting.push",  # its own app (label "push"): triggers, offers, channels; docs/push.md
+    "targeting.variants",  # its own app (label "variants"): page variants, docs/targeting.md
     "community",
     "community.listening",  # its own app (label "listening"): social listening, docs/listening.md
     "wagtail.contrib.forms",
