@@ -348,6 +348,23 @@ class Creative(TranslatableMixin, DraftStateMixin, RevisionMixin, index.Indexed,
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_serializable_data(
+        cls, data: Any, check_fks: bool = True, strict_fks: bool = False
+    ) -> Any:
+        """Wagtail's restore of a revision's content, its foreign-key checks answered from the
+        bulk reads of a snapshot build when one is under way (``targeting.snapshot_reads``)
+        instead of one query per key and creative."""
+        from targeting.snapshot_reads import KNOWN_RELATED, clean_foreign_keys
+
+        related = KNOWN_RELATED.get()
+        if check_fks and related is not None and isinstance(data, dict):
+            cleaned = clean_foreign_keys(cls, data, related, strict_fks)
+            if cleaned is None:
+                return None
+            return super().from_serializable_data(cleaned, check_fks=False, strict_fks=strict_fks)
+        return super().from_serializable_data(data, check_fks=check_fks, strict_fks=strict_fks)
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, Any] = {}

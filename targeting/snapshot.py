@@ -25,6 +25,7 @@ from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
 from targeting.engine.suitability import risk_number
 from targeting.models import Campaign, CampaignCreative, Placement, Segment
 from targeting.rule_validation import compiled_rule
+from targeting.snapshot_reads import SnapshotReads, bulk_foreign_keys, collector_paused
 from targeting.variants.snapshot import VariantMap, build_variant_map
 
 if TYPE_CHECKING:
@@ -203,6 +204,13 @@ def reset() -> None:
 
 def build_snapshot(version: str) -> TargetingSnapshot:
     """Read live segments, campaigns, creatives and placements and compile them once."""
+    # Reading 1,000 campaigns creates tens of thousands of short-lived objects besides the
+    # long-lived snapshot; the cyclic collector would walk the growing heap again and again.
+    with collector_paused():
+        return _read_and_compile(version)
+
+
+def _read_and_compile(version: str) -> TargetingSnapshot:
     rows = Segment.objects.filter(live=True, enabled=True).values(
         "slug", "rule", "sample_percent", "is_static", "static_members", "stays_for_visit"
     )
@@ -225,8 +233,9 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         .select_related("published_allocation")
         .prefetch_related(
             "placements",
-            "include_segments",
-            "exclude_segments",
+            # Only their slugs are needed (not 10,000 rules decoded again).
+            Prefetch("include_segments", queryset=Segment.objects.only("slug")),
+            Prefetch("exclude_segments", queryset=Segment.objects.only("slug")),
             Prefetch(
                 "campaign_creatives",
                 # A creative unpublished since approval is withdrawn; one published since shows
@@ -234,24 +243,62 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                 queryset=CampaignCreative.objects.filter(
                     creative__live=True, approved_content__isnull=False
                 )
-                .select_related("creative")
+                # Restoring the approved copy keeps the creative's locale and latest revision:
+                # read them here, not with a query per creative (its content is not needed).
+                .select_related("creative", "creative__locale", "creative__latest_revision")
+                .defer("creative__latest_revision__content")
                 .order_by("sort_order"),
             ),
         )
     )
+    campaigns = list(campaigns_qs)
+    # What every approved copy refers to (images, pages, ...), read once for the whole build.
+    reads = SnapshotReads.load(
+        content for campaign in campaigns for content in approved_contents(campaign)
+    )
+    with bulk_foreign_keys(reads.related):
+        specs, capped = campaign_specs(campaigns, reads)
+    engine_snapshot = Snapshot.build(segments, specs, version)
+    variants = build_variant_map(segments)
+    return TargetingSnapshot(
+        version=version,
+        engine=engine_snapshot,
+        placements=placements,
+        capped_campaigns={k: tuple(v) for k, v in capped.items()},
+        placement_translations=placement_translations,
+        visit_segments=visit_segments,
+        variants=variants,
+    )
+
+
+def approved_contents(campaign: Any) -> list[dict[str, Any]]:
+    """The approved copies (and their approved translations) of a campaign's creatives."""
+    found = []
+    for link in campaign.campaign_creatives.all():
+        if isinstance(link.approved_content, dict):
+            found.append(link.approved_content)
+        if isinstance(link.approved_translations, dict):
+            found.extend(c for c in link.approved_translations.values() if isinstance(c, dict))
+    return found
+
+
+def campaign_specs(
+    campaigns: list[Any], reads: SnapshotReads
+) -> tuple[list[CampaignSpec], dict[str, list[int]]]:
+    """The engine's specs of live campaigns, with their approved creatives' payloads."""
     specs = []
     capped: dict[str, list[int]] = {}
     rated = rated_page_paths()
-    for campaign in campaigns_qs:
+    for campaign in campaigns:
         creatives = []
         for link in campaign.campaign_creatives.all():
             try:
                 approved = approved_creative(link)
                 if approved is None:
                     continue
-                payload = creative_payload(approved)
+                payload = creative_payload(reads.attach(approved), reads)
                 translated = {
-                    code.lower(): creative_payload(translation)
+                    code.lower(): creative_payload(reads.attach(translation), reads)
                     for code, translation in approved_translations(link).items()
                 }
                 if translated:
@@ -267,7 +314,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
                     key=str(link.creative.pk),
                     weight=link.weight,
                     payload=payload,
-                    risk_level=creative_risk_level(approved, rated),
+                    risk_level=creative_risk_level(approved, rated, reads),
                 )
             )
         if campaign.winner_id and any(c.id == campaign.winner_id for c in creatives):
@@ -300,17 +347,7 @@ def build_snapshot(version: str) -> TargetingSnapshot:
         if campaign.frequency_cap:
             for slug in placement_slugs:
                 capped.setdefault(slug, []).append(campaign.pk)
-    engine_snapshot = Snapshot.build(segments, specs, version)
-    variants = build_variant_map(segments)
-    return TargetingSnapshot(
-        version=version,
-        engine=engine_snapshot,
-        placements=placements,
-        capped_campaigns={k: tuple(v) for k, v in capped.items()},
-        placement_translations=placement_translations,
-        visit_segments=visit_segments,
-        variants=variants,
-    )
+    return specs, capped
 
 
 def published_allocation(campaign: Any) -> dict[str, dict[str, float]]:
@@ -396,7 +433,9 @@ def rated_page_paths() -> dict[str, int]:
     return levels
 
 
-def creative_risk_level(creative: Any, rated: dict[str, int]) -> int | None:
+def creative_risk_level(
+    creative: Any, rated: dict[str, int], reads: SnapshotReads | None = None
+) -> int | None:
     """The risk level of the product a creative promotes: its call-to-action page's, or that of
     the rated page its call-to-action URL leads to on this site; None for anything else."""
     from urllib.parse import urlsplit
@@ -408,7 +447,7 @@ def creative_risk_level(creative: Any, rated: dict[str, int]) -> int | None:
         level = risk_number(getattr(page.specific, "risk_level", None))
         if level is not None:
             return level
-        link = page.url or ""
+        link = reads.page_url(page) if reads else (page.url or "")
     else:
         link = creative.cta_url or ""
     path = urlsplit(link).path if link else ""
@@ -436,14 +475,15 @@ def _unprefixed(url: str) -> str:
     return url
 
 
-def creative_payload(creative: Any) -> dict[str, Any]:
+def creative_payload(creative: Any, reads: SnapshotReads | None = None) -> dict[str, Any]:
     """Everything the slot template (and the decide API) needs, resolved once per snapshot."""
+    reads = reads or SnapshotReads()
     desktop = mobile = None
     if creative.image is not None:
-        desktop = creative.image.get_rendition(DESKTOP_RENDITION)
+        desktop = reads.rendition(creative.image, DESKTOP_RENDITION)
     mobile_source = creative.mobile_image or creative.image
     if mobile_source is not None:
-        mobile = mobile_source.get_rendition(MOBILE_RENDITION)
+        mobile = reads.rendition(mobile_source, MOBILE_RENDITION)
     return {
         "id": creative.pk,
         "name": creative.name,
@@ -457,5 +497,5 @@ def creative_payload(creative: Any) -> dict[str, Any]:
         "image_mobile_height": mobile.height if mobile else None,
         "alt": creative.alt_text,
         "cta_label": creative.cta_label,
-        "cta_url": creative.cta_link or "",
+        "cta_url": reads.cta_link(creative),
     }
