@@ -85,6 +85,17 @@ def serve_as(variant: Page, canonical: Page) -> Page:
     return variant
 
 
+def rebound(args: Any, canonical: Page, variant: Page) -> tuple[Any, ...]:
+    """The route's arguments with the canonical page's own methods bound to the variant: a
+    routable page routes to a view method of the canonical page, which would render it."""
+    out = []
+    for arg in args or ():
+        if getattr(arg, "__self__", None) is canonical and hasattr(arg, "__func__"):
+            arg = arg.__func__.__get__(variant, type(variant))
+        out.append(arg)
+    return tuple(out)
+
+
 def variant_response(
     page: Page, request: HttpRequest, args: Any, kwargs: Any
 ) -> HttpResponse | None:
@@ -103,7 +114,7 @@ def variant_response(
         serve_as(variant, page)
         served = ServedVariant(page.pk, page.get_full_url(request) or "", spec.segment, spec.link)
         setattr(request, REQUEST_ATTR, served)
-        response = variant.serve(request, *args, **kwargs)
+        response = variant.serve(request, *rebound(args, page, variant), **kwargs)
         render = getattr(response, "render", None)
         if callable(render):
             render()  # fail here, where the canonical page can still be served

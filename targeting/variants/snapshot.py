@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from targeting.variants.models import PageVariant
+
 
 @dataclass(frozen=True)
 class VariantSpec:
@@ -33,8 +35,6 @@ class VariantMap:
 
 def build_variant_map(live_segments: Iterable[str]) -> VariantMap:
     """Read the links once per snapshot build (two queries)."""
-    from targeting.variants.models import PageVariant
-
     live = set(live_segments)
     rows = (
         PageVariant.objects.filter(variant__live=True, canonical__live=True)

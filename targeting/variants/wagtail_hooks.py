@@ -12,6 +12,8 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from targeting.variants import admin_views
+from targeting.variants.actions import may_create_variant
+from targeting.variants.models import PageVariant
 from targeting.variants.serving import canonical_redirect, variant_response
 
 
@@ -37,9 +39,6 @@ def serve_audience_variant(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _buttons(page: Any, user: Any) -> Iterator[Button]:
-    from targeting.variants.actions import may_create_variant
-    from targeting.variants.models import PageVariant
-
     if page.is_root() or not page.permissions_for_user(user).can_edit():
         return
     link = PageVariant.objects.filter(variant_id=page.pk).first()

@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 from portal.search import search_pages
 from targeting import snapshot
 from targeting.variants import serving
+from targeting.variants.actions import create_variant
 from targeting.variants.serving import choose_variant
 from tests.targeting.factories import SegmentFactory, publish
 from tests.variants.conftest import (
@@ -176,3 +177,18 @@ def test_a_private_canonical_page_is_checked_before_its_variant_is_served(phone_
 def test_a_post_is_answered_by_the_canonical_page(phone_variant):
     response = Client().post("/cards/", HTTP_USER_AGENT=IPHONE)
     assert PHONE_TEXT not in response.content.decode()
+
+
+def test_a_routable_product_page_serves_its_variant(home, phones, admin_user):
+    from tests.products.factories import ProductPageFactory
+
+    product = ProductPageFactory(parent=home, slug="deposit", summary="所有访客：定期存款")
+    product.save_revision().publish()
+    link = create_variant(product, phones, admin_user)
+    variant = link.variant.specific
+    variant.summary = "手机访客：定期存款专享"
+    variant.save_revision().publish()
+    phone = get("/deposit/", agent=IPHONE).content.decode()
+    desktop = get("/deposit/", agent=DESKTOP).content.decode()
+    assert "手机访客：定期存款专享" in phone and "所有访客：定期存款" not in phone
+    assert "所有访客：定期存款" in desktop
