@@ -14,6 +14,7 @@ ingestion keeps accepting posts.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -57,6 +58,29 @@ UPDATE_FIELDS = [
     "queue_status",
 ]
 MAX_WORDS_KEPT = 60
+#: What the pipeline reads of a post (the rest of the row is not loaded: a third of the cost).
+LOADED = ("id", "source", "title", "text", "published_at", "author", "status")
+
+
+def _fresh() -> dict[str, Any]:
+    """The written fields' values before processing (by attribute name)."""
+    values: dict[str, Any] = {
+        "flag_reason": "",
+        "text_hash": "",
+        "signature": None,
+        "duplicate_of_id": None,
+        "words": [],
+        "topic": "",
+        "topic_reason": "",
+        "confidence": None,
+        "product_type": "",
+        "sentiment": None,
+        "entities": {},
+        "team_id": None,
+        "queue_status": "",
+    }
+    values.update({f"band{n}": None for n in range(text.BANDS)})
+    return values
 
 
 @dataclass
@@ -88,21 +112,82 @@ def _bands(item: ListeningItem) -> tuple[int, ...]:
     return tuple(getattr(item, f"band{n}") for n in range(text.BANDS))
 
 
-def _fingerprint(items: list[ListeningItem]) -> dict[int, list[str]]:
-    words: dict[int, list[str]] = {}
+def _fingerprint(items: list[ListeningItem]) -> dict[int, str]:
+    """Each post's normalised text (what every later step reads), exact hash, MinHash signature
+    and band keys (the signatures in one batch)."""
+    contents: dict[int, str] = {}
+    shingled: list[tuple[ListeningItem, set[str]]] = []
     for item in items:
         try:
-            content = text.normalise(f"{item.title} {item.text}")
+            content = contents[item.pk] = text.normalise(f"{item.title} {item.text}")
             item.text_hash = text.text_hash(content)
-            words[item.pk] = text.segment(content)
-            signature = text.minhash(text.shingles(content))
-            item.signature = signature.tobytes()
-            for n, value in enumerate(text.bands(signature)):
-                setattr(item, f"band{n}", value)
+            shingled.append((item, text.shingles(content)))
+        except Exception as error:  # one post's text never stops the batch
+            log.exception("listening: could not fingerprint post %s", item.pk)
+            _flag(item, f"fingerprint: {error.__class__.__name__}: {error}")
+    signatures = text.minhash_batch([parts for _item, parts in shingled])
+    for (item, _parts), signature in zip(shingled, signatures, strict=True):
+        item.signature = signature.tobytes()
+        for n, value in enumerate(text.bands(signature)):
+            setattr(item, f"band{n}", value)
+    return contents
+
+
+def _segment(items: list[ListeningItem], contents: dict[int, str]) -> dict[int, list[str]]:
+    """Words of the posts still waiting (duplicates and noise are not segmented)."""
+    words: dict[int, list[str]] = {}
+    for item in items:
+        if item.status != Status.PENDING:
+            continue
+        try:
+            words[item.pk] = text.segment(contents[item.pk])
         except Exception as error:  # one post's text never stops the batch
             log.exception("listening: could not segment post %s", item.pk)
             _flag(item, f"segmentation: {error.__class__.__name__}: {error}")
     return words
+
+
+#: Stored posts read per batch as duplicate candidates (exact hash or a shared band).
+MAX_CANDIDATES = 5000
+
+
+def _candidates(live: list[ListeningItem], since: datetime) -> list[tuple[Any, ...]]:
+    """Stored posts of the window that share the exact hash or a band with a post of the batch:
+    ``(pk, text_hash, signature, band0 … band7)``. On PostgreSQL one query with an array per
+    column (``= ANY``, a bitmap OR over the band indexes); elsewhere the same through the ORM."""
+    hashes = sorted({i.text_hash for i in live})
+    keys = [sorted({getattr(i, f"band{n}") for i in live}) for n in range(text.BANDS)]
+    band_fields = [f"band{n}" for n in range(text.BANDS)]
+    if connection.vendor == "postgresql":
+        meta = ListeningItem._meta
+        quote = connection.ops.quote_name
+        fields: dict[str, Any] = {f: meta.get_field(f) for f in ["text_hash", *band_fields]}
+        column = {f: quote(field.column) for f, field in fields.items()}
+        matches = " OR ".join(
+            [f"{column['text_hash']} = ANY(%s::varchar[])"]
+            + [f"{column[f]} = ANY(%s::int[])" for f in band_fields]
+        )
+        # Table and column names are the model's own, quoted; every value is a parameter.
+        sql = (
+            f"SELECT {quote(meta.pk.column)}, {column['text_hash']}, "  # noqa: S608  # nosec B608
+            f"{quote(meta.get_field('signature').column)}, "
+            f"{', '.join(column[f] for f in band_fields)} FROM {quote(meta.db_table)} "
+            f"WHERE ({matches}) AND {quote(meta.get_field('published_at').column)} >= %s "
+            f"AND {quote(meta.get_field('status').column)} IN (%s, %s) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [hashes, *keys, since, Status.DONE.value, Status.NOISE.value, MAX_CANDIDATES]
+            )
+            return list(cursor.fetchall())
+    query = Q(text_hash__in=hashes)
+    for n, values in enumerate(keys):
+        query |= Q(**{f"band{n}__in": values})
+    return list(
+        ListeningItem.objects.filter(query, published_at__gte=since)
+        .filter(status__in=[Status.DONE, Status.NOISE])
+        .values_list("pk", "text_hash", "signature", *band_fields)[:MAX_CANDIDATES]
+    )
 
 
 def _duplicates(items: list[ListeningItem], since: datetime) -> None:
@@ -114,16 +199,7 @@ def _duplicates(items: list[ListeningItem], since: datetime) -> None:
     live = [i for i in items if i.status == Status.PENDING and i.signature is not None]
     if not live:
         return
-    query = Q(text_hash__in={i.text_hash for i in live})
-    for n in range(text.BANDS):
-        query |= Q(**{f"band{n}__in": {getattr(i, f"band{n}") for i in live}})
-    band_fields = [f"band{n}" for n in range(text.BANDS)]
-    earlier = (
-        ListeningItem.objects.filter(query, published_at__gte=since)
-        .filter(status__in=[Status.DONE, Status.NOISE])
-        .exclude(pk__in=[i.pk for i in live])
-        .values_list("pk", "text_hash", "signature", *band_fields)[:5000]
-    )
+    earlier = _candidates(live, since)
     by_hash: dict[str, int] = {}
     by_band: list[dict[int, list[tuple[int, bytes]]]] = [{} for _ in range(text.BANDS)]
 
@@ -132,8 +208,8 @@ def _duplicates(items: list[ListeningItem], since: datetime) -> None:
         for n, key in enumerate(keys):
             by_band[n].setdefault(key, []).append((pk, signature))
 
-    for pk, digest, signature, *keys in earlier:
-        remember(pk, digest, bytes(signature), tuple(keys))
+    for pk, digest, signature, *stored_keys in earlier:
+        remember(pk, digest, bytes(signature), tuple(stored_keys))
     for item in sorted(live, key=lambda i: (i.published_at, i.pk)):
         original = by_hash.get(item.text_hash)
         keys = _bands(item)
@@ -154,25 +230,49 @@ def _duplicates(items: list[ListeningItem], since: datetime) -> None:
 
 
 def process(ids: Iterable[int]) -> Summary:
-    """Run the pipeline over the waiting posts among ``ids``."""
+    """Run the pipeline over the waiting posts among ``ids``.
+
+    The batch is one transaction that claims its posts (``SELECT … FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL): a post queued twice (by intake and again by ``dispatch_pending`` while a backlog
+    waits) is processed, and counted, once, even when two workers get it at the same moment.
+    """
     summary = Summary()
-    items = list(
-        ListeningItem.objects.filter(pk__in=list(ids), status=Status.PENDING).order_by("pk")
-    )
-    if not items:
-        return summary
+    with transaction.atomic():
+        items = list(
+            ListeningItem.objects.filter(pk__in=list(ids), status=Status.PENDING)
+            .order_by("pk")
+            .only(*LOADED)
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        if not items:
+            return summary
+        for item in items:  # every field the batch writes starts clean (a retried post too)
+            for name, value in _fresh().items():
+                setattr(item, name, value)
+        done, words = _run(items, summary)
+        _write(items)
+        trends.count(done, {i.pk: words.get(i.pk, []) for i in done})
+    routing.after_routing([i for i in done if i.team_id])
+    return summary
+
+
+def _run(
+    items: list[ListeningItem], summary: Summary
+) -> tuple[list[ListeningItem], dict[int, list[str]]]:
     now = timezone.now()
     since = now - timedelta(days=getattr(settings, "LISTENING_DUPLICATE_DAYS", 7))
-    words = _fingerprint(items)
+    contents = _fingerprint(items)
     try:
-        _duplicates(items, since)
+        with transaction.atomic():  # a savepoint: a failed query leaves the batch usable
+            _duplicates(items, since)
     except Exception as error:
         log.exception("listening: duplicate check failed")
         for item in items:
             if item.status == Status.PENDING:
                 _flag(item, f"duplicates: {error.__class__.__name__}")
     try:
-        rules = noise.compiled()
+        with transaction.atomic():  # savepoint, as above
+            rules = noise.compiled()
     except Exception as error:
         log.exception("listening: noise rules failed")
         rules = None
@@ -182,15 +282,15 @@ def process(ids: Iterable[int]) -> Summary:
     for item in items:
         if item.status != Status.PENDING or rules is None:
             continue
-        hit = noise.match(text.normalise(f"{item.title} {item.text}"), rules)
+        hit = noise.match(contents[item.pk], rules)
         if hit:
             item.status = Status.NOISE
             item.flag_reason = f"{hit[0]}: {hit[1]}"[:200]
+    words = _segment(items, contents)
     to_classify = [i for i in items if i.status == Status.PENDING]
     try:
         results = classify.classify_batch(
-            [text.normalise(f"{i.title} {i.text}") for i in to_classify],
-            [words[i.pk] for i in to_classify],
+            [contents[i.pk] for i in to_classify], [words[i.pk] for i in to_classify]
         )
     except Exception as error:
         log.exception("listening: classification failed")
@@ -198,19 +298,19 @@ def process(ids: Iterable[int]) -> Summary:
         for item in to_classify:
             _flag(item, f"classifier: {error.__class__.__name__}: {error}")
     try:
-        known = entities.names()
+        with transaction.atomic():  # savepoint, as above
+            known = entities.names()
     except Exception:
         log.exception("listening: entity names could not be read")
         known = None
     routes = routing.rules()
     for item, result in zip(to_classify, results, strict=False):
-        content = text.normalise(f"{item.title} {item.text}")
         item.topic = result.topic
         item.topic_reason = result.reason[:200]
         item.confidence = result.confidence
         item.product_type = result.product_type
         item.sentiment = text.sentiment(words[item.pk])
-        item.entities = entities.find(content, known) if known else {}
+        item.entities = entities.find(contents[item.pk], known) if known else {}
         item.words = words[item.pk][:MAX_WORDS_KEPT]
         item.status = Status.DONE
         route = routing.route(item, routes)
@@ -228,36 +328,85 @@ def process(ids: Iterable[int]) -> Summary:
             summary.flagged += 1
         summary.processed += 1
     done = [i for i in items if i.status == Status.DONE]
-    with transaction.atomic():
-        _write(items)
-        trends.count(done, {i.pk: words.get(i.pk, []) for i in done})
-    routing.after_routing([i for i in done if i.team_id])
-    return summary
+    return done, words
 
 
 def _write(items: list[ListeningItem]) -> None:
-    """One parameterised UPDATE per post, sent as a batch: Django's bulk_update builds a CASE
-    per field and row, which took 94 % of a batch's time (bench/listening_bench.py)."""
+    """The batch's results in one statement on PostgreSQL: ``UPDATE … FROM (VALUES …)`` joins
+    the rows by id (one parse and plan for the batch; Django's bulk_update built a CASE per field
+    and row, 94 % of a batch's time, and one UPDATE per row was the next cost). Elsewhere
+    (SQLite in tests) one parameterised UPDATE per row."""
     if not items:
         return
     meta = ListeningItem._meta
     fields: list[Any] = [meta.get_field(name) for name in UPDATE_FIELDS]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    # Table and column names are the model's own, quoted; every value is a parameter.
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608  # nosec B608
-    rows = [
-        [f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields] + [item.pk]
-        for item in items
-    ]
+    ordered = sorted(items, key=lambda i: i.pk)
+    pk_field: Any = meta.pk
+    table, pk = quote(meta.db_table), quote(pk_field.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # local: psycopg2 is the PostgreSQL driver, present only where PostgreSQL is used
-            from psycopg2.extras import execute_batch  # type: ignore[import-untyped]
+            from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
-            execute_batch(cursor.cursor, sql, rows, page_size=250)
+            prepared = [(f, _preparer(f)) for f in fields]
+            rows = [
+                [prepare(getattr(item, f.attname)) for f, prepare in prepared] + [item.pk]
+                for item in ordered
+            ]
+            names = [quote(f.column) for f in fields]
+            assignments = ", ".join(f"{name} = v.{name}" for name in names)
+            # The VALUES list is typed by casts: a NULL in the first row would make it text.
+            template = (
+                "("
+                + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+                + f", %s::{pk_field.cast_db_type(connection)})"
+            )
+            # Table and column names are the model's own, quoted; every value is a parameter.
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM (VALUES %s) "  # noqa: S608  # nosec B608
+                f"AS v ({', '.join(names)}, {pk}) WHERE {table}.{pk} = v.{pk}"
+            )
+            execute_values(cursor.cursor, sql, rows, template=template, page_size=len(rows))
         else:
+            rows = [
+                [f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields]
+                + [item.pk]
+                for item in ordered
+            ]
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            # Table and column names are the model's own, quoted; every value is a parameter.
+            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608  # nosec B608
             cursor.executemany(sql, rows)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _binary(value: Any) -> Any:
+    # local: see _write
+    from psycopg2 import Binary  # type: ignore[import-untyped]
+
+    return None if value is None else Binary(bytes(value))
+
+
+def _preparer(field: Any) -> Any:
+    """How a written field's value becomes a parameter on PostgreSQL, without Django's
+    per-value ``get_db_prep_save`` (a third of a batch's Python time): text, numbers, NULL and
+    foreign key ids as they are (cast in the statement), JSON as its text, bytes as bytea."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return _json
+    if kind == "BinaryField":
+        return _binary
+    if kind in ("CharField", "IntegerField", "FloatField", "ForeignKey", "TextField"):
+        return _identity
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def retry_flagged(limit: int = 10_000) -> int:

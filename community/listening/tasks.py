@@ -6,16 +6,49 @@ counts are added with upserts, and duplicates are found through the database's b
 
 from __future__ import annotations
 
+import gc
+import logging
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
+from celery.signals import celeryd_after_setup
 from django.conf import settings
 from django.utils import timezone
 
-from community.listening import pipeline, trends
+from community.listening import classify, pipeline, text, trends
 from community.listening.models import ListeningItem, Status, TrendCount, WordCount
 
+log = logging.getLogger(__name__)
 BATCH = 500
+#: ``dispatch_pending`` hands on posts that waited at least this long.
+DISPATCH_AFTER = timedelta(minutes=1)
+QUEUE = "listening"
+
+
+def warm_up_before_fork(sender: Any = None, instance: Any = None, **kwargs: Any) -> bool:
+    """In a worker that takes the listening queue, load jieba's dictionary and train the model
+    once in the pool's parent, before it forks its processes: they start ready and share those
+    pages instead of each building its own (gc.freeze keeps the collector from writing to them,
+    which would copy them). Other workers load nothing."""
+    try:
+        queues = set(instance.app.amqp.queues.consume_from)
+    except AttributeError:
+        return False
+    if QUEUE not in queues:
+        return False
+    try:
+        text.warm_up()
+        classify.Model.get()
+    except Exception:  # a worker that cannot warm up still starts; the batch flags the problem
+        log.exception("listening: could not warm up before forking")
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+celeryd_after_setup.connect(warm_up_before_fork, dispatch_uid="listening-warm-up-before-fork")
 
 
 @shared_task(name="community.listening.process_items", acks_late=True)
@@ -23,12 +56,12 @@ def process_items(ids: list[int]) -> dict[str, object]:
     return pipeline.process(ids).as_dict()
 
 
-def pending_ids(limit: int) -> list[int]:
-    return list(
-        ListeningItem.objects.filter(status=Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+def pending_ids(limit: int, *, waited: timedelta | None = None) -> list[int]:
+    """Waiting posts, oldest first; with ``waited``, only those received at least that long ago."""
+    query = ListeningItem.objects.filter(status=Status.PENDING)
+    if waited is not None:
+        query = query.filter(received_at__lte=timezone.now() - waited)
+    return list(query.order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def process_all_pending(limit: int = 100_000) -> int:
@@ -45,9 +78,10 @@ def process_all_pending(limit: int = 100_000) -> int:
 
 @shared_task(name="community.listening.dispatch_pending")
 def dispatch_pending(limit: int = 20_000) -> int:
-    """Beat: hand waiting posts to the workers in batches (posts whose task was lost, files
-    imported without a broker)."""
-    ids = pending_ids(limit)
+    """Beat: hand posts that waited a minute to the workers in batches (posts whose task was lost,
+    files imported without a broker). Posts that just arrived are already queued; queuing them
+    again is harmless (a batch claims its posts) but wasted work."""
+    ids = pending_ids(limit, waited=DISPATCH_AFTER)
     for start in range(0, len(ids), BATCH):
         process_items.delay(ids[start : start + BATCH])
     return len(ids)

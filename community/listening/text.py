@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 import zlib
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,17 +87,52 @@ def stopwords() -> frozenset[str]:
     return frozenset((DATA / "stopwords.txt").read_text(encoding="utf-8").split())
 
 
+# jieba cuts a text block by block (runs of Han characters, Latin letters and digits, and the
+# runs between them) and each block alone: a block's words do not depend on its neighbours, so
+# they are cached per block. Short clauses recur (求助, 怎么回事, 太坑了, a product's name): the
+# benchmark prints how often the cache answered.
+_BLOCKS = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+#: Blocks whose words are kept per worker process (a few MB).
+BLOCK_CACHE = 50_000
+#: jieba's hidden Markov model finds words missing from the dictionaries (new names, slang), so
+#: hot words can show them; it costs about a third of segmentation (docs/performance.md).
+HMM = True
+
+
 def segment(text: str) -> list[str]:
     """Words of ``text``: jieba's precise mode with the bank dictionary, no stop words or
     punctuation, Latin words lower-cased."""
+    words: list[str] = []
+    for block in _BLOCKS.split(_URL.sub(" ", text)):
+        if block:
+            words.extend(_block_words(block))
+    return words
+
+
+def _cut_block(block: str) -> tuple[str, ...]:
     stop = stopwords()
     words = []
-    for word in _tokenizer().cut(_URL.sub(" ", text), HMM=True):
+    for word in _tokenizer().cut(block, HMM=HMM):
         word = word.strip().lower()
         if not word or word in stop or not _WORDY.search(word):
             continue
         words.append(word)
-    return words
+    return tuple(words)
+
+
+_block_words = lru_cache(maxsize=BLOCK_CACHE)(_cut_block)
+
+
+def set_block_cache(size: int) -> None:
+    """Keep the words of ``size`` blocks (0: none; the benchmark measures both)."""
+    global _block_words
+    _block_words = lru_cache(maxsize=size)(_cut_block)
+
+
+def segment_cache_info() -> tuple[int, int]:
+    """(hits, misses) of the block cache in this process (the benchmark prints them)."""
+    info = _block_words.cache_info()
+    return info.hits, info.misses
 
 
 # MinHash: 32 hash functions (a * h + b over 64-bit words, as datasketch does), fixed seed so
@@ -121,20 +157,51 @@ def shingles(content: str) -> set[str]:
 
 def minhash(parts: set[str]) -> np.ndarray:
     """The 32-value MinHash signature (uint32) of a set of shingles."""
-    if not parts:
-        return np.zeros(PERMUTATIONS, dtype=np.uint32)
-    hashed = np.fromiter((zlib.crc32(p.encode()) for p in parts), dtype=np.uint64, count=len(parts))
+    return minhash_batch([parts])[0]
+
+
+#: Shingles hashed in one numpy pass (32 x this many 64-bit values: 16 MB).
+MINHASH_CHUNK = 65_536
+
+
+def minhash_batch(sets: Sequence[set[str]]) -> np.ndarray:
+    """MinHash signatures of many shingle sets at once: one (len(sets), 32) uint32 array, row
+    for row equal to :func:`minhash` (an empty set gives zeros). One numpy pass over many posts'
+    shingles instead of one small pass per post."""
+    out = np.zeros((len(sets), PERMUTATIONS), dtype=np.uint32)
+    start = 0
+    while start < len(sets):
+        end, size = start, 0
+        while end < len(sets) and (end == start or size + len(sets[end]) <= MINHASH_CHUNK):
+            size += len(sets[end])
+            end += 1
+        out[start:end] = _minhash_chunk(sets[start:end])
+        start = end
+    return out
+
+
+def _minhash_chunk(sets: Sequence[set[str]]) -> np.ndarray:
+    out = np.zeros((len(sets), PERMUTATIONS), dtype=np.uint32)
+    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    filled = np.flatnonzero(sizes)
+    if not len(filled):
+        return out
+    hashed = np.fromiter(
+        (zlib.crc32(p.encode()) for s in sets for p in s), dtype=np.uint64, count=int(sizes.sum())
+    )
     with np.errstate(over="ignore"):
         values = (_A[:, None] * hashed[None, :] + _B[:, None]) % _MERSENNE
-    return (values.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    starts = (np.cumsum(sizes) - sizes)[filled]
+    minima = np.minimum.reduceat(values, starts, axis=1)
+    out[filled] = (minima.T & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return out
 
 
 def bands(signature: np.ndarray) -> tuple[int, ...]:
     """Eight 31-bit band keys (three signature values each); compared position by position."""
-    return tuple(
-        zlib.crc32(signature[i * ROWS : (i + 1) * ROWS].tobytes()) & 0x7FFFFFFF
-        for i in range(BANDS)
-    )
+    raw = signature.tobytes()
+    step = ROWS * 4
+    return tuple(zlib.crc32(raw[i * step : (i + 1) * step]) & 0x7FFFFFFF for i in range(BANDS))
 
 
 def similarity(a: bytes | np.ndarray, b: bytes | np.ndarray) -> float:
