@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.validators import slug_re, validate_slug
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from portal.slugs import pinyin_slug
+from targeting.models import Campaign, Placement
 from targeting.tracking.models import CustomerProfile
 
 if TYPE_CHECKING:
@@ -187,3 +191,57 @@ class PreviewForm(forms.Form):
         if data.get("is_customer") is not None:
             attributes["profile.is_customer"] = data["is_customer"]
         return request_spec, attributes
+
+
+class CampaignForm(WagtailAdminModelForm):
+    """The campaign editor's form (issue 12, the marketer's walk).
+
+    - Placements are the slots themselves: a placement's translations (rows in other languages
+      with the same slug) are its default content in that language, not slots of their own, and
+      listed them twice, once by an English name.
+    - The slug may be left empty (made from the name) or typed in Chinese: it becomes pinyin,
+      as new pages' slugs do (``portal.slugs``), and a made slug steps aside from a taken one
+      (``-2``, ``-3``...). A slug typed in ASCII is kept as typed and validated as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "placements" in self.fields:
+            field = self.fields["placements"]
+            field.queryset = Placement.objects.in_default_locale().order_by("name")  # type: ignore[attr-defined]
+        if "slug" in self.fields:
+            slug = self.fields["slug"]
+            slug.required = False
+            # Letters, digits and hyphens are checked in clean_slug, after Chinese became pinyin.
+            slug.validators = [v for v in slug.validators if v is not validate_slug]
+            slug.help_text = _(
+                "Used in reports and the API. Leave it empty to make it from the name (in pinyin)."
+            )
+
+    def clean_slug(self) -> str:
+        typed = (self.cleaned_data.get("slug") or "").strip()
+        if typed and typed.isascii():
+            if not slug_re.fullmatch(typed):
+                raise forms.ValidationError(
+                    _(
+                        "Use letters, digits, hyphens and underscores only, or leave it empty "
+                        "to make it from the name."
+                    ),
+                    code="invalid",
+                )
+            return typed  # kept as typed; the model's uniqueness check applies
+        if "\x00" in typed:
+            raise forms.ValidationError(_("Null characters are not allowed."))
+        made = pinyin_slug(typed or self.cleaned_data.get("name") or "") or "campaign"
+        max_length = Campaign._meta.get_field("slug").max_length or 80
+        made = made[:max_length].strip("-") or "campaign"
+        taken = Campaign.objects.filter(slug__startswith=made)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        slugs = set(taken.values_list("slug", flat=True))
+        candidate, number = made, 2
+        while candidate in slugs:
+            suffix = f"-{number}"
+            candidate = made[: max_length - len(suffix)].strip("-") + suffix
+            number += 1
+        return candidate

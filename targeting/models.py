@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.http.request import validate_host
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.coreutils import get_supported_content_language_variant
@@ -401,7 +402,8 @@ class Campaign(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         STATUS_DRAFT: _("Draft"),
         STATUS_AWAITING: _("Awaiting approval"),
         STATUS_SCHEDULED: _("Scheduled"),
-        STATUS_LIVE: _("Live"),
+        # "Live" alone is Wagtail's word for a published page (发布): the campaign's own here.
+        STATUS_LIVE: pgettext_lazy("campaign status", "Live"),
         STATUS_ENDED: _("Ended"),
         STATUS_PAUSED: _("Paused"),
     }

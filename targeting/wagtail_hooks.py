@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import (
 
 from targeting import approval, views
 from targeting.conflicts import live_conflicts
+from targeting.forms import CampaignForm
 from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
 from targeting.pageviews import record_pageview
 from targeting.tracking.models import CustomerProfile
@@ -253,7 +254,8 @@ class CampaignViewSet(SnippetViewSet):
                 ],
                 heading=_("Experiment"),
             ),
-        ]
+        ],
+        base_form_class=CampaignForm,
     )
 
 

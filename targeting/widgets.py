@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from targeting.catalogue import localized_catalogue
 from targeting.models import Segment
@@ -21,7 +22,8 @@ EDITOR_LABELS = {
     "not": _("Not"),
     "segment": _("In audience"),
     "add_condition": _("Add condition"),
-    "add_group": _("Add group"),
+    # "Add group" alone is Wagtail's button on the staff groups listing (添加组).
+    "add_group": pgettext_lazy("rule editor", "Add group"),
     "add_segment": _("Add audience"),
     "add_not": _("Add “not”"),
     "remove": _("Remove"),
