@@ -42,6 +42,26 @@ class Command(BaseCommand):
                 f"hand-written posts only (trained without them): accuracy {hard['accuracy']:.3f} "
                 f"on {hard['posts']}"
             )
+        written = result.get("written")
+        if written:
+            self.stdout.write(
+                f"hand-written posts, {classify.FOLDS} folds (trained on the generated set and "
+                f"the other folds), {result['written_posts']} posts:"
+            )
+            self.stdout.write(f"{'topic':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'posts':>7}")
+            for topic, row in written.items():
+                if not isinstance(row, dict) or topic in ("macro avg", "weighted avg"):
+                    continue
+                self.stdout.write(
+                    f"{topic:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}"
+                    f"{row['f1-score']:>8.3f}{int(row['support']):>7}"
+                )
+            macro = written["macro avg"]
+            self.stdout.write(
+                f"{'hand-written macro':<20}{macro['precision']:>10.3f}{macro['recall']:>10.3f}"
+                f"{macro['f1-score']:>8.3f}"
+            )
+            self.stdout.write(f"hand-written accuracy {written['accuracy']:.3f}")
         model = result["model"]
         self.stdout.write("words that weigh most per topic:")
         for topic in model.classes:
