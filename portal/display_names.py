@@ -142,6 +142,25 @@ def install() -> None:
     translate_name_field(Permission, display=PermissionName)
     label_site_columns()
     label_workflow_form()
+    name_models_without_verbose_names()
+
+
+def name_models_without_verbose_names() -> None:
+    """Give Wagtail's Locale and wagtail-localize's Translation translatable names.
+
+    Neither declares a verbose name, so Django makes "locale" and "translation" from the class
+    names, plain strings no catalogue translates: the group form headed their permissions
+    "Locale" and "Translation" (content types are named by ``verbose_name``). The migration
+    state reads ``Meta`` as declared (``original_attrs``), so no migration follows from this.
+    """
+    # local: ready(): models exist only once the app registry is loaded
+    from wagtail.models import Locale
+    from wagtail_localize.models import Translation  # type: ignore[import-untyped]
+
+    Locale._meta.verbose_name = gettext_lazy("locale")
+    Locale._meta.verbose_name_plural = gettext_lazy("locales")
+    Translation._meta.verbose_name = gettext_lazy("translation")
+    Translation._meta.verbose_name_plural = gettext_lazy("translations")
 
 
 def label_workflow_form() -> None:

@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -38,6 +38,10 @@ from portal.blocks import (
 )
 from portal.paging import page_of
 from portal.search import searchable_text
+
+#: The portal's brand: the name new site settings start with, and its msgid in every language.
+BRAND_NAME_DEFAULT = "锦程银行"
+DEFAULT_BRAND = gettext_noop("Jincheng Bank")
 
 
 def _stream_text(stream: StreamField | None) -> list[str]:
@@ -156,6 +160,7 @@ class NewsPage(PortalPage):
     )
     image = models.ForeignKey(
         "wagtailimages.Image",
+        verbose_name=_("image"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -276,7 +281,7 @@ class SiteSettings(TranslatableMixin, BaseSiteSetting):
         Site, editable=False, on_delete=models.CASCADE, related_name="+"
     )
 
-    brand_name = models.CharField(_("brand name"), max_length=60, default="锦程银行")
+    brand_name = models.CharField(_("brand name"), max_length=60, default=BRAND_NAME_DEFAULT)
     brand_tagline = models.CharField(_("tagline"), max_length=80, blank=True)
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -284,6 +289,7 @@ class SiteSettings(TranslatableMixin, BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("logo"),
         help_text=_("Shown in the header; the brand name is shown when empty."),
     )
     hotline = models.CharField(
@@ -293,10 +299,15 @@ class SiteSettings(TranslatableMixin, BaseSiteSetting):
     navigation = StreamField(
         [("link", LinkBlock())],
         blank=True,
+        verbose_name=_("navigation"),
         help_text=_("Main menu, in order. Link to pages where they exist."),
     )
-    footer_columns = StreamField([("column", FooterColumnBlock())], blank=True)
-    social_links = StreamField([("social", SocialLinkBlock())], blank=True)
+    footer_columns = StreamField(
+        [("column", FooterColumnBlock())], blank=True, verbose_name=_("footer columns")
+    )
+    social_links = StreamField(
+        [("social", SocialLinkBlock())], blank=True, verbose_name=_("social links")
+    )
     legal_text = models.TextField(
         _("legal text"), blank=True, help_text=_("Copyright and risk notice in the footer.")
     )
@@ -362,3 +373,37 @@ class SiteSettings(TranslatableMixin, BaseSiteSetting):
                 site=site, locale=Locale.get_default()
             )
         return found
+
+    def _in_active_language(self) -> bool:
+        active = get_language() or settings.LANGUAGE_CODE
+        try:
+            active = get_supported_content_language_variant(active)
+        except LookupError:
+            return True
+        return bool(self.locale.language_code == active)
+
+    @property
+    def display_brand_name(self) -> str:
+        """The brand as the page's language names it.
+
+        A language without its own settings row shows the default language's (``for_site``),
+        whose brand is Chinese: the portal's own brand is then named in the page's language
+        (Jincheng Bank on English pages). A brand an operator renamed is a proper name and shows
+        as stored; an empty one shows the portal's.
+        """
+        stored = self.brand_name.strip()
+        if not stored:
+            return str(_(DEFAULT_BRAND))
+        if self._in_active_language():
+            return stored
+        with translation.override(self.locale.language_code):
+            own_brand = str(_(DEFAULT_BRAND))
+        if stored in {own_brand, DEFAULT_BRAND, BRAND_NAME_DEFAULT}:
+            return str(_(DEFAULT_BRAND))
+        return stored
+
+    @property
+    def display_tagline(self) -> str:
+        """The tagline on pages of the row's own language; none on other languages' pages, which
+        borrow the row (a Chinese slogan under an English brand reads as a mistake)."""
+        return self.brand_tagline if self._in_active_language() else ""
