@@ -3,16 +3,27 @@ links each of the site's languages and edits that language's row."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale, Site
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from portal.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_language_after():
+    """Requests to /en/ leave English active in this process; later tests render in Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -104,3 +115,51 @@ def test_a_customer_cannot_open_or_create_another_languages_settings(
         response = client.get(settings_url(site, **query))
         assert response.status_code in (302, 403)
     assert SiteSettings.objects.filter(site=site).count() == 1
+
+
+def brand_places(html: str) -> dict[str, str]:
+    """The brand where visitors read it: the window title, the header and the footer."""
+    found = {
+        "title": re.search(r"<title>.*\| ([^<]*)</title>", html, re.S),
+        "header": re.search(r'<span class="brand__name">([^<]*)</span>', html),
+        "footer": re.search(r'<h2 id="footer-contact-heading">([^<]*)</h2>', html),
+    }
+    assert all(found.values()), {k: bool(v) for k, v in found.items()}
+    return {place: match.group(1).strip() for place, match in found.items() if match}
+
+
+def test_english_pages_name_the_brand_in_english_without_english_settings(site: Site) -> None:
+    # Given a site whose settings exist in Chinese only, with a Chinese tagline
+    SiteSettings.objects.filter(site=site).update(brand_tagline="稳健、专业、贴心")
+    Locale.objects.get_or_create(language_code="en")
+
+    # When an overseas customer opens an English page
+    html = Client().get("/en/").content.decode()
+
+    # Then the brand is named in English everywhere, and the Chinese slogan is left out
+    assert brand_places(html) == {
+        "title": "Jincheng Bank",
+        "header": "Jincheng Bank",
+        "footer": "Jincheng Bank",
+    }
+    assert "稳健、专业、贴心" not in html
+    # while Chinese pages keep the stored brand and tagline
+    chinese = Client().get("/").content.decode()
+    assert set(brand_places(chinese).values()) == {"锦程银行"}
+    assert "稳健、专业、贴心" in chinese
+
+
+def test_a_renamed_brand_is_a_proper_name_on_every_language(site: Site) -> None:
+    # Given a bank that renamed its brand in the Chinese settings only
+    SiteSettings.objects.filter(site=site).update(brand_name="华夏锦程")
+    Locale.objects.get_or_create(language_code="en")
+
+    # Then English pages show that name rather than the portal's default brand
+    assert set(brand_places(Client().get("/en/").content.decode()).values()) == {"华夏锦程"}
+
+
+def test_an_empty_brand_shows_the_portals_name_in_the_pages_language(site: Site) -> None:
+    SiteSettings.objects.filter(site=site).update(brand_name="")
+    Locale.objects.get_or_create(language_code="en")
+    assert set(brand_places(Client().get("/").content.decode()).values()) == {"锦程银行"}
+    assert set(brand_places(Client().get("/en/").content.decode()).values()) == {"Jincheng Bank"}
