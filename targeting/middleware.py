@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 
-from targeting.audiences import record_context
+from targeting.audiences import record_page_view
 from targeting.tracking.visitors import VISITOR_COOKIE, set_visitor_cookie
 from targeting.visitors import VISIT_COOKIE, VISIT_COOKIE_SALT, VISIT_MAX_AGE, Visitor
 
 logger = logging.getLogger("targeting")
+
+
+@functools.cache
+def admin_prefix() -> str:
+    """Where the Wagtail admin lives: staff at work there are not the site's visitors."""
+    try:
+        return reverse("wagtailadmin_home")
+    except NoReverseMatch:
+        return "/admin/"
 
 
 class VisitorMiddleware:
@@ -54,10 +65,13 @@ class VisitorMiddleware:
             and request.method == "GET"
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith(admin_prefix())
         ):
-            # About one consenting page view in 20 joins the sample audience sizes are read
-            # from (issue 14 item 7): one Redis pipeline, no query.
-            record_context(visitor)
+            # Audience sizes (issue 14 item 7): the visitor counted in each live audience it
+            # matches today, and about one consenting view in 20 joins the recent sample. After
+            # the page's own decisions (the visit cookie above is theirs); one Redis pipeline,
+            # no query.
+            record_page_view(visitor)
         if visit is not None:
             # The arrival and sticky segments of the visit (issue 14 item 3): set only when they
             # change, so most pages set no cookie and stay cacheable.

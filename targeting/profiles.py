@@ -19,7 +19,7 @@ from django.utils import timezone
 from wagtail import hooks
 
 from targeting.models import CrmMembership
-from targeting.tracking.documents import behaviour_view, parse_time
+from targeting.tracking.documents import behaviour_key, behaviour_view, parse_time
 from targeting.tracking.folding import stored_behaviour
 from targeting.tracking.models import CustomerProfile
 
@@ -40,6 +40,15 @@ def customer_key(user_id: int) -> str:
 def load_behaviour(visitor_id: str | None) -> dict[str, Any] | None:
     """The engine's behaviour loader: the visitor's profile, one cache read."""
     return behaviour_view(stored_behaviour(visitor_id))
+
+
+def cached_behaviour(visitor_id: str | None) -> dict[str, Any] | None:
+    """The visitor's profile if the cache holds it, else None (unknown): never a query, for work
+    done after the response (``targeting.audiences.record_page_view``)."""
+    if not visitor_id:
+        return None
+    data = cache.get(behaviour_key(visitor_id))
+    return None if data is None else behaviour_view(data)
 
 
 def customer_document(user: Any) -> dict[str, Any]:
@@ -88,8 +97,11 @@ def _history(user_id: int) -> dict[str, list[str]]:
     return {family: sorted(values) for family, values in history.items()}
 
 
-def load_customer(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
-    """The signed-in customer's attributes for the engine: one cache read; None when anonymous.
+def load_customer(
+    user: Any, now: datetime | None = None, cached_only: bool = False
+) -> dict[str, Any] | None:
+    """The signed-in customer's attributes for the engine: one cache read; None when anonymous
+    (and, with ``cached_only``, when the cache does not hold them: then never a query).
 
     CRM memberships are cached with their expiry and filtered here, so an expired code stops
     counting at once without a cache invalidation.
@@ -98,6 +110,8 @@ def load_customer(user: Any, now: datetime | None = None) -> dict[str, Any] | No
         return None
     key = customer_key(user.pk)
     doc = cache.get(key)
+    if doc is None and cached_only:
+        return None
     if doc is None:
         doc = customer_document(user)
         cache.set(key, doc, CUSTOMER_TTL)

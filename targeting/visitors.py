@@ -3,6 +3,7 @@ consent) and a lazy engine context."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from datetime import datetime
@@ -15,7 +16,7 @@ from django.utils.functional import cached_property
 
 from targeting.engine.context import RequestInfo, VisitorContext
 from targeting.engine.providers import DEFAULT_PROVIDERS, EngineConfig, arrival, geo
-from targeting.profiles import load_behaviour, load_customer
+from targeting.profiles import cached_behaviour, load_behaviour, load_customer
 from targeting.snapshot import get_snapshot
 from targeting.tracking.clientaddr import came_through_trusted_proxy, client_ip
 from targeting.tracking.consent import has_consent
@@ -167,6 +168,31 @@ class Visitor:
         if kept and self._new_arrival(ctx) is None:  # a new arrival starts a new visit
             sticky = get_snapshot().visit_segments
             ctx.segment_memo.update({slug: True for slug in kept if slug in sticky})
+        return ctx
+
+    def context_without_queries(self) -> VisitorContext:
+        """This request's context for work after the response (counting the audiences the
+        visitor matched): families the page already computed, and segments it already
+        answered, are reused; profiles not read yet come from the cache alone, so a profile
+        missing from it counts as unknown and no query is ever made.
+
+        The page is done with the context by then, so its loaders are swapped in place.
+        """
+        ctx = self.context
+        info = ctx.info
+        user = getattr(self.request, "user", None)
+        behaviour_id = info.profile_ids[0] if info.profile_ids else info.visitor_id
+        ctx.info = dataclasses.replace(
+            info,
+            behaviour_loader=(
+                functools.cache(lambda: cached_behaviour(behaviour_id)) if behaviour_id else None
+            ),
+            customer_loader=(
+                (lambda: load_customer(user, cached_only=True))
+                if info.customer_loader is not None
+                else None
+            ),
+        )
         return ctx
 
     def _new_arrival(self, ctx: VisitorContext) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -29,6 +30,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from targeting import approval, views
+from targeting.audiences import MATCHED_WINDOWS, matched_counts, recent_shares
 from targeting.conflicts import live_conflicts
 from targeting.forms import CampaignForm
 from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
@@ -39,16 +41,90 @@ from targeting.widgets import RuleEditorWidget
 logger = logging.getLogger("targeting")
 
 
+def _share_label(segment: Segment, share: dict[str, Any] | None) -> str:
+    """The listing's "recent visitors" cell: the rule's share of the recent sample."""
+    if segment.is_static:
+        count = len(segment.static_members or [])
+        return ngettext("%(count)d member (static)", "%(count)d members (static)", count) % {
+            "count": count
+        }
+    if share is None:
+        return "—"
+    percent = share["percent"]
+    if segment.sample_percent:
+        # A random sample keeps that share of the rule's visitors (every sampled view consented).
+        percent = round(percent * segment.sample_percent / 100, 1)
+    return gettext("about %(percent)s%%") % {"percent": percent}
+
+
+def _matched_label(counts: dict[int, int] | None) -> str:
+    if counts is None:
+        return "—"
+    return " / ".join(str(counts[window]) for window in MATCHED_WINDOWS)
+
+
+def segment_sizes(segments: list[Segment]) -> None:
+    """Put each audience's recent share and matched-visitor counts on it for the listing: one
+    pass over the recent sample (cached) and one Redis pipeline for every row, never a query per
+    row. A failure shows "—"; the listing always renders."""
+    try:
+        shares = recent_shares({s.slug: s.rule for s in segments if not s.is_static})
+    except Exception:
+        logger.exception("targeting: recent shares for the audience listing failed")
+        shares = {}
+    live = [s.slug for s in segments if s.live and s.enabled]
+    try:
+        counts = matched_counts(live) or {}
+    except Exception:
+        logger.exception("targeting: matched-visitor counts for the audience listing failed")
+        counts = {}
+    for segment in segments:
+        segment.recent_share_label = _share_label(segment, shares.get(segment.slug))
+        segment.matched_label = _matched_label(counts.get(segment.slug))
+
+
+class SegmentIndexView(IndexView):
+    """The audience listing, with how large each audience is (issue 14 item 7)."""
+
+    def get_table(self, object_list: Any) -> Any:
+        rows = list(object_list)
+        segment_sizes(rows)
+        return super().get_table(rows)
+
+
+class AudienceSizePanel(HelpPanel):
+    """On the edit page: how many visitors matched the live audience in the last 7 and 30 days."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            segment = self.instance
+            context["live"] = bool(segment.pk and segment.live and segment.enabled)
+            counts = None
+            if context["live"]:
+                try:
+                    counts = (matched_counts([segment.slug]) or {}).get(segment.slug)
+                except Exception:
+                    logger.exception("targeting: matched-visitor counts of %s failed", segment.slug)
+            context["counts"] = counts
+            if counts is not None:
+                context["week"], context["month"] = counts[7], counts[30]
+            return context
+
+
 class SegmentViewSet(SnippetViewSet):
     """Audiences: who sees what."""
 
     model = Segment
     icon = "group"
     menu_label = _("Audiences")
+    index_view_class = SegmentIndexView
     list_display = [
         "name",
         "slug",
         BooleanColumn("enabled", label=_("enabled"), sort_key="enabled"),
+        Column("recent_share_label", label=_("Recent visitors (sampled)")),
+        Column("matched_label", label=_("Visitors matched, 7 / 30 days")),
         UpdatedAtColumn(),
     ]
     list_filter = ["enabled", "live"]
@@ -68,6 +144,9 @@ class SegmentViewSet(SnippetViewSet):
                 HelpPanel(template="targeting/admin/static_members.html"),
             ],
             heading=_("Membership"),
+        ),
+        AudienceSizePanel(
+            template="targeting/admin/matched_visitors.html", heading=_("Audience size")
         ),
     ]
 
