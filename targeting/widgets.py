@@ -35,18 +35,25 @@ EDITOR_LABELS = {
     "yes": _("Yes"),
     "no": _("No"),
     "list_hint": _("Separate values with commas"),
+    "multi_hint": _("Hold Ctrl (⌘ on a Mac) to choose several."),
     "show_json": _("Show JSON"),
     "hide_json": _("Hide JSON"),
     "bad_json": _("The JSON is not valid; the builder shows the last valid rule."),
     "estimating": _("Estimating…"),
     "estimate": _("{matched} of {total} known profiles match (sample of {sampled})."),
+    "estimate_no_profiles": _("No stored profiles yet."),
     "estimate_failed": _("The estimate failed: {error}"),
     "estimate_recent": _(
         "About {percent} percent of recent visitors ({sampled} sampled over {days} days)."
     ),
+    "estimate_recent_hours": _(
+        "About {percent} percent of recent visitors ({sampled} sampled over {hours} hours)."
+    ),
     "estimate_no_recent": _("No recent visitors sampled yet."),
     "choose": _("Choose…"),
-    "empty": _("No conditions yet: the audience is everybody."),
+    # An empty group is refused when saved (rule.all: expected at least one node).
+    "empty": _("No conditions yet: add at least one."),
+    "estimate_empty": _("Add a condition to estimate the audience."),
 }
 
 

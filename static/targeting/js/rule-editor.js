@@ -273,9 +273,10 @@
     attrSelect.addEventListener("change", function () {
       var a = self.attrs[attrSelect.value];
       node.attr = a.name;
-      // A keyed attribute (a URL parameter, a page path) names its key; others take none.
-      if (a.keyed && typeof node.key !== "string") node.key = "";
-      if (!a.keyed) delete node.key;
+      // A keyed attribute (a URL parameter, a page path) names its key; others take none. The
+      // key of another family means nothing here (a parameter name is no page path): start empty.
+      if (a.keyed) node.key = "";
+      else delete node.key;
       if (a.operators.indexOf(node.op) < 0) node.op = a.operators[0];
       node.value = self.defaultValue(a, node.op);
       self.render();
@@ -307,7 +308,11 @@
         node.key = keyInput.value;
         self.sync();
       });
-      keyParts = [el("label", { for: keyId, className: "w-sr-only", text: attr.key_label }), keyInput];
+      // A visible label: once filled, the placeholder no longer says what the box is.
+      keyParts = [el("span", { className: "rule-editor__keybox" }, [
+        el("label", { for: keyId, className: "rule-editor__key-label", text: attr.key_label }),
+        keyInput,
+      ])];
     }
     var row = el("div", { className: "rule-editor__node rule-editor__condition" }, [
       el("label", { for: attrId, className: "w-sr-only", text: this.t("attribute") }),
@@ -395,6 +400,9 @@
         this.scalarInput(attr, node.value[1], function (v) { node.value[1] = v; }, this.t("to")),
       ]);
     }
+    if ((node.op === "in" || node.op === "not_in") && (attr.choices || attr.suggestions)) {
+      return this.listPicker(node, attr, label);
+    }
     if (node.op === "in" || node.op === "not_in") {
       var tags = el("input", { type: "text", "aria-label": label, placeholder: this.t("list_hint") });
       tags.value = Array.isArray(node.value) ? node.value.join(", ") : "";
@@ -417,12 +425,73 @@
     ]);
   };
 
+  /* "is one of" on a fixed vocabulary: the same named options as the single picker, ticked
+   * (a short list) or chosen in a multiple select (provinces, cities), so a marketer never has to
+   * type the codes a rule stores. A stored value outside the vocabulary stays, shown as it is. */
+  RuleEditor.prototype.listPicker = function (node, attr, label) {
+    var self = this;
+    if (!Array.isArray(node.value)) node.value = [];
+    var names = (this.catalogue.choice_labels || {})[attr.name] || {};
+    var groups = attr.suggestions || [[null, attr.choices]];
+    var all = [];
+    groups.forEach(function (group) { all = all.concat(group[1]); });
+    var chosen = node.value.map(String);
+    var extra = chosen.filter(function (v) { return all.map(String).indexOf(v) < 0; });
+    function text(choice) {
+      var name = names[String(choice)];
+      return name && name !== String(choice) ? name + " (" + choice + ")" : String(choice);
+    }
+    function store(values) {
+      node.value = values.map(function (v) {
+        return attr.type === "int" && !isNaN(Number(v)) ? Number(v) : v;
+      });
+      self.sync();
+    }
+    if (!attr.suggestions && all.length <= 12) {
+      var boxes = el("span", { className: "rule-editor__value rule-editor__choices", role: "group", "aria-label": label });
+      all.concat(extra).forEach(function (choice) {
+        var id = nextId("rule-choice");
+        var box = el("input", { type: "checkbox", id: id, value: String(choice) });
+        box.checked = chosen.indexOf(String(choice)) >= 0;
+        box.addEventListener("change", function () {
+          store(Array.prototype.filter.call(boxes.querySelectorAll("input"), function (b) { return b.checked; })
+            .map(function (b) { return b.value; }));
+        });
+        boxes.appendChild(el("label", { for: id, className: "rule-editor__choice" }, [box, document.createTextNode(" " + text(choice))]));
+      });
+      return boxes;
+    }
+    var select = el("select", { multiple: "multiple", size: "8", "aria-label": label, className: "rule-editor__multi" });
+    extra.forEach(function (v) { select.appendChild(el("option", { value: v, text: v })); });
+    groups.forEach(function (group) {
+      var parent = group[0] ? el("optgroup", { label: group[0] }) : select;
+      group[1].forEach(function (choice) { parent.appendChild(el("option", { value: String(choice), text: text(choice) })); });
+      if (parent !== select) select.appendChild(parent);
+    });
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.selected = chosen.indexOf(option.value) >= 0;
+    });
+    select.addEventListener("change", function () {
+      store(Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; }));
+    });
+    return el("span", { className: "rule-editor__value" }, [
+      select,
+      el("span", { className: "help rule-editor__multi-hint", text: this.t("multi_hint") }),
+    ]);
+  };
+
   RuleEditor.prototype.estimate = function () {
     var self = this;
     var out = this.root.querySelector("[data-rule-estimate-result]");
     var url = this.root.getAttribute("data-estimate-url");
     var form = this.root.closest("form");
     var token = form ? form.querySelector("[name=csrfmiddlewaretoken]") : null;
+    // A new audience has no condition yet: nothing to estimate (the server would refuse it).
+    if (kindOf(this.rule) === "all" && !this.rule.all.length) {
+      out.textContent = this.t("estimate_empty");
+      return;
+    }
     out.textContent = this.t("estimating");
     var body = new FormData();
     body.append("rule", this.textarea.value);
@@ -438,16 +507,20 @@
       .then(function (result) {
         if (!result.ok) throw new Error(result.data.error || "HTTP error");
         var d = result.data;
-        var text = self.t("estimate")
-          .replace("{matched}", d.matched)
-          .replace("{total}", d.total)
-          .replace("{sampled}", d.sampled);
+        var text = d.total
+          ? self.t("estimate")
+              .replace("{matched}", d.matched)
+              .replace("{total}", d.total)
+              .replace("{sampled}", d.sampled)
+          : self.t("estimate_no_profiles");
         // Rules on source, location, time or device: the recent request contexts (issue 14).
+        // A sample younger than a day is told in hours ("0 days" reads as nothing sampled).
         var recent = d.recent
-          ? self.t("estimate_recent")
+          ? self.t(d.recent.days < 1 ? "estimate_recent_hours" : "estimate_recent")
               .replace("{percent}", d.recent.percent)
               .replace("{sampled}", d.recent.sampled)
               .replace("{days}", d.recent.days)
+              .replace("{hours}", Math.max(1, d.recent.hours || 0))
           : self.t("estimate_no_recent");
         out.textContent = text + " " + recent;
       })
