@@ -49,6 +49,11 @@ class StaffLoginForm(LoginForm):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Wagtail's field has no label, so Django printed its name, "Password", in English.
+        self.fields["password"].label = _("Password")
+
     def _refuse(self, error: forms.ValidationError) -> None:
         # Counted by axes (lockout) and logged by portal.signin like any failed sign-in.
         user_login_failed.send(
