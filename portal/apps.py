@@ -30,3 +30,8 @@ class PortalConfig(AppConfig):
         from portal import display_names
 
         display_names.install()
+
+        # local: ready(): wagtail-localize's views import its models, which need the registry
+        from portal import localize_editor
+
+        localize_editor.install()

@@ -208,7 +208,7 @@ class CampaignForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "placements" in self.fields:
             field = self.fields["placements"]
-            field.queryset = Placement.objects.in_default_locale().order_by("name")  # type: ignore[attr-defined]
+            field.queryset = Placement.objects.in_default_locale().order_by("name")
         if "slug" in self.fields:
             slug = self.fields["slug"]
             slug.required = False
