@@ -35,3 +35,8 @@ class PortalConfig(AppConfig):
         from portal import localize_editor
 
         localize_editor.install()
+
+        # local: ready(): Wagtail's chooser forms import its models, which need the registry
+        from portal import chooser_labels
+
+        chooser_labels.install()
