@@ -23,5 +23,5 @@ def install() -> None:
         if "locale" in self.fields and not self.fields["locale"].label:
             self.fields["locale"].label = _("Locale")
 
-    LocaleFilterMixin.__init__ = __init__  # type: ignore[method-assign]
-    LocaleFilterMixin._portal_labelled = True  # type: ignore[attr-defined]
+    LocaleFilterMixin.__init__ = __init__
+    LocaleFilterMixin._portal_labelled = True
