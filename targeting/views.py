@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from targeting.audiences import estimate, freeze_members
 from targeting.engine.rules import RuleError
 from targeting.forms import PreviewForm
-from targeting.models import Segment
+from targeting.models import Placement, Segment
 from targeting.simulation import (
     VISITOR_PROFILE_PERMISSION,
     SimulationError,
@@ -51,8 +51,11 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
             # A stored visitor's behaviour is personal data: the visitors API's permission.
             form.add_error("visitor" if exc.field == "request.visitor" else None, str(exc))
         else:
+            # A marketer knows a slot by its name (首页头图), not only by its slug (home-hero).
+            names = dict(Placement.objects.in_default_locale().values_list("slug", "name"))
             for slug, decision in result["decisions"].items():
                 decision["why"] = reasons(result, slug)
+                decision["placement_name"] = names.get(slug, "")
             result["explain_segments_text"] = json.dumps(
                 result["explain"]["segments"], ensure_ascii=False, indent=2, default=str
             )
