@@ -354,8 +354,19 @@ def main() -> int:
         meter.start()
         for start in range(0, len(fresh), batch):
             tasks.process_items.delay(fresh[start : start + batch])
+        last_change, waiting = time.time(), -1
         while ListeningItem.objects.filter(status=Status.PENDING).exists():
             time.sleep(0.05)
+            if time.time() - last_change > 60:
+                # No progress for a minute: the queue was lost (someone flushed Redis?). Hand the
+                # waiting posts on again, as beat's dispatch_pending would, and say so.
+                now_waiting = ListeningItem.objects.filter(status=Status.PENDING).count()
+                if now_waiting == waiting:
+                    left = tasks.pending_ids(len(fresh))
+                    print(f"  no progress for a minute: {len(left)} posts queued again", flush=True)
+                    for start in range(0, len(left), batch):
+                        tasks.process_items.delay(left[start : start + batch])
+                last_change, waiting = time.time(), now_waiting
         phases.append(meter.stop(label, fresh))
         if pids:
             memory[count] = [memory_mb(pid) for pid in pool]
