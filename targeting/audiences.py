@@ -13,8 +13,9 @@ import hashlib
 import json
 import logging
 import random
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -183,6 +184,32 @@ MATCHED_CACHE_TTL = 300
 #: a connection timeout on every view while Redis is down.
 REDIS_RETRY_AFTER = 5.0
 _redis_down_until = 0.0
+
+#: What this process last counted per visitor and day: (visitor id, day) -> the matched set's
+#: digest. A visitor's next page view that matches the same audiences adds nothing to any
+#: HyperLogLog, so its Redis call (most of the cost at 1,000 live audiences) is skipped.
+#: Bounded: the oldest entries go first; a forgotten visitor is simply counted again.
+COUNTED_MAX = 20_000
+_counted: OrderedDict[tuple[str, str], str] = OrderedDict()
+_counted_lock = threading.Lock()
+
+
+def _already_counted(key: tuple[str, str], digest: str) -> bool:
+    with _counted_lock:
+        if _counted.get(key) == digest:
+            _counted.move_to_end(key)
+            return True
+        return False
+
+
+def _remember_counted(key: tuple[str, str], digest: str) -> None:
+    with _counted_lock:
+        _counted[key] = digest
+        _counted.move_to_end(key)
+        while len(_counted) > COUNTED_MAX:
+            _counted.popitem(last=False)
+
+
 #: One call for all of a page view's audiences: a pipeline of ``PFADD`` + ``EXPIRE`` per
 #: segment costs about 6 ms of client time for 170 matched segments, the script 0.2 ms. Its keys
 #: need one Redis (as the event buffer's script does), not a cluster.
@@ -226,6 +253,8 @@ def reset_redis_state() -> None:
     """Forget that Redis was down (tests)."""
     global _redis_down_until
     _redis_down_until = 0.0
+    with _counted_lock:
+        _counted.clear()
 
 
 def _day(moment: datetime) -> str:
@@ -280,11 +309,21 @@ def record_page_view(visitor: Any, now: datetime | None = None) -> None:
         return
     if record is None and not matched:
         return
+    counted: tuple[tuple[str, str], str] | None = None
+    day = _day(now)
+    if matched:
+        digest = hashlib.blake2b("\n".join(matched).encode(), digest_size=8).hexdigest()
+        counted = ((str(visitor.id), day), digest)
+        if _already_counted(*counted):
+            matched = []
+    if record is None and not matched:
+        return
     try:
         if matched:
-            day = _day(now)
             keys = [MATCHED_KEY.format(slug=slug, day=day) for slug in matched]
             _counter(client)(keys=keys, args=[visitor.id, MATCHED_TTL])
+            if counted is not None:
+                _remember_counted(*counted)
         if record is not None:
             limit = int(getattr(settings, "TARGETING_CONTEXT_SAMPLE_MAX", CONTEXTS_MAX))
             pipe = client.pipeline(transaction=False)

@@ -107,6 +107,35 @@ def test_each_visitor_is_counted_once_per_live_audience_it_matched(counting, seg
     assert counts["draft-only"] == {7: 0, 30: 0}
 
 
+def test_a_repeat_view_matching_the_same_audiences_skips_redis(counting, segments, monkeypatch):
+    # At 1,000 live audiences the Redis call is most of the cost of counting; a visitor's next
+    # page that matches the same audiences the same day would add nothing to any count.
+    calls = []
+    real = audiences._counter
+
+    def spying(client):
+        script = real(client)
+
+        def call(keys, args):
+            calls.append(sorted(keys))
+            return script(keys=keys, args=args)
+
+        return call
+
+    monkeypatch.setattr(audiences, "_counter", spying)
+    for _ in range(3):
+        page_view(a_visitor(1), IPHONE)
+    assert len(calls) == 1
+
+    # a view that matches another set (here: arriving from Baidu) is counted again
+    page_view(a_visitor(1), IPHONE, referrer=BAIDU)
+    assert len(calls) == 2
+    assert matched_counts(["phones", "baidu"]) == {
+        "phones": {7: 1, 30: 1},
+        "baidu": {7: 1, 30: 1},
+    }
+
+
 def test_a_visit_counts_in_the_windows_that_hold_its_day(counting, segments):
     now = timezone.now()
     for n, days_ago in enumerate([0, 6, 7, 29, 30]):
