@@ -73,15 +73,24 @@ def load_variant(spec: VariantSpec) -> Page | None:
 
 
 def _never_saved(*args: Any, **kwargs: Any) -> None:
-    raise RuntimeError("a variant shown in its canonical page's place is never saved")
+    raise RuntimeError("a variant shown in its canonical page's place is never saved or deleted")
 
 
 def serve_as(variant: Page, canonical: Page) -> Page:
-    """Make ``variant`` (an in-memory instance) stand in for ``canonical``: same URL, tree place and
-    translations, its own content. The instance can no longer be saved (it would move the page)."""
+    """Make ``variant`` (an in-memory instance) stand in for ``canonical``: same id, URL, tree place
+    and translations, its own content. The instance can no longer be saved (it would overwrite
+    the canonical page)."""
     for name in SERVED_AS_FIELDS:
         setattr(variant, name, getattr(canonical, name))
+    # The canonical page's id too: Wagtail tells a page from its tree neighbours by id
+    # (ancestors "inclusive=False", siblings, translations), so with the variant's own id the
+    # canonical page would show as its own breadcrumb, its own sibling and its own translation.
+    variant.id = canonical.id
+    for link in variant._meta.parents.values():
+        if link is not None:
+            setattr(variant, link.attname, canonical.id)
     variant.save = _never_saved
+    variant.delete = _never_saved
     return variant
 
 

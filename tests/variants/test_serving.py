@@ -192,3 +192,24 @@ def test_a_routable_product_page_serves_its_variant(home, phones, admin_user):
     desktop = get("/deposit/", agent=DESKTOP).content.decode()
     assert "手机访客：定期存款专享" in phone and "所有访客：定期存款" not in phone
     assert "所有访客：定期存款" in desktop
+
+
+def test_the_served_variant_is_not_its_own_ancestor_sibling_or_translation(phone_variant, cards):
+    # given the variant standing in for /cards/ (the canonical page is its neighbour in the tree)
+    variant = serving.serve_as(phone_variant.variant.specific, cards)
+    # then Wagtail's neighbour queries see the canonical page as the page itself
+    assert cards.pk not in {page.pk for page in variant.get_ancestors()}
+    assert cards.pk not in {page.pk for page in variant.get_siblings(inclusive=False)}
+    assert not variant.get_translations().filter(pk=cards.pk).exists()
+    html = get(agent=IPHONE).content.decode()
+    assert PHONE_TEXT in html
+    assert '<a href="/cards/">白金信用卡</a>' not in html  # no breadcrumb to itself
+
+
+def test_the_stand_in_cannot_be_saved_or_deleted(phone_variant, cards):
+    variant = serving.serve_as(phone_variant.variant.specific, cards)
+    with pytest.raises(RuntimeError):
+        variant.save()
+    with pytest.raises(RuntimeError):
+        variant.delete()
+    assert phone_variant.variant.__class__.objects.filter(pk=cards.pk).exists()
