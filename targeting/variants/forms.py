@@ -31,3 +31,23 @@ class CreateVariantForm(forms.Form):
             "with the highest priority is served."
         ),
     )
+
+
+class ChangeVariantForm(CreateVariantForm):
+    """A variant's audience and priority, changed after it was created."""
+
+
+class RemoveVariantForm(forms.Form):
+    """Unlinking a variant: what becomes of its page, chosen by the editor (no default)."""
+
+    KEEP = "keep"
+    DELETE = "delete"
+
+    page = forms.ChoiceField(
+        label=_("The variant page"),
+        choices=[
+            (KEEP, _("Keep it as an unpublished private draft beside this page")),
+            (DELETE, _("Delete it")),
+        ],
+        widget=forms.RadioSelect,
+    )

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 
 from targeting.variants import admin_views
 from targeting.variants.actions import may_create_variant
@@ -78,6 +81,16 @@ def register_variant_urls() -> list[Any]:
         path("variants/page/<int:page_id>/", admin_views.index, name="variants_index"),
         path("variants/page/<int:page_id>/create/", admin_views.create, name="variants_create"),
         path(
+            "variants/page/<int:page_id>/<int:link_id>/change/",
+            admin_views.change,
+            name="variants_change",
+        ),
+        path(
+            "variants/page/<int:page_id>/<int:link_id>/remove/",
+            admin_views.remove,
+            name="variants_remove",
+        ),
+        path(
             "variants/page/<int:page_id>/preview/",
             admin_views.preview,
             name="variants_preview_canonical",
@@ -88,3 +101,89 @@ def register_variant_urls() -> list[Any]:
             name="variants_preview",
         ),
     ]
+
+
+@hooks.register("before_delete_page")
+def warn_variants_go_with_the_page(request: Any, page: Any) -> None:
+    """The delete confirmation says which variant pages go with the page (``signals`` deletes
+    them); the message after the deletion says it again."""
+    titles = [
+        link.variant.get_admin_display_title()
+        for link in PageVariant.objects.filter(canonical_id=page.pk).select_related("variant")
+    ]
+    if not titles:
+        return
+    text = ngettext(
+        "This page has %(count)s audience variant; it is deleted with the page: %(titles)s.",
+        "This page has %(count)s audience variants; they are deleted with the page: %(titles)s.",
+        len(titles),
+    ) % {"count": len(titles), "titles": "、".join(f"“{t}”" for t in titles)}
+    if request.method == "POST":
+        request.variants_deleted_with_page = text
+    else:
+        messages.warning(request, text)
+
+
+@hooks.register("after_delete_page")
+def tell_variants_went_with_the_page(request: Any, page: Any) -> None:
+    text = getattr(request, "variants_deleted_with_page", None)
+    if text:
+        messages.info(request, text)
+
+
+class _VariantLog(LogFormatter):
+    def _data(self, log_entry: Any) -> dict[str, Any]:
+        data = log_entry.data
+        return data if isinstance(data, dict) else {}
+
+
+@hooks.register("register_log_actions")
+def register_variant_log_actions(actions: Any) -> None:
+    @actions.register_action("variants.create")
+    class Created(_VariantLog):
+        label = _("Create an audience variant")
+
+        def format_message(self, log_entry: Any) -> str:
+            data = self._data(log_entry)
+            return gettext(
+                "Audience variant created for “%(audience)s” (priority %(priority)s)"
+            ) % {"audience": data.get("audience", ""), "priority": data.get("priority", "")}
+
+    @actions.register_action("variants.change")
+    class Changed(_VariantLog):
+        label = _("Change an audience variant")
+
+        def format_message(self, log_entry: Any) -> str:
+            data = self._data(log_entry)
+            before = data.get("before") or {}
+            return gettext(
+                "Audience variant changed: audience “%(old_audience)s” → “%(audience)s”, "
+                "priority %(old_priority)s → %(priority)s"
+            ) % {
+                "old_audience": before.get("audience", ""),
+                "audience": data.get("audience", ""),
+                "old_priority": before.get("priority", ""),
+                "priority": data.get("priority", ""),
+            }
+
+    @actions.register_action("variants.remove")
+    class Removed(_VariantLog):
+        label = _("Remove an audience variant")
+
+        def format_message(self, log_entry: Any) -> str:
+            data = self._data(log_entry)
+            values = {"title": data.get("title", ""), "audience": data.get("audience", "")}
+            if data.get("page_deleted"):
+                return (
+                    gettext(
+                        "Audience variant “%(title)s” for “%(audience)s” removed, its page deleted"
+                    )
+                    % values
+                )
+            return (
+                gettext(
+                    "Audience variant “%(title)s” for “%(audience)s” removed, its page kept as a "
+                    "private draft"
+                )
+                % values
+            )
