@@ -175,7 +175,9 @@ def _pages(default: Locale) -> Iterable[Page]:
             model = apps.get_model(app_label, model_name)
         except LookupError:
             continue
-        yield from model.objects.live().filter(locale=default).order_by("path")
+        # public(): a private page (a page variant, served only in its canonical page's place)
+        # never becomes a public English page
+        yield from model.objects.live().public().filter(locale=default).order_by("path")
 
 
 #: Text fields of the site settings, translated as they are.

@@ -13,10 +13,13 @@ from typing import IO, Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from wagtail.models import Locale
 
 from targeting.models import Campaign, CampaignCreative, Creative, CrmMembership, Placement, Segment
 from targeting.snapshot import bump_version
 from targeting.tracking.models import CustomerProfile
+from targeting.variants.actions import create_variant
+from targeting.variants.models import PageVariant
 
 PLACEMENTS = [
     {
@@ -210,6 +213,7 @@ def seed(stdout: IO[str] | Any) -> None:
         creative = _publish_creative(audience)
         _publish_campaign(audience, segment, creative, placements)
     _demo_customer()
+    _seed_page_variant()
     bump_version()
     stdout.write(
         f"targeting: {len(PLACEMENTS)} placements, {len(AUDIENCES)} audiences with campaigns, "
@@ -265,6 +269,36 @@ def _publish_campaign(
     campaign.save()
     campaign.save_revision().publish()
     return campaign
+
+
+#: The demo's page variant (issue 14 item 5b): the platinum card's page, for visitors who came
+#: from a Baidu search for 信用卡, says so (the variant's summary; the rest is the page's copy).
+VARIANT_PAGE_SLUG = "platinum-credit-card"
+VARIANT_AUDIENCE = "baidu-credit-card"
+VARIANT_SUMMARY = "百度搜索“信用卡”来的新朋友：在线申请白金信用卡，首年免年费，最快当天审批。"
+
+
+def _seed_page_variant() -> PageVariant | None:
+    """Create the variant through the editor's own action, once: a second seed finds it by page
+    and audience and leaves it (and an editor's changes to it) alone."""
+    try:
+        model = apps.get_model("products", "ProductPage")
+    except LookupError:
+        return None
+    # The Chinese page: an English translation has the same slug.
+    pages = model.objects.live().filter(slug=VARIANT_PAGE_SLUG, locale=Locale.get_default())
+    canonical = pages.order_by("path").first()
+    segment = Segment.objects.filter(slug=VARIANT_AUDIENCE).first()
+    if canonical is None or segment is None:
+        return None
+    link = PageVariant.objects.filter(canonical=canonical, segment=segment).first()
+    if link is not None:
+        return link
+    link = create_variant(canonical, segment, None, priority=10)
+    variant = link.variant.specific
+    variant.summary = VARIANT_SUMMARY
+    variant.save_revision().publish()
+    return link
 
 
 def _product_page(product_type: str | None, customer_group: str | None) -> Any:
