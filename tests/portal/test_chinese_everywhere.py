@@ -101,7 +101,6 @@ ALLOWED = {
     "UTC",
     # names of products and systems the preview and profiles refer to
     "Googlebot",
-    "Redis",  # the server a notice names when counts cannot be read (for operations to act on)
     "Windows",
     "OpenID",  # WeChat's user identifier
     "ISO",  # ISO 3166 region codes
