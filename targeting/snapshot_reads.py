@@ -77,8 +77,9 @@ def clean_foreign_keys(
     for field in model._meta.concrete_fields:
         if not field.many_to_one or cleaned.get(field.name) is None:
             continue
-        remote = field.remote_field
-        target = remote.model._meta.get_field(remote.field_name)
+        # A many-to-one field's relation and target field (the stubs type them as optional).
+        remote: Any = field.remote_field
+        target: Any = remote.model._meta.get_field(remote.field_name)
         value = target.to_python(cleaned[field.name])
         if related.exists(remote.model, remote.field_name, value):
             continue
@@ -123,8 +124,8 @@ class SnapshotReads:
                 if isinstance(content, dict) and content.get(name) is not None:
                     ids[name].add(content[name])
         for name, values in ids.items():
-            remote = fields[name].remote_field
-            target = remote.model._meta.get_field(remote.field_name)
+            remote: Any = fields[name].remote_field
+            target: Any = remote.model._meta.get_field(remote.field_name)
             clean = set()
             for value in values:
                 try:
