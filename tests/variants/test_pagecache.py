@@ -84,3 +84,26 @@ def test_a_variant_unpublished_after_caching_is_no_longer_served(phone_variant):
     warm()
     phone_variant.variant.unpublish()
     assert CANONICAL_TEXT in get(IPHONE).content.decode()
+
+
+def test_a_variant_given_another_audience_is_cached_under_the_new_one(phone_variant, admin_user):
+    from targeting.variants.actions import change_variant
+    from tests.targeting.factories import SegmentFactory, publish
+
+    desktops = publish(
+        SegmentFactory(
+            name="电脑访客",
+            slug="desktops",
+            rule={"attr": "device.type", "op": "eq", "value": "desktop"},
+        )
+    )
+    warm()
+    # when the editor gives the variant to desktop visitors
+    change_variant(phone_variant, desktops, 0, admin_user)
+    # then the cached pages follow at once, and each is stored again under the new audience
+    for _ in range(2):
+        assert PHONE_TEXT in get(DESKTOP).content.decode()
+        assert CANONICAL_TEXT in get(IPHONE).content.decode()
+    assert get(DESKTOP)["X-Page-Cache"] == get(IPHONE)["X-Page-Cache"] == "hit"
+    assert "segment:desktops" in with_variant_audiences(phone_variant.canonical_id, ())
+    assert "segment:phones" not in with_variant_audiences(phone_variant.canonical_id, ())
