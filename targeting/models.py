@@ -37,6 +37,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from targeting.fields import ChoiceListField  # migrations name targeting.models.ChoiceListField
+from targeting.snapshot_reads import KNOWN_RELATED, clean_foreign_keys
 
 #: Rich text kept short on purpose: a slot is not an article.
 SHORT_RICH_TEXT = ["bold", "italic", "link"]
@@ -356,8 +357,6 @@ class Creative(TranslatableMixin, DraftStateMixin, RevisionMixin, index.Indexed,
         """Wagtail's restore of a revision's content, its foreign-key checks answered from the
         bulk reads of a snapshot build when one is under way (``targeting.snapshot_reads``)
         instead of one query per key and creative."""
-        from targeting.snapshot_reads import KNOWN_RELATED, clean_foreign_keys
-
         related = KNOWN_RELATED.get()
         if check_fks and related is not None and isinstance(data, dict):
             cleaned = clean_foreign_keys(cls, data, related, strict_fks)

@@ -23,7 +23,7 @@ from wagtail.models import Locale
 from targeting.approval import approved_creative, approved_translations
 from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
 from targeting.engine.suitability import risk_number
-from targeting.models import Campaign, CampaignCreative, Placement, Segment
+from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
 from targeting.rule_validation import compiled_rule
 from targeting.snapshot_reads import SnapshotReads, bulk_foreign_keys, collector_paused
 from targeting.variants.snapshot import VariantMap, build_variant_map
@@ -254,7 +254,7 @@ def _read_and_compile(version: str) -> TargetingSnapshot:
     campaigns = list(campaigns_qs)
     # What every approved copy refers to (images, pages, ...), read once for the whole build.
     reads = SnapshotReads.load(
-        content for campaign in campaigns for content in approved_contents(campaign)
+        Creative, (content for campaign in campaigns for content in approved_contents(campaign))
     )
     with bulk_foreign_keys(reads.related):
         specs, capped = campaign_specs(campaigns, reads)

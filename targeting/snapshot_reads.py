@@ -107,17 +107,16 @@ class SnapshotReads:
         self._renditions: dict[tuple[int, str], Any] = {}
 
     @classmethod
-    def load(cls, contents: Iterable[dict[str, Any]]) -> SnapshotReads:
-        """Read in bulk what these approved copies (``Creative`` content dicts) refer to."""
+    def load(cls, model: type[models.Model], contents: Iterable[dict[str, Any]]) -> SnapshotReads:
+        """Read in bulk what these approved copies (content dicts of ``model``, the creative
+        model) refer to."""
         from wagtail.images import get_image_model
         from wagtail.models import Page
-
-        from targeting.models import Creative
 
         reads = cls()
         ids: dict[str, set[Any]] = defaultdict(set)
         fields = {
-            f.name: f for f in Creative._meta.concrete_fields if f.many_to_one and f.remote_field
+            f.name: f for f in model._meta.concrete_fields if f.many_to_one and f.remote_field
         }
         for content in contents:
             for name in fields:
