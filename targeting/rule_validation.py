@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from targeting.engine import rules as engine_rules
 from targeting.models import Segment
+from targeting.rule_messages import rule_error_text
 
 if TYPE_CHECKING:
     from targeting.models import Segment
@@ -20,7 +21,8 @@ def known_rules(exclude_pk: int | None = None) -> dict[str, Any]:
 
 
 def validate_segment_rule(segment: Segment) -> str | None:
-    """Return the first error in ``segment.rule`` (as ``rule.all[2].value: …``) or None.
+    """Return the first error in ``segment.rule`` (as ``rule.all[2].value: …``) or None, its
+    message in the active language (``targeting.rule_messages``).
 
     References must name existing segments, and the rule must not close a reference cycle
     through any other segment.
@@ -31,9 +33,9 @@ def validate_segment_rule(segment: Segment) -> str | None:
     try:
         engine_rules.validate(segment.rule, known_segments=everything, self_slug=slug)
     except engine_rules.RuleError as exc:
-        return str(exc)
+        return rule_error_text(exc)
     problem = engine_rules.validate_all(everything).get(slug)
-    return str(problem) if problem is not None else None
+    return rule_error_text(problem) if problem is not None else None
 
 
 #: What a static audience with no members compiles to: no visitor id is ever this.

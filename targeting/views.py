@@ -16,6 +16,7 @@ from targeting.audiences import estimate, freeze_members
 from targeting.engine.rules import RuleError
 from targeting.forms import PreviewForm
 from targeting.models import Placement, Segment
+from targeting.rule_messages import rule_error_text
 from targeting.simulation import (
     VISITOR_PROFILE_PERMISSION,
     SimulationError,
@@ -71,15 +72,11 @@ def audience_estimate(request: HttpRequest) -> JsonResponse:
     try:
         rule = json.loads(raw or "{}")
     except ValueError:
-        return JsonResponse({"error": "rule: not valid JSON"}, status=400)
+        return JsonResponse({"error": _("rule: not valid JSON")}, status=400)
     try:
         answer = estimate(rule)
     except RuleError as exc:
-        path = getattr(exc, "path", "")
-        message = str(exc)
-        if path and not message.startswith(path):
-            message = f"{path}: {message}"
-        return JsonResponse({"error": message}, status=400)
+        return JsonResponse({"error": rule_error_text(exc)}, status=400)
     return JsonResponse(answer)
 
 
@@ -94,7 +91,7 @@ def refresh_static_members(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             count = freeze_members(segment)
         except RuleError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, rule_error_text(exc))
         else:
             messages.success(
                 request,

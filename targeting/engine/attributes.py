@@ -486,21 +486,39 @@ def normalise_path(path: str) -> str | None:
     return path.rstrip("/") or "/"
 
 
+def gettext_noop(message: str) -> str:
+    """Mark an English message template for translation (the engine imports no Django; Django's
+    ``makemessages`` extracts calls by this name, and ``targeting.rule_messages`` translates)."""
+    return message
+
+
+#: A message as ``(template, params)``: the English template and the values put in it by ``%``.
+Message = tuple[str, dict[str, Any]]
+
+
+class KeyProblem(ValueError):
+    """An unusable key of a keyed condition; ``str()`` is the English message."""
+
+    def __init__(self, template: str, params: dict[str, Any] | None = None) -> None:
+        self.problem: Message = (template, dict(params or {}))
+        super().__init__(template % self.problem[1])
+
+
 def normalise_key(name: str, key: Any) -> str:
-    """The key of a keyed condition as the engine compares it; ``ValueError`` if unusable."""
+    """The key of a keyed condition as the engine compares it; ``KeyProblem`` if unusable."""
     if not isinstance(key, str):
-        raise ValueError("expected a string")
+        raise KeyProblem(gettext_noop("expected a string"))
     text: str = key.strip()
     if not text:
-        raise ValueError("expected a non-empty string")
+        raise KeyProblem(gettext_noop("expected a non-empty string"))
     if len(text) > MAX_KEY:
-        raise ValueError(f"longer than {MAX_KEY} characters")
+        raise KeyProblem(gettext_noop("longer than %(limit)s characters"), {"limit": MAX_KEY})
     if not text.isprintable():
-        raise ValueError("contains control characters")
+        raise KeyProblem(gettext_noop("contains control characters"))
     if name == "behaviour.page_visits":
         path = normalise_path(text)
         if path is None:
-            raise ValueError("expected a path starting with /, e.g. /cards/")
+            raise KeyProblem(gettext_noop("expected a path starting with /, e.g. /cards/"))
         return path
     # Landing-URL parameter names are read case-insensitively (providers.source).
     return text.lower()
@@ -515,6 +533,13 @@ REGIONS = frozenset({"geo.region", "profile.region"})
 
 
 def vocabulary_problem(name: str, value: str) -> str | None:
+    """Why a string value can never be what real traffic has for the attribute (English), or
+    None; see ``vocabulary_message``."""
+    problem = vocabulary_message(name, value)
+    return None if problem is None else problem[0] % problem[1]
+
+
+def vocabulary_message(name: str, value: str) -> Message | None:
     """Why a string value can never be what real traffic has for the attribute, or None.
 
     The checks behind "rules that cannot silently fail" (issue 14 item 6): a country is an ISO
@@ -522,27 +547,46 @@ def vocabulary_problem(name: str, value: str) -> str | None:
     divisions, a Chinese city one of the prefecture-level cities, device values lowercase.
     Values of attributes with ``choices`` are checked against them separately.
     """
+    shown = {"value": repr(value)}
     if name == "geo.country" and not _COUNTRY.fullmatch(value):
-        hint = " (did you mean CN?)" if value.strip() in ("中国", "China", "cn", "CHN") else ""
-        return f"{value!r} is not an ISO 3166-1 country code in capitals, e.g. CN{hint}"
+        if value.strip() in ("中国", "China", "cn", "CHN"):
+            return gettext_noop(
+                "%(value)s is not an ISO 3166-1 country code in capitals, e.g. CN "
+                "(did you mean CN?)"
+            ), shown
+        return gettext_noop(
+            "%(value)s is not an ISO 3166-1 country code in capitals, e.g. CN"
+        ), shown
     if name in REGIONS:
         code = places.region_by_name(value)
         if code is not None:
-            return (
-                f"{value!r} is not a region code: did you mean {code} ({places.PROVINCES[code]})?"
-            )
+            return gettext_noop(
+                "%(value)s is not a region code: did you mean %(code)s (%(province)s)?"
+            ), {**shown, "code": code, "province": places.PROVINCES[code]}
         if not _REGION.fullmatch(value):
-            return f"{value!r} is not an ISO 3166-2 region code, e.g. CN-GD (Guangdong)"
+            return gettext_noop(
+                "%(value)s is not an ISO 3166-2 region code, e.g. CN-GD (Guangdong)"
+            ), shown
         if value.startswith("CN-") and value not in places.PROVINCES:
-            return f"{value!r} is not one of China's 34 provincial divisions, e.g. CN-GD"
+            return gettext_noop(
+                "%(value)s is not one of China's 34 provincial divisions, e.g. CN-GD"
+            ), shown
     if name == "geo.city" and places.city_name(value) is None:
         if not value.isascii():
-            return f"{value!r} is not a prefecture-level city of China, e.g. 广州"
+            return gettext_noop(
+                "%(value)s is not a prefecture-level city of China, e.g. 广州"
+            ), shown
         close = places.close_city(value)
         if close is not None:
-            return f"{value!r} is not a known city: did you mean {close}?"
+            return gettext_noop("%(value)s is not a known city: did you mean %(close)s?"), {
+                **shown,
+                "close": close,
+            }
     if name in LOWERCASE and value != value.lower():
-        return f"{value!r}: values are lowercase, e.g. {value.lower()!r}"
+        return gettext_noop("%(value)s: values are lowercase, e.g. %(lower)s"), {
+            **shown,
+            "lower": repr(value.lower()),
+        }
     return None
 
 

@@ -61,10 +61,13 @@ from .attributes import (
     KEY_DEFAULTS,
     REGIONS,
     Attribute,
+    KeyProblem,
+    Message,
     canonical,
+    gettext_noop,
     is_iso_date,
     normalise_key,
-    vocabulary_problem,
+    vocabulary_message,
 )
 
 try:  # Python's own regular expression parser, used only to analyse staff-written patterns.
@@ -97,18 +100,37 @@ Predicate = Callable[[RuleContext], bool]
 
 
 class RuleError(ValueError):
-    """A rule that cannot be used; ``path`` names the node, e.g. ``rule.all[2].value``."""
+    """A rule that cannot be used; ``path`` names the node, e.g. ``rule.all[2].value``.
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+    ``template`` is the English message with ``%(name)s`` placeholders (every one is marked with
+    ``gettext_noop`` here, so the Django side can translate it: ``targeting.rule_messages``) and
+    ``params`` the values put in it; ``message`` is the English result, and ``str(exc)`` is
+    ``path: message`` as ever. Params are inserted once, by ``%`` with a mapping, so a ``%`` or
+    NUL inside a value is text, never a placeholder.
+    """
+
+    def __init__(self, path: str, template: str, params: Mapping[str, Any] | None = None) -> None:
+        self.template = template
+        self.params: dict[str, Any] = dict(params or {})
+        self.message = template % self.params
+        super().__init__(f"{path}: {self.message}")
         self.path = path
-        self.message = message
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
 
-    def __reduce__(self) -> tuple[type[RuleError], tuple[str, str]]:
-        return (RuleError, (self.path, self.message))  # picklable despite the two arguments
+    def __reduce__(self) -> tuple[type[RuleError], tuple[str, str, dict[str, Any]]]:
+        # picklable despite the three arguments
+        return (RuleError, (self.path, self.template, self.params))
+
+
+def _error(path: str, message: Message) -> RuleError:
+    """A ``RuleError`` from a ``(template, params)`` pair."""
+    return RuleError(path, message[0], message[1])
+
+
+def _ops(names: Iterable[str]) -> str:
+    return ", ".join(names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,33 +162,45 @@ class _Validator:
     def node(self, node: Any, path: str, depth: int) -> None:
         self.count += 1
         if self.count > MAX_NODES:
-            raise RuleError("rule", f"more than {MAX_NODES} nodes")
+            raise RuleError("rule", gettext_noop("more than %(limit)s nodes"), {"limit": MAX_NODES})
         if depth > MAX_DEPTH:
-            raise RuleError(path, f"nested deeper than {MAX_DEPTH} levels")
+            raise RuleError(
+                path, gettext_noop("nested deeper than %(limit)s levels"), {"limit": MAX_DEPTH}
+            )
         if not isinstance(node, Mapping):
-            raise RuleError(path, "expected an object")
+            raise RuleError(path, gettext_noop("expected an object"))
         if "attr" in node:
             self.condition(node, path)
             return
         keys = list(node)
         if not keys:
-            raise RuleError(path, "empty node: expected all, any, not, segment or attr")
+            raise RuleError(
+                path, gettext_noop("empty node: expected all, any, not, segment or attr")
+            )
         for key in keys:
             if key in ("op", "value"):
-                raise RuleError(path, 'a condition needs "attr"')
+                raise RuleError(path, gettext_noop('a condition needs "attr"'))
             if key not in NODE_KEYS:
                 raise RuleError(
-                    path, f"unknown node key {key!r}; expected all, any, not, segment or attr"
+                    path,
+                    gettext_noop(
+                        "unknown node key %(key)s; expected all, any, not, segment or attr"
+                    ),
+                    {"key": repr(key)},
                 )
         if len(keys) > 1:
-            raise RuleError(path, f"a node has exactly one key, found {', '.join(keys)}")
+            raise RuleError(
+                path,
+                gettext_noop("a node has exactly one key, found %(keys)s"),
+                {"keys": _ops(keys)},
+            )
         key = keys[0]
         if key in ("all", "any"):
             children = node[key]
             if not isinstance(children, list):
-                raise RuleError(f"{path}.{key}", "expected a list of nodes")
+                raise RuleError(f"{path}.{key}", gettext_noop("expected a list of nodes"))
             if not children:
-                raise RuleError(f"{path}.{key}", "expected at least one node")
+                raise RuleError(f"{path}.{key}", gettext_noop("expected at least one node"))
             for i, child in enumerate(children):
                 self.node(child, f"{path}.{key}[{i}]", depth + 1)
         elif key == "not":
@@ -176,54 +210,66 @@ class _Validator:
 
     def segment(self, slug: Any, path: str) -> None:
         if not isinstance(slug, str) or not slug:
-            raise RuleError(path, "expected a segment slug")
+            raise RuleError(path, gettext_noop("expected a segment slug"))
         if self.self_slug is not None and slug == self.self_slug:
-            raise RuleError(path, "a segment cannot refer to itself")
+            raise RuleError(path, gettext_noop("a segment cannot refer to itself"))
         if self.known is not None and slug not in self.known:
-            raise RuleError(path, f"unknown segment {slug!r}")
+            raise RuleError(path, gettext_noop("unknown segment %(slug)s"), {"slug": repr(slug)})
         self.refs[slug] = None
 
     def condition(self, node: Mapping[str, Any], path: str) -> None:
         for key in node:
             if key not in CONDITION_KEYS:
                 raise RuleError(
-                    path, f"unknown key {key!r} in a condition; expected attr, op, value"
+                    path,
+                    gettext_noop("unknown key %(key)s in a condition; expected attr, op, value"),
+                    {"key": repr(key)},
                 )
         name = node["attr"]
         if not isinstance(name, str) or name not in ATTRIBUTES:
-            raise RuleError(f"{path}.attr", _unknown_attribute(name))
+            raise _error(f"{path}.attr", _unknown_attribute(name))
         attr = ATTRIBUTES[name]
         if attr.keyed:
             if "key" not in node:
-                raise RuleError(f"{path}.key", f"{name} needs a key ({attr.key_label.lower()})")
+                raise RuleError(
+                    f"{path}.key",
+                    gettext_noop("%(attr)s needs a key (%(key_label)s)"),
+                    {"attr": name, "key_label": attr.key_label.lower()},
+                )
             try:
                 normalise_key(name, node["key"])
-            except ValueError as exc:
-                raise RuleError(f"{path}.key", str(exc)) from None
+            except KeyProblem as exc:
+                raise _error(f"{path}.key", exc.problem) from None
         elif "key" in node:
-            raise RuleError(f"{path}.key", f"{name} takes no key")
+            raise RuleError(f"{path}.key", gettext_noop("%(attr)s takes no key"), {"attr": name})
         if "op" not in node:
-            raise RuleError(f"{path}.op", "missing operator")
+            raise RuleError(f"{path}.op", gettext_noop("missing operator"))
         op = node["op"]
         if not isinstance(op, str) or op not in ALL_OPERATORS:
-            raise RuleError(f"{path}.op", f"unknown operator {op!r}")
+            raise RuleError(f"{path}.op", gettext_noop("unknown operator %(op)s"), {"op": repr(op)})
         if op not in attr.operators:
             raise RuleError(
                 f"{path}.op",
-                f"operator {op!r} does not fit {name} ({attr.type}); "
-                f"use one of: {', '.join(attr.operators)}",
+                gettext_noop(
+                    "operator %(op)s does not fit %(attr)s (%(type)s); use one of: %(ops)s"
+                ),
+                {"op": repr(op), "attr": name, "type": attr.type, "ops": _ops(attr.operators)},
             )
         if "value" not in node:
-            raise RuleError(f"{path}.value", "missing value")
+            raise RuleError(f"{path}.value", gettext_noop("missing value"))
         check_value(attr, op, node["value"], f"{path}.value")
 
 
-def _unknown_attribute(name: Any) -> str:
+def _unknown_attribute(name: Any) -> Message:
     if not isinstance(name, str):
-        return "expected an attribute name"
+        return gettext_noop("expected an attribute name"), {}
     close = difflib.get_close_matches(name, list(ATTRIBUTES), n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"unknown attribute {name!r}{hint}"
+    if close:
+        return gettext_noop("unknown attribute %(attr)s (did you mean %(close)s?)"), {
+            "attr": repr(name),
+            "close": close[0],
+        }
+    return gettext_noop("unknown attribute %(attr)s"), {"attr": repr(name)}
 
 
 def _is_number(value: Any) -> bool:
@@ -234,61 +280,68 @@ def _check_scalar(attr: Attribute, value: Any, path: str) -> None:
     """A single comparison value for eq/ne/in/not_in/gt/.../between items."""
     if attr.type == "str" or attr.type == "list":
         if not isinstance(value, str):
-            raise RuleError(path, "expected a string")
+            raise RuleError(path, gettext_noop("expected a string"))
     elif attr.type == "int":
         if not _is_number(value):
-            raise RuleError(path, "expected a number")
+            raise RuleError(path, gettext_noop("expected a number"))
     elif attr.type == "bool":
         if not isinstance(value, bool):
-            raise RuleError(path, "expected true or false")
+            raise RuleError(path, gettext_noop("expected true or false"))
     elif attr.type == "date" and not (isinstance(value, str) and is_iso_date(value)):
-        raise RuleError(path, "expected a date YYYY-MM-DD")
+        raise RuleError(path, gettext_noop("expected a date YYYY-MM-DD"))
     if attr.choices is not None and value not in attr.choices:
-        raise RuleError(path, _not_a_choice(attr, value))
+        raise _error(path, _not_a_choice(attr, value))
     if isinstance(value, str):
-        problem = vocabulary_problem(attr.name, value)
+        problem = vocabulary_message(attr.name, value)
         if problem is not None:
-            raise RuleError(path, problem)
+            raise _error(path, problem)
 
 
-def _not_a_choice(attr: Attribute, value: Any) -> str:
+def _not_a_choice(attr: Attribute, value: Any) -> Message:
     choices = attr.choices or ()
     same = [c for c in choices if isinstance(value, str) and str(c).casefold() == value.casefold()]
-    hint = f" (did you mean {same[0]}?)" if same else ""
-    return f"{value!r} is not one of: {', '.join(str(c) for c in choices)}{hint}"
+    params = {"value": repr(value), "choices": _ops(str(c) for c in choices)}
+    if same:
+        return gettext_noop("%(value)s is not one of: %(choices)s (did you mean %(close)s?)"), {
+            **params,
+            "close": same[0],
+        }
+    return gettext_noop("%(value)s is not one of: %(choices)s"), params
 
 
 def check_value(attr: Attribute, op: str, value: Any, path: str) -> None:
     """Check the ``value`` of a condition against its attribute and operator."""
     if op == "exists":
         if not isinstance(value, bool):
-            raise RuleError(path, "exists needs true or false")
+            raise RuleError(path, gettext_noop("exists needs true or false"))
         return
     if op in ("in", "not_in"):
         if not isinstance(value, list):
-            raise RuleError(path, f"{op} needs a list")
+            raise RuleError(path, gettext_noop("%(op)s needs a list"), {"op": op})
         if not value:
-            raise RuleError(path, f"{op} needs at least one value")
+            raise RuleError(path, gettext_noop("%(op)s needs at least one value"), {"op": op})
         for i, item in enumerate(value):
             _check_scalar(attr, item, f"{path}[{i}]")
         return
     if op == "between":
         if not isinstance(value, list) or len(value) != 2:
-            raise RuleError(path, "between needs [low, high]")
+            raise RuleError(path, gettext_noop("between needs [low, high]"))
         for i, item in enumerate(value):
             _check_scalar(attr, item, f"{path}[{i}]")
         if not attr.cyclic and value[0] > value[1]:
-            raise RuleError(path, "between needs [low, high] with low <= high")
+            raise RuleError(path, gettext_noop("between needs [low, high] with low <= high"))
         return
     if op in ("contains", "startswith", "matches"):
         if not isinstance(value, str):
-            raise RuleError(path, "expected a string")
+            raise RuleError(path, gettext_noop("expected a string"))
         if not value:
-            raise RuleError(path, "expected a non-empty string")
+            raise RuleError(path, gettext_noop("expected a non-empty string"))
         codes = attr.name in REGIONS or attr.name == "geo.country"
         if codes and op != "matches" and not value.isascii():
             # Codes are ASCII: "contains 广东" on CN-GD can never hold.
-            raise RuleError(path, vocabulary_problem(attr.name, value) or "expected a code")
+            raise _error(
+                path, vocabulary_message(attr.name, value) or (gettext_noop("expected a code"), {})
+            )
         if op == "matches":
             compile_pattern(value, path)
         return
@@ -341,21 +394,25 @@ def compile_pattern(source: str, path: str = "rule.value") -> Pattern:
     10,000 segments repeats a few patterns many times, and each analysis costs ~0.5 ms.
     """
     if len(source) > MAX_REGEX_LENGTH:
-        raise RuleError(path, f"regular expression longer than {MAX_REGEX_LENGTH} characters")
+        raise RuleError(
+            path,
+            gettext_noop("regular expression longer than %(limit)s characters"),
+            {"limit": MAX_REGEX_LENGTH},
+        )
     checked = _checked_pattern(source)
-    if isinstance(checked, str):
-        raise RuleError(path, checked)
+    if isinstance(checked, tuple):
+        raise _error(path, checked)
     return checked
 
 
 @functools.lru_cache(maxsize=4096)
-def _checked_pattern(source: str) -> Pattern | str:
+def _checked_pattern(source: str) -> Pattern | Message:
     """The compiled pattern, or why it is refused (the message, without a path)."""
     try:
         variable = _analyse(source, "rule.value")
         regex = re2.compile(source, _RE2_OPTIONS)
     except RuleError as exc:
-        return exc.message
+        return exc.template, exc.params
     except re2.error as exc:
         return _re2_message(exc)
     limit = MATCH_INPUT_LIMITS[variable] if variable is not None else MATCH_INPUT_LIMITS[0]
@@ -377,7 +434,9 @@ def _analyse(source: str, path: str) -> int | None:
         try:
             re2.compile(source, _RE2_OPTIONS)
         except re2.error:
-            raise RuleError(path, f"invalid regular expression: {exc}") from None
+            raise RuleError(
+                path, gettext_noop("invalid regular expression: %(detail)s"), {"detail": str(exc)}
+            ) from None
         return None
     effective = _drop_redundant_dot_stars(source, parsed, flags)
     try:
@@ -386,24 +445,27 @@ def _analyse(source: str, path: str) -> int | None:
         raise
     except Exception:  # an unexpected parse shape: refuse rather than guess
         logger.exception("could not analyse regular expression %r", source)
-        raise RuleError(path, "regular expression could not be analysed") from None
+        raise RuleError(path, gettext_noop("regular expression could not be analysed")) from None
     if variable > MAX_VARIABLE_QUANTIFIERS:
         raise RuleError(
             path,
-            f"regular expression has {variable} variable quantifiers (*, +, {{m,n}}); at most "
-            f"{MAX_VARIABLE_QUANTIFIERS} are allowed: split it into several conditions",
+            gettext_noop(
+                "regular expression has %(count)s variable quantifiers (*, +, {m,n}); at most "
+                "%(limit)s are allowed: split it into several conditions"
+            ),
+            {"count": variable, "limit": MAX_VARIABLE_QUANTIFIERS},
         )
     return variable
 
 
-def _re2_message(exc: Exception) -> str:
+def _re2_message(exc: Exception) -> Message:
     detail = exc.args[0] if exc.args else ""
     if isinstance(detail, bytes):
         detail = detail.decode("utf-8", "replace")
-    return (
+    return gettext_noop(
         "regular expression uses syntax RE2 does not support (backreferences, lookahead or "
-        f"lookbehind, \\Z; see RE2 syntax): {detail}"
-    )
+        "lookbehind, \\Z; see RE2 syntax): %(detail)s"
+    ), {"detail": str(detail)}
 
 
 def _drop_redundant_dot_stars(source: str, parsed: Any, flags: int) -> str:
@@ -456,7 +518,9 @@ def _variable_quantifiers(parsed: Any, path: str, inside: bool) -> int:
     count = 0
     for op, av in parsed:
         if op in (_sre_parse.GROUPREF, _sre_parse.GROUPREF_EXISTS):
-            raise RuleError(path, "backreferences are not allowed in a regular expression")
+            raise RuleError(
+                path, gettext_noop("backreferences are not allowed in a regular expression")
+            )
         if op in _REPEATS:
             low, high, sub = av
             variable = high != low
@@ -486,8 +550,10 @@ def _has_branch(parsed: Any) -> bool:
 def _nested(path: str) -> RuleError:
     return RuleError(
         path,
-        "regular expression repeats a group that contains a quantifier or an alternation "
-        "(like (a+)+ or (a|ab)*), which can take exponential time",
+        gettext_noop(
+            "regular expression repeats a group that contains a quantifier or an alternation "
+            "(like (a+)+ or (a|ab)*), which can take exponential time"
+        ),
     )
 
 
@@ -549,7 +615,11 @@ def validate_all(segments: Mapping[str, Any]) -> dict[str, RuleError]:
         members = cycle[:-1]
         for i, slug in enumerate(members):
             turn = [*members[i:], *members[:i], slug]
-            errors[slug] = RuleError("rule", f"segment reference cycle {' -> '.join(turn)}")
+            errors[slug] = RuleError(
+                "rule",
+                gettext_noop("segment reference cycle %(cycle)s"),
+                {"cycle": " -> ".join(turn)},
+            )
         for slug in members:
             remaining.pop(slug, None)
         remaining = {s: [r for r in refs if r in remaining] for s, refs in remaining.items()}
@@ -792,7 +862,7 @@ def _make_test(attr: Attribute, op: str, value: Any) -> Test:
         if attr.cyclic and low > high:
             return lambda v: bool(v >= low or v <= high)
         return lambda v: bool(low <= v <= high)
-    raise RuleError("rule.op", f"unknown operator {op!r}")  # unreachable after validate()
+    raise RuleError("rule.op", gettext_noop("unknown operator %(op)s"), {"op": repr(op)})
 
 
 def _make_list_test(op: str, value: Any) -> Test:
@@ -803,7 +873,9 @@ def _make_list_test(op: str, value: Any) -> Test:
         return lambda v: not members.isdisjoint(v)
     if op == "not_in":
         return lambda v: members.isdisjoint(v)
-    raise RuleError("rule.op", f"operator {op!r} does not fit a list")  # unreachable
+    raise RuleError(  # unreachable after validate()
+        "rule.op", gettext_noop("operator %(op)s does not fit a list"), {"op": repr(op)}
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from wagtail.search import index
 from targeting.engine.rules import RuleError, validate
 from targeting.fields import ChoiceListField
 from targeting.push import templating
+from targeting.rule_messages import rule_error_text
 from targeting.tracking.schema import EVENT_TYPES
 
 SMS, EMAIL, WECHAT, INBOX, RM_LEAD, QUEUE_SCREEN = (
@@ -108,7 +109,7 @@ def validate_rule_field(value: Any) -> None:
     try:
         validate(value)
     except RuleError as error:
-        raise ValidationError(str(error), code="invalid_rule") from None
+        raise ValidationError(rule_error_text(error), code="invalid_rule") from None
     except RecursionError:
         raise ValidationError(_("rule: nested too deeply"), code="invalid_rule") from None
 

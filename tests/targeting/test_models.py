@@ -18,7 +18,8 @@ from tests.targeting.factories import (
 
 
 def rule_error(segment) -> str:
-    with pytest.raises(ValidationError) as caught:
+    """The rule's error in English (in Chinese for a zh-hans user: test_rule_messages.py)."""
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         segment.full_clean()
     return " ".join(caught.value.message_dict["rule"])
 
