@@ -31,6 +31,7 @@ from targeting.engine.decide import decide as engine_decide_one
 from targeting.engine.decide import simulate as engine_simulate
 from targeting.engine.providers import DEFAULT_PROVIDERS
 from targeting.rendering import decision_as_dict
+from targeting.rule_messages import rule_error_text
 from targeting.snapshot import get_snapshot
 from targeting.tracking.documents import behaviour_view
 from targeting.tracking.folding import stored_behaviour
@@ -403,6 +404,11 @@ def simulate(
             raise UnknownPlacement("placements", f"unknown placement {missing[0]!r}")
 
     answer = engine_simulate(snapshot.engine, ctx, slugs, now, None)
+    # An invalid stored audience's reason, in the reader's language (the engine's is English).
+    for slug, tree in answer["explain"].get("segments", {}).items():
+        error = snapshot.engine.errors.get(slug)
+        if error is not None and tree.get("node") == "invalid":
+            tree["error"] = rule_error_text(error)
     decisions = {}
     for slug in slugs:
         decision = engine_decide_one(snapshot.engine, slug, ctx, now, None)

@@ -215,3 +215,22 @@ def test_the_estimate_answers_in_chinese(client, marketer):
     assert response.status_code == 400
     assert response.json() == {"error": "rule.any[0].op: 未知运算符 'foo'"}
     assert bad_json.json() == {"error": "rule：不是有效的 JSON"}
+
+
+@pytest.mark.django_db
+def test_the_preview_explains_an_invalid_stored_audience_in_chinese():
+    from targeting.simulation import simulate
+    from tests.targeting.factories import SegmentFactory
+
+    # Given an audience whose stored rule became invalid (saved without the form's validation)
+    SegmentFactory(slug="broken", rule={"attr": "geo.country", "op": "foo", "value": "CN"})
+
+    # When a zh-hans marketer simulates a visitor, and an English one does
+    with translation.override("zh-hans"):
+        chinese = simulate({}, {}, None)["explain"]["segments"]["broken"]
+    with translation.override("en"):
+        english = simulate({}, {}, None)["explain"]["segments"]["broken"]
+
+    # Then the reason is in each one's language, with the same path
+    assert chinese["error"] == "rule.op: 未知运算符 'foo'"
+    assert english["error"] == "rule.op: unknown operator 'foo'"
