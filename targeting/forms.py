@@ -231,7 +231,7 @@ class CampaignForm(WagtailAdminModelForm):
                 )
             return typed  # kept as typed; the model's uniqueness check applies
         if "\x00" in typed:
-            raise forms.ValidationError(_("Null characters are not allowed."))
+            raise forms.ValidationError(_("Control characters are not allowed."))
         made = pinyin_slug(typed or self.cleaned_data.get("name") or "") or "campaign"
         max_length = Campaign._meta.get_field("slug").max_length or 80
         made = made[:max_length].strip("-") or "campaign"
