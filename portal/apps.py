@@ -36,6 +36,11 @@ class PortalConfig(AppConfig):
 
         localize_editor.install()
 
+        # local: ready(): wagtail-localize's views import its models, which need the registry
+        from portal import localize_submit
+
+        localize_submit.install()
+
         # local: ready(): Wagtail's chooser forms import its models, which need the registry
         from portal import chooser_labels
 
