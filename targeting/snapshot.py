@@ -21,11 +21,11 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from targeting.approval import approved_creative, approved_translations
-from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot
+from targeting.engine.decide import CampaignSpec, CreativeSpec, Snapshot, collector_paused
 from targeting.engine.suitability import risk_number
 from targeting.models import Campaign, CampaignCreative, Creative, Placement, Segment
 from targeting.rule_validation import compiled_rule
-from targeting.snapshot_reads import SnapshotReads, bulk_foreign_keys, collector_paused
+from targeting.snapshot_reads import SnapshotReads, bulk_foreign_keys
 from targeting.variants.snapshot import VariantMap, build_variant_map
 
 if TYPE_CHECKING:

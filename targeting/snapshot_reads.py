@@ -14,7 +14,6 @@ exactly as ``model_from_serializable_data`` does, only checked in bulk (see
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -175,17 +174,3 @@ def _int(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a snapshot build (re-enabled only if it was
-    enabled). Most of what a build allocates is freed by reference counting anyway; what lives
-    on is the snapshot, which the collector would otherwise walk every 700 allocations."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -229,7 +229,7 @@ class Snapshot:
     ) -> Snapshot:
         """Compile segments (``slug -> rule``) and index live campaigns by placement."""
         errors: dict[str, RuleError] = {}
-        with _collector_paused():
+        with collector_paused():
             predicates = compile_segments(segments, errors)
         campaign_errors: dict[str, str] = {}
         live: list[CampaignSpec] = []
@@ -327,8 +327,9 @@ class Snapshot:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a snapshot compiles.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a snapshot compiles (and while
+    ``targeting.snapshot`` reads what it compiles).
 
     Compiling allocates a few hundred thousand closures and cells that all live on; the collector,
     triggered every 700 allocations, would walk the growing heap again and again (10,000
