@@ -13,7 +13,7 @@ from typing import Any
 
 def install() -> None:
     # local: install() runs from ready(): wagtail-localize's views import its models
-    from wagtail_localize.views import submit_translations
+    from wagtail_localize.views import submit_translations  # type: ignore[import-untyped]
 
     base = submit_translations.SubmitTranslationForm
     if getattr(base, "ticks_single_locale", False):
