@@ -440,3 +440,33 @@ def reasons(answer: Mapping[str, Any], placement: str) -> list[str]:
     if not lines:
         lines.append(_("No live campaign uses this placement."))
     return lines
+
+
+def named_reasons(
+    answer: Mapping[str, Any], placement: str, names: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """The preview's reasons with each campaign called by its name (``names``: slug to name), as
+    ``{"name", "slug", "text"}`` rows; ``text`` is the engine's phrase (the template translates
+    it) with a winner's slug replaced by its name. ``slug`` is empty for a line about no campaign.
+    """
+    explanation = answer["explain"]["campaigns"].get(placement) or {}
+    rows = []
+    for row in explanation.get("campaigns", []):
+        slug = str(row["campaign"])
+        if row["chosen"]:
+            text = _("chosen (priority %(priority)s)") % {"priority": row["priority"]}
+        else:
+            text = str(row["reason"])
+            for prefix in ("lower priority than ", "lost the weighted split to "):
+                if text.startswith(prefix):
+                    winner = text[len(prefix) :]
+                    text = prefix + names.get(winner, winner)
+        rows.append({"name": names.get(slug, slug), "slug": slug, "text": text})
+    arm = explanation.get("arm")
+    if arm and arm.get("why"):
+        rows.append(
+            {"name": "", "slug": "", "text": _("Experiment arm: %(why)s") % {"why": arm["why"]}}
+        )
+    if not rows:
+        rows.append({"name": "", "slug": "", "text": _("No live campaign uses this placement.")})
+    return rows

@@ -9,19 +9,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from targeting.audiences import estimate, freeze_members
 from targeting.engine.rules import RuleError
 from targeting.forms import PreviewForm
-from targeting.models import Placement, Segment
+from targeting.models import Campaign, Placement, Segment
 from targeting.rule_messages import rule_error_text
 from targeting.simulation import (
     VISITOR_PROFILE_PERMISSION,
     SimulationError,
     SimulationForbidden,
-    reasons,
+    named_reasons,
     simulate,
 )
 
@@ -54,13 +55,21 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
         else:
             # A marketer knows a slot by its name (首页头图), not only by its slug (home-hero).
             names = dict(Placement.objects.in_default_locale().values_list("slug", "name"))
+            # ...and a campaign by its name (年末理财推广), the slug in small text beside it.
+            campaign_names = dict(Campaign.objects.values_list("slug", "name"))
             for slug, decision in result["decisions"].items():
-                decision["why"] = reasons(result, slug)
+                decision["why"] = named_reasons(result, slug, campaign_names)
                 decision["placement_name"] = names.get(slug, "")
             result["explain_segments_text"] = json.dumps(
                 result["explain"]["segments"], ensure_ascii=False, indent=2, default=str
             )
-    return render(request, "targeting/admin/preview.html", {"form": form, "result": result})
+    # Chinese text joins a name and its reason with a full-width colon.
+    separator = "：" if (get_language() or "").startswith("zh") else ": "
+    return render(
+        request,
+        "targeting/admin/preview.html",
+        {"form": form, "result": result, "reason_separator": separator},
+    )
 
 
 @require_POST

@@ -38,11 +38,11 @@ _PHRASES: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: gettext("frequency cap reached (%(seen)s/%(cap)s today)"),
     ),
     (
-        re.compile(r"lower priority than (?P<winner>\S+)"),
+        re.compile(r"lower priority than (?P<winner>.+)"),
         lambda: gettext("lower priority than %(winner)s"),
     ),
     (
-        re.compile(r"lost the weighted split to (?P<winner>\S+)"),
+        re.compile(r"lost the weighted split to (?P<winner>.+)"),
         lambda: gettext("lost the weighted split to %(winner)s"),
     ),
     (
