@@ -32,6 +32,7 @@ from wagtail.snippets.views.snippets import (
 from targeting import approval, views
 from targeting.audiences import MATCHED_WINDOWS, matched_counts, recent_shares
 from targeting.conflicts import live_conflicts
+from targeting.creative_chooser import CreativeChooserViewSet
 from targeting.forms import CampaignForm
 from targeting.models import Campaign, Creative, CrmMembership, Placement, Segment
 from targeting.pageviews import record_pageview
@@ -213,6 +214,7 @@ class CreativeViewSet(SnippetViewSet):
     icon = "image"
     menu_label = _("Creatives")
     edit_view_class = CreativeEditView
+    chooser_viewset_class = CreativeChooserViewSet
     list_display = ["name", "headline", UpdatedAtColumn()]
     search_fields = ["name", "headline"]
     panels = [
