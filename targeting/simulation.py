@@ -11,6 +11,7 @@ needs the visitors API's permission (``VISITOR_PROFILE_PERMISSION``), and only b
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import logging
 import math
@@ -27,12 +28,15 @@ from django.utils.translation import gettext as _
 
 from targeting.engine.attributes import ATTRIBUTES, MAX_KEYS, coerce, vocabulary_problem
 from targeting.engine.context import RequestInfo, VisitorContext
+from targeting.engine.decide import Snapshot
 from targeting.engine.decide import decide as engine_decide_one
 from targeting.engine.decide import simulate as engine_simulate
 from targeting.engine.providers import DEFAULT_PROVIDERS
+from targeting.models import Campaign, Creative
 from targeting.rendering import decision_as_dict
 from targeting.rule_messages import rule_error_text
-from targeting.snapshot import get_snapshot
+from targeting.snapshot import TargetingSnapshot, campaign_specs, get_snapshot
+from targeting.snapshot_reads import SnapshotReads, bulk_foreign_keys
 from targeting.tracking.documents import behaviour_view
 from targeting.tracking.folding import stored_behaviour
 from targeting.visitors import engine_config
@@ -384,6 +388,7 @@ def simulate(
     placements: list[str] | None = None,
     *,
     may_read_profiles: bool = False,
+    snapshot: TargetingSnapshot | None = None,
 ) -> dict[str, Any]:
     """The answer of ``POST /api/v1/simulate`` (see DESIGN.md); raises ``SimulationError``.
 
@@ -394,7 +399,8 @@ def simulate(
     unless ``may_read_profiles`` (the caller holds ``VISITOR_PROFILE_PERMISSION``).
     """
     ctx, now = build_context(request_spec, attributes, may_read_profiles=may_read_profiles)
-    snapshot = get_snapshot()
+    # ``snapshot``: the preview's throwaway copy with a campaign not live yet (preview_snapshot).
+    snapshot = snapshot or get_snapshot()
     if placements is None:
         slugs = sorted(snapshot.placements)
     else:
@@ -470,3 +476,48 @@ def named_reasons(
     if not rows:
         rows.append({"name": "", "slug": "", "text": _("No live campaign uses this placement.")})
     return rows
+
+
+# A throwaway snapshot for the preview as a visitor with one campaign that is not live yet: a
+# marketer who submitted a campaign, or the compliance reviewer reviewing it, sees how it would be
+# decided before it is approved. The campaign is read from its latest revision with its creatives
+# as they are now (their latest revisions) and added to a copy of the live snapshot's campaigns.
+# The copy lives for the one request: the live snapshot, its version, the page cache and
+# measurement are never touched (nothing is stored or bumped here).
+
+
+def latest_campaign(campaign: Campaign) -> Any:
+    """The campaign as its latest revision holds it (the row itself when it has none)."""
+    revision = campaign.latest_revision
+    return revision.as_object() if revision is not None else campaign
+
+
+def _creative_now(creative: Creative) -> dict[str, Any]:
+    revision = creative.latest_revision
+    if revision is not None:
+        return dict(revision.content)
+    return creative.serializable_data()
+
+
+def preview_snapshot(campaign: Campaign) -> TargetingSnapshot:
+    """A copy of the live snapshot with ``campaign`` as it would be once approved."""
+    base = get_snapshot()
+    draft = latest_campaign(campaign)
+    links = list(draft.campaign_creatives.all())
+    for link in links:
+        # The creative as it is now stands in for the copy compliance would approve.
+        link.approved_content = _creative_now(link.creative)
+        link.approved_translations = None
+    draft.paused = False
+    reads = SnapshotReads.load(Creative, (link.approved_content for link in links))
+    with bulk_foreign_keys(reads.related):
+        specs, capped = campaign_specs([draft], reads)
+    others = [spec for slug, spec in base.engine.campaigns.items() if slug != campaign.slug]
+    version = f"{base.version}+preview-{campaign.pk}"
+    engine = Snapshot.build(base.engine.segment_rules, [*others, *specs], version)
+    capped_campaigns = {k: tuple(v) for k, v in base.capped_campaigns.items()}
+    for slug, ids in capped.items():
+        capped_campaigns[slug] = tuple({*capped_campaigns.get(slug, ()), *ids})
+    return dataclasses.replace(
+        base, version=version, engine=engine, capped_campaigns=capped_campaigns
+    )

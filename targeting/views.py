@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,10 +24,15 @@ from targeting.simulation import (
     SimulationError,
     SimulationForbidden,
     named_reasons,
+    preview_snapshot,
     simulate,
 )
 
 PREVIEW_PERMISSION = "targeting.view_segment"
+#: Previewing a campaign that is not live (awaiting approval, a draft): marketers and reviewers.
+CAMPAIGN_PREVIEW_PERMISSION = "targeting.change_campaign"
+CAMPAIGN_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -38,6 +44,16 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
     """What the site would show a described visitor, and why."""
     _require(request, PREVIEW_PERMISSION)
 
+    included = None
+    if "campaign" in request.GET:
+        # A campaign not live yet, decided as if approved (in a throwaway snapshot).
+        _require(request, CAMPAIGN_PREVIEW_PERMISSION)
+        raw = request.GET["campaign"]
+        if not CAMPAIGN_ID.fullmatch(raw) or int(raw) > MAX_ID:
+            return HttpResponseBadRequest(_("campaign: expected a campaign id"))
+        included = Campaign.objects.filter(pk=int(raw)).first()
+        if included is None:
+            raise Http404(_("campaign: no such campaign"))
     form = PreviewForm(request.GET if "run" in request.GET else None)
     result: dict[str, Any] | None = None
     if form.is_bound and form.is_valid():
@@ -48,6 +64,7 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
                 attributes,
                 None,
                 may_read_profiles=request.user.has_perm(VISITOR_PROFILE_PERMISSION),
+                snapshot=preview_snapshot(included) if included is not None else None,
             )
         except (SimulationError, SimulationForbidden) as exc:
             # A stored visitor's behaviour is personal data: the visitors API's permission.
@@ -57,6 +74,8 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
             names = dict(Placement.objects.in_default_locale().values_list("slug", "name"))
             # ...and a campaign by its name (年末理财推广), the slug in small text beside it.
             campaign_names = dict(Campaign.objects.values_list("slug", "name"))
+            if included is not None:
+                campaign_names[included.slug] = _("%(name)s (not live)") % {"name": included.name}
             for slug, decision in result["decisions"].items():
                 decision["why"] = named_reasons(result, slug, campaign_names)
                 decision["placement_name"] = names.get(slug, "")
@@ -68,7 +87,13 @@ def preview_as_visitor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targeting/admin/preview.html",
-        {"form": form, "result": result, "reason_separator": separator},
+        {
+            "form": form,
+            "result": result,
+            "reason_separator": separator,
+            "included": included,
+            "included_pending": included is not None and included.workflow_in_progress,
+        },
     )
 
 
