@@ -21,6 +21,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.views.snippets import (
     EditView,
@@ -250,6 +251,17 @@ class CampaignIndexView(IndexView):
             logger.exception("targeting: conflict check failed")
             context["campaign_conflicts"] = []
         return context
+
+    def get_list_more_buttons(self, instance: Any) -> list[Any]:
+        """A "Preview this campaign" entry: the preview as a visitor with it included."""
+        buttons = list(super().get_list_more_buttons(instance))
+        user = self.request.user
+        if user.has_perm("targeting.view_segment") and user.has_perm("targeting.change_campaign"):
+            url = reverse("targeting_preview") + f"?campaign={instance.pk}"
+            buttons.append(
+                ListingMenuItem(_("Preview this campaign"), url=url, icon_name="view", priority=25)
+            )
+        return buttons
 
 
 class CampaignViewSet(SnippetViewSet):

@@ -96,3 +96,15 @@ def test_a_bad_campaign_id_is_a_400_naming_the_field(hero, marketer, value):
 
 def test_an_unknown_campaign_is_a_404(hero, marketer):
     assert _preview(marketer, campaign="2147483647").status_code == 404
+
+
+def test_the_campaign_listing_offers_to_preview_each_campaign(hero, marketer):
+    client = Client()
+    client.force_login(marketer)
+    response = client.get(
+        reverse("wagtailsnippets_targeting_campaign:list"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{reverse('targeting_preview')}?campaign={hero.pk}" in html
+    assert "预览此活动" in html
