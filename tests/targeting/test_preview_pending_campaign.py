@@ -108,3 +108,11 @@ def test_the_campaign_listing_offers_to_preview_each_campaign(hero, marketer):
     html = response.content.decode()
     assert f"{reverse('targeting_preview')}?campaign={hero.pk}" in html
     assert "预览此活动" in html
+
+
+def test_a_campaign_awaiting_approval_is_said_to_be(hero, marketer, reviewer):
+    hero.get_workflow().start(hero, marketer)
+    response = _preview(reviewer, campaign=str(hero.pk))
+    assert response.status_code == 200
+    assert "已包括待审批的营销活动 年末理财推广" in response.content.decode()
+    assert "年末理财推广（未上线）" in _reasons(response)
