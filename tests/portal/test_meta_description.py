@@ -28,7 +28,8 @@ def public_urls() -> list[str]:
     topic = Topic.objects.order_by("pk").first()
     if topic is not None:
         urls.append(topic.get_absolute_url())
-    for page in Page.objects.live().filter(depth__gt=2).specific():
+    # Public pages only: a page variant is a private copy served at its canonical page's URL.
+    for page in Page.objects.live().public().filter(depth__gt=2).specific():
         kind = type(page).__name__
         if kind in ("ProductPage", "ProductIndexPage", "NewsIndexPage", "NewsPage"):
             urls.append(page.url)
