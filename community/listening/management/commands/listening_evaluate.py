@@ -15,13 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=classify.SEED)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        result = classify.evaluate(options["seed"])
-        report = result["report"]
-        self.stdout.write(
-            f"trained on {result['train']} posts, measured on {result['test']} held out "
-            f"(seed {options['seed']})"
-        )
+    def write_table(self, report: dict[str, Any], macro_label: str) -> None:
+        """Precision, recall and F1 per topic of a scikit-learn report, then the macro average."""
         self.stdout.write(f"{'topic':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'posts':>7}")
         for topic, row in report.items():
             if not isinstance(row, dict) or topic in ("macro avg", "weighted avg"):
@@ -32,9 +27,18 @@ class Command(BaseCommand):
             )
         macro = report["macro avg"]
         self.stdout.write(
-            f"{'macro average':<20}{macro['precision']:>10.3f}{macro['recall']:>10.3f}"
+            f"{macro_label:<20}{macro['precision']:>10.3f}{macro['recall']:>10.3f}"
             f"{macro['f1-score']:>8.3f}"
         )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = classify.evaluate(options["seed"])
+        report = result["report"]
+        self.stdout.write(
+            f"trained on {result['train']} posts, measured on {result['test']} held out "
+            f"(seed {options['seed']})"
+        )
+        self.write_table(report, "macro average")
         self.stdout.write(f"accuracy {report['accuracy']:.3f}")
         hard = result.get("hard")
         if hard:
@@ -48,19 +52,7 @@ class Command(BaseCommand):
                 f"hand-written posts, {classify.FOLDS} folds (trained on the generated set and "
                 f"the other folds), {result['written_posts']} posts:"
             )
-            self.stdout.write(f"{'topic':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'posts':>7}")
-            for topic, row in written.items():
-                if not isinstance(row, dict) or topic in ("macro avg", "weighted avg"):
-                    continue
-                self.stdout.write(
-                    f"{topic:<20}{row['precision']:>10.3f}{row['recall']:>10.3f}"
-                    f"{row['f1-score']:>8.3f}{int(row['support']):>7}"
-                )
-            macro = written["macro avg"]
-            self.stdout.write(
-                f"{'hand-written macro':<20}{macro['precision']:>10.3f}{macro['recall']:>10.3f}"
-                f"{macro['f1-score']:>8.3f}"
-            )
+            self.write_table(written, "hand-written macro")
             self.stdout.write(f"hand-written accuracy {written['accuracy']:.3f}")
         model = result["model"]
         self.stdout.write("words that weigh most per topic:")
